@@ -1,0 +1,1 @@
+"""edgegate: the command line and the composed demo."""

@@ -1,0 +1,3 @@
+from edgegate.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Everything about the broker: typed clients, models, OCC symbols, and the simulator."""

@@ -1,0 +1,83 @@
+"""OCC option symbols: root + YYMMDD + C/P + strike x 1000 as 8 digits, no padding.
+
+Examples: `SPY140118C00195000` is the SPY call expiring 2014-01-18 with strike 195.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+_OCC = re.compile(r"^(?P<root>[A-Z][A-Z0-9.]{0,5})(?P<ymd>\d{6})(?P<cp>[CP])(?P<strike>\d{8})$")
+_STRIKE_SCALE = Decimal(1000)
+MAX_STRIKE = Decimal("99999.999")
+
+
+class OptionType(StrEnum):
+    """Call or put."""
+
+    CALL = "call"
+    PUT = "put"
+
+
+class OccSymbolError(ValueError):
+    """A string that is not a valid OCC option symbol."""
+
+
+@dataclass(frozen=True, slots=True)
+class OccSymbol:
+    """A parsed OCC option symbol."""
+
+    root: str
+    expiration: date
+    option_type: OptionType
+    strike: Decimal
+
+    def __str__(self) -> str:
+        return build_occ(self.root, self.expiration, self.option_type, self.strike)
+
+
+def build_occ(root: str, expiration: date, option_type: OptionType, strike: Decimal) -> str:
+    """Build the OCC symbol; raises OccSymbolError for an impossible one."""
+    if not re.fullmatch(r"[A-Z][A-Z0-9.]{0,5}", root):
+        raise OccSymbolError(f"root: must be 1-6 upper-case characters, got {root!r}")
+    if not 2000 <= expiration.year <= 2099:
+        raise OccSymbolError(f"expiration: year must be 2000-2099, got {expiration.year}")
+    if strike <= 0 or strike > MAX_STRIKE:
+        raise OccSymbolError(f"strike: must be > 0 and <= {MAX_STRIKE}, got {strike}")
+    scaled = strike * _STRIKE_SCALE
+    if scaled != scaled.to_integral_value():
+        raise OccSymbolError(f"strike: at most 3 decimal places, got {strike}")
+    cp = "C" if option_type is OptionType.CALL else "P"
+    return f"{root}{expiration:%y%m%d}{cp}{int(scaled):08d}"
+
+
+def parse_occ(symbol: str) -> OccSymbol:
+    """Parse an OCC symbol; raises OccSymbolError naming what is wrong."""
+    match = _OCC.match(symbol)
+    if match is None:
+        raise OccSymbolError(
+            f"not an OCC option symbol (root, YYMMDD, C/P, 8-digit strike x 1000): {symbol!r}"
+        )
+    ymd = match["ymd"]
+    try:
+        expiration = date(2000 + int(ymd[0:2]), int(ymd[2:4]), int(ymd[4:6]))
+    except ValueError as exc:
+        raise OccSymbolError(f"expiration: not a calendar date in {symbol!r}") from exc
+    strike = Decimal(int(match["strike"])) / _STRIKE_SCALE
+    if strike <= 0:
+        raise OccSymbolError(f"strike: must be > 0 in {symbol!r}")
+    option_type = OptionType.CALL if match["cp"] == "C" else OptionType.PUT
+    return OccSymbol(match["root"], expiration, option_type, strike.normalize())
+
+
+def is_occ(symbol: str) -> bool:
+    """True when `symbol` parses as an OCC option symbol."""
+    try:
+        parse_occ(symbol)
+    except OccSymbolError:
+        return False
+    return True

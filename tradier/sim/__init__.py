@@ -1,0 +1,1 @@
+"""tradier/sim"""
