@@ -1,0 +1,126 @@
+"""The brain's configuration: read once from the environment, typed and frozen.
+
+Required: `TRADIER_DATA_TOKEN` (a production market-data token), `EDGEGATE_GATE_URL`,
+`EDGEGATE_SIGNING_SECRET`, `EDGEGATE_SYMBOLS` (comma-separated). The URLs of Tradier's
+REST and stream hosts default to production. A missing or malformed variable stops the
+brain with a `ConfigError` naming it; nothing falls back to a built-in token.
+
+Optional: `TRADIER_ACCOUNT_TOKEN`, `TRADIER_ACCOUNT_ID`, `TRADIER_ACCOUNT_BASE_URL`
+(default: the sandbox) let the brain read the account's positions and equity, so that
+positions found at the broker on start are adopted and sizing uses the real equity;
+`EDGEGATE_STATE_DIR` (default `./state`) is where state is written atomically;
+`EDGEGATE_EQUITY` is the equity used for sizing when no account is configured.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from urllib.parse import urlparse
+
+DEFAULT_DATA_BASE_URL = "https://api.tradier.com/v1"
+DEFAULT_STREAM_URL = "wss://ws.tradier.com/v1/markets/events"
+DEFAULT_ACCOUNT_BASE_URL = "https://sandbox.tradier.com/v1"
+DEFAULT_STATE_DIR = "state"
+DEFAULT_EQUITY = Decimal("100000")
+_SYMBOL = re.compile(r"^[A-Z][A-Z0-9./]{0,9}$")
+_MAX_SYMBOLS = 50
+
+
+class ConfigError(ValueError):
+    """A missing or invalid configuration variable; `name` is the variable."""
+
+    def __init__(self, name: str, message: str) -> None:
+        self.name = name
+        super().__init__(f"{name}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class BrainConfig:
+    """Everything the live brain needs; secrets are never part of `repr`."""
+
+    data_token: str = field(repr=False)
+    data_base_url: str
+    stream_url: str
+    gate_url: str
+    signing_secret: bytes = field(repr=False)
+    symbols: tuple[str, ...]
+    account_token: str | None = field(default=None, repr=False)
+    account_id: str | None = None
+    account_base_url: str = DEFAULT_ACCOUNT_BASE_URL
+    state_dir: Path = Path(DEFAULT_STATE_DIR)
+    equity: Decimal = DEFAULT_EQUITY
+
+
+def _required(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise ConfigError(name, "is required and not set")
+    return value
+
+
+def _url(env: Mapping[str, str], name: str, default: str, schemes: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip() or default
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not parsed.netloc:
+        raise ConfigError(name, f"must be a {'/'.join(schemes)} URL, got {value!r}")
+    return value.rstrip("/")
+
+
+def parse_symbols(raw: str, name: str = "EDGEGATE_SYMBOLS") -> tuple[str, ...]:
+    """Comma-separated symbols, upper-cased, de-duplicated in order."""
+    symbols: list[str] = []
+    for part in raw.split(","):
+        symbol = part.strip().upper()
+        if not symbol:
+            continue
+        if not _SYMBOL.match(symbol):
+            raise ConfigError(name, f"{symbol!r} is not a valid equity symbol")
+        if symbol not in symbols:
+            symbols.append(symbol)
+    if not symbols:
+        raise ConfigError(name, "must name at least one symbol")
+    if len(symbols) > _MAX_SYMBOLS:
+        raise ConfigError(name, f"at most {_MAX_SYMBOLS} symbols")
+    return tuple(symbols)
+
+
+def load_config(env: Mapping[str, str]) -> BrainConfig:
+    """Build the configuration from `env` (pass `os.environ` at the edge)."""
+    data_token = _required(env, "TRADIER_DATA_TOKEN")
+    gate_url = _url(env, "EDGEGATE_GATE_URL", _required(env, "EDGEGATE_GATE_URL"), _HTTP)
+    secret = _required(env, "EDGEGATE_SIGNING_SECRET")
+    if len(secret) < 16:
+        raise ConfigError("EDGEGATE_SIGNING_SECRET", "must be at least 16 characters")
+    symbols = parse_symbols(_required(env, "EDGEGATE_SYMBOLS"))
+    account_token = env.get("TRADIER_ACCOUNT_TOKEN", "").strip() or None
+    account_id = env.get("TRADIER_ACCOUNT_ID", "").strip() or None
+    if (account_token is None) != (account_id is None):
+        missing = "TRADIER_ACCOUNT_ID" if account_id is None else "TRADIER_ACCOUNT_TOKEN"
+        raise ConfigError(missing, "is required when the other account variable is set")
+    equity_raw = env.get("EDGEGATE_EQUITY", "").strip()
+    try:
+        equity = Decimal(equity_raw) if equity_raw else DEFAULT_EQUITY
+    except InvalidOperation as exc:
+        raise ConfigError("EDGEGATE_EQUITY", f"not a decimal number: {equity_raw!r}") from exc
+    if not equity.is_finite() or equity <= 0:
+        raise ConfigError("EDGEGATE_EQUITY", "must be a positive number")
+    return BrainConfig(
+        data_token=data_token,
+        data_base_url=_url(env, "TRADIER_DATA_BASE_URL", DEFAULT_DATA_BASE_URL, _HTTP),
+        stream_url=_url(env, "TRADIER_STREAM_URL", DEFAULT_STREAM_URL, ("ws", "wss")),
+        gate_url=gate_url,
+        signing_secret=secret.encode("utf-8"),
+        symbols=symbols,
+        account_token=account_token,
+        account_id=account_id,
+        account_base_url=_url(env, "TRADIER_ACCOUNT_BASE_URL", DEFAULT_ACCOUNT_BASE_URL, _HTTP),
+        state_dir=Path(env.get("EDGEGATE_STATE_DIR", "").strip() or DEFAULT_STATE_DIR),
+        equity=equity,
+    )
+
+
+_HTTP = ("http", "https")

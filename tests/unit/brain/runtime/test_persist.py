@@ -1,0 +1,46 @@
+import os
+
+import pytest
+
+from brain.persist import StateFileError, StateStore, write_atomic
+
+
+def test_write_atomic_when_replacing_then_new_content_and_no_temp_left(tmp_path):
+    target = tmp_path / "state" / "positions.json"
+    write_atomic(target, b"old")
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert sorted(os.listdir(target.parent)) == ["positions.json"]
+
+
+def test_write_atomic_when_write_fails_then_old_content_kept(tmp_path, monkeypatch):
+    target = tmp_path / "positions.json"
+    write_atomic(target, b"old")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["positions.json"]
+
+
+def test_state_store_when_saved_then_loaded_back(tmp_path):
+    store = StateStore(tmp_path)
+    store.save("limits", {"symbols": {"SPY": 5}})
+    assert store.load("limits") == {"symbols": {"SPY": 5}}
+    assert store.load("missing") is None
+
+
+def test_state_store_when_file_corrupt_then_state_file_error(tmp_path):
+    store = StateStore(tmp_path)
+    store.path("x").write_bytes(b"{not json")
+    with pytest.raises(StateFileError):
+        store.load("x")
+
+
+def test_state_store_when_name_escapes_directory_then_refused(tmp_path):
+    with pytest.raises(ValueError, match="name"):
+        StateStore(tmp_path).save("../evil", {})
