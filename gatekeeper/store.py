@@ -1,0 +1,493 @@
+"""The gate's store: records, the `GateStore` interface and an in-memory fake.
+
+The interface is a handful of small primitives, each one DynamoDB call in the real store
+(`gatekeeper.dynamo_store`), so the pipeline can count and bound its calls. Every limit is
+enforced inside the store's atomic write (`reserve`), never by read-then-write.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol
+
+STATUS_IN_PROGRESS = "IN_PROGRESS"
+STATUS_DECIDED = "DECIDED"
+DEFAULT_STATE = "ACTIVE"
+
+
+class StoreError(Exception):
+    """Root of the store's faults."""
+
+
+class StoreUnavailable(StoreError):
+    """The store could not be reached or refused the call; nothing was sent (HTTP 503)."""
+
+
+class ConflictKind(StrEnum):
+    """Which condition of an atomic write failed."""
+
+    DUPLICATE = "DUPLICATE"
+    SYMBOL_RATE = "SYMBOL_RATE"
+    GLOBAL_RATE = "GLOBAL_RATE"
+    OPEN_TOTAL = "OPEN_TOTAL"
+    OPEN_SYMBOL = "OPEN_SYMBOL"
+    OPEN_GROUP = "OPEN_GROUP"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A refused atomic write: the condition that failed and, for a duplicate, the record."""
+
+    kind: ConflictKind
+    existing: ProposalRecord | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class StateRecord:
+    """The trading state and who set it."""
+
+    state: str = DEFAULT_STATE
+    reason: str = "initial"
+    actor: str = "system"
+    updated_at_ms: int = 0
+
+
+@dataclass(frozen=True)
+class ProposalRecord:
+    """One proposal: idempotency record, decision and order state machine."""
+
+    proposal_id: str
+    body_hash: str
+    symbol: str
+    intent: str
+    status: str
+    created_at_ms: int
+    updated_at_ms: int
+    decision: str | None = None
+    reason_code: str | None = None
+    reason: str | None = None
+    order_id: str | None = None
+    order_state: str | None = None
+    filled_quantity: int = 0
+    avg_fill_price: str | None = None
+    lease_expires_ms: int = 0
+    ttl_s: int = 0
+
+
+@dataclass(frozen=True)
+class IntentRecord:
+    """The order-intent ledger entry written before any order is sent."""
+
+    proposal_id: str
+    symbol: str
+    created_at_ms: int
+    pending: bool = True
+    order_id: str | None = None
+    order_state: str = "INTENT"
+
+
+@dataclass(frozen=True)
+class StructureRecord:
+    """An open structure: counted against the caps until its positions are gone."""
+
+    proposal_id: str
+    symbol: str
+    groups: tuple[str, ...]
+    instruments: tuple[str, ...]
+    opened_at_ms: int
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The entry-side limits enforced by `reserve` for an opening proposal."""
+
+    symbol_window_ms: int
+    global_budget_per_minute: int
+    max_open_total: int
+    max_open_per_symbol: int
+    group_caps: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the audit trail, by day (and by symbol through the index)."""
+
+    day: str
+    ts_ms: int
+    ref: str
+    kind: str
+    symbol: str = ""
+    decision: str = ""
+    reason_code: str = ""
+    detail: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Everything written atomically before an order is sent."""
+
+    record: ProposalRecord
+    intent: IntentRecord
+    now_ms: int
+    opening: bool
+    limits: Limits
+    structure: StructureRecord | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of a send: recorded on the proposal and its intent, with an audit line."""
+
+    proposal_id: str
+    decision: str
+    reason_code: str | None
+    reason: str | None
+    order_id: str | None
+    order_state: str
+    now_ms: int
+    settled: bool
+    audit: AuditEntry
+    release: StructureRecord | None = None
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    """The brain's last liveness report."""
+
+    at_ms: int
+    summary: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the pipeline reads in one call before deciding."""
+
+    state: StateRecord
+    proposal: ProposalRecord | None
+    baseline: Decimal | None
+    open_total: int
+    open_by_symbol: Mapping[str, int]
+    open_by_group: Mapping[str, int]
+
+
+class GateStore(Protocol):
+    """The gate's persistence primitives; each is one DynamoDB call unless noted."""
+
+    def snapshot(
+        self,
+        proposal_id: str | None,
+        day: str,
+        symbols: Sequence[str] = (),
+        groups: Sequence[str] = (),
+    ) -> Snapshot:
+        """State, the proposal record, the day's baseline and open counts in one read."""
+        ...
+
+    def get_proposal(self, proposal_id: str) -> ProposalRecord | None:
+        """One proposal record, strongly consistent."""
+        ...
+
+    def reserve(self, reservation: Reservation) -> Conflict | None:
+        """Atomically write record + rate items + counters + intent; a `Conflict` if refused."""
+        ...
+
+    def record_rejection(self, record: ProposalRecord, audit: AuditEntry) -> Conflict | None:
+        """Store a rejected proposal (conditioned on its id) with its audit line."""
+        ...
+
+    def record_outcome(self, outcome: Outcome, expect_status: str | None) -> bool:
+        """Record a send's outcome; False when the record is not in `expect_status`."""
+        ...
+
+    def update_order(
+        self,
+        proposal_id: str,
+        order_state: str,
+        filled_quantity: int,
+        avg_fill_price: str | None,
+        now_ms: int,
+    ) -> None:
+        """Refresh a submitted order's state and fills (reconcile)."""
+        ...
+
+    def pending_intents(self) -> list[IntentRecord]:
+        """Intents not yet settled (sent and confirmed, or known not sent)."""
+        ...
+
+    def open_structures(self) -> list[StructureRecord]:
+        """Every structure still counted against the caps."""
+        ...
+
+    def release_structure(self, structure: StructureRecord) -> bool:
+        """Remove a structure and decrement its counters once; False if already gone."""
+        ...
+
+    def get_state(self) -> StateRecord:
+        """The trading state (ACTIVE when never set)."""
+        ...
+
+    def set_state(self, record: StateRecord, only_from: Sequence[str] = ()) -> bool:
+        """Set the state; with `only_from`, only when the current state is one of them."""
+        ...
+
+    def put_heartbeat(self, heartbeat: Heartbeat) -> None:
+        """Record the brain's heartbeat."""
+        ...
+
+    def get_heartbeat(self) -> Heartbeat | None:
+        """The last heartbeat, if any."""
+        ...
+
+    def put_baseline_if_absent(self, day: str, equity: Decimal, now_ms: int) -> Decimal:
+        """Record the day's start-of-day equity once; returns the stored value."""
+        ...
+
+    def append_audit(self, entry: AuditEntry) -> None:
+        """Append an audit line."""
+        ...
+
+    def audit_for_day(self, day: str, limit: int = 1000) -> list[AuditEntry]:
+        """The day's audit lines, oldest first."""
+        ...
+
+    def audit_for_symbol(self, symbol: str, limit: int = 100) -> list[AuditEntry]:
+        """A symbol's audit lines, newest first."""
+        ...
+
+
+def proposal_ttl_s(now_ms: int) -> int:
+    """Old proposal records expire after 90 days (DynamoDB TTL, epoch seconds)."""
+    return now_ms // 1000 + 90 * 86_400
+
+
+def rate_ttl_s(now_ms: int) -> int:
+    """Rate-limit items expire a few minutes after their window."""
+    return now_ms // 1000 + 600
+
+
+class MemoryGateStore:
+    """An in-memory `GateStore` with the same atomicity, for unit tests."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.state = StateRecord()
+        self.proposals: dict[str, ProposalRecord] = {}
+        self.intents: dict[str, IntentRecord] = {}
+        self.structures: dict[str, StructureRecord] = {}
+        self.symbol_last_open: dict[str, int] = {}
+        self.global_minute: dict[int, int] = {}
+        self.open_total = 0
+        self.open_symbol: dict[str, int] = {}
+        self.open_group: dict[str, int] = {}
+        self.baselines: dict[str, Decimal] = {}
+        self.heartbeat: Heartbeat | None = None
+        self.audit: list[AuditEntry] = []
+        self.calls = 0
+
+    def snapshot(
+        self,
+        proposal_id: str | None,
+        day: str,
+        symbols: Sequence[str] = (),
+        groups: Sequence[str] = (),
+    ) -> Snapshot:
+        """See `GateStore.snapshot`."""
+        with self._lock:
+            self.calls += 1
+            return Snapshot(
+                state=self.state,
+                proposal=self.proposals.get(proposal_id) if proposal_id else None,
+                baseline=self.baselines.get(day),
+                open_total=self.open_total,
+                open_by_symbol={s: self.open_symbol.get(s, 0) for s in symbols},
+                open_by_group={g: self.open_group.get(g, 0) for g in groups},
+            )
+
+    def get_proposal(self, proposal_id: str) -> ProposalRecord | None:
+        """See `GateStore.get_proposal`."""
+        with self._lock:
+            self.calls += 1
+            return self.proposals.get(proposal_id)
+
+    def reserve(self, reservation: Reservation) -> Conflict | None:
+        """See `GateStore.reserve`."""
+        r = reservation
+        sym = r.record.symbol
+        minute = r.now_ms // 60_000
+        with self._lock:
+            self.calls += 1
+            existing = self.proposals.get(r.record.proposal_id)
+            if existing is not None:
+                return Conflict(ConflictKind.DUPLICATE, existing)
+            if r.opening:
+                last = self.symbol_last_open.get(sym)
+                if last is not None and last > r.now_ms - r.limits.symbol_window_ms:
+                    return Conflict(ConflictKind.SYMBOL_RATE)
+                if self.global_minute.get(minute, 0) >= r.limits.global_budget_per_minute:
+                    return Conflict(ConflictKind.GLOBAL_RATE)
+                if self.open_total >= r.limits.max_open_total:
+                    return Conflict(ConflictKind.OPEN_TOTAL)
+                if self.open_symbol.get(sym, 0) >= r.limits.max_open_per_symbol:
+                    return Conflict(ConflictKind.OPEN_SYMBOL)
+                groups = r.structure.groups if r.structure else ()
+                for g in groups:
+                    if self.open_group.get(g, 0) >= r.limits.group_caps.get(g, 1 << 30):
+                        return Conflict(ConflictKind.OPEN_GROUP, detail=g)
+                self.symbol_last_open[sym] = r.now_ms
+                self.open_total += 1
+                self.open_symbol[sym] = self.open_symbol.get(sym, 0) + 1
+                for g in groups:
+                    self.open_group[g] = self.open_group.get(g, 0) + 1
+                if r.structure is not None:
+                    self.structures[r.structure.proposal_id] = r.structure
+            self.global_minute[minute] = self.global_minute.get(minute, 0) + 1
+            self.proposals[r.record.proposal_id] = r.record
+            self.intents[r.intent.proposal_id] = r.intent
+            return None
+
+    def record_rejection(self, record: ProposalRecord, audit: AuditEntry) -> Conflict | None:
+        """See `GateStore.record_rejection`."""
+        with self._lock:
+            self.calls += 1
+            existing = self.proposals.get(record.proposal_id)
+            if existing is not None:
+                return Conflict(ConflictKind.DUPLICATE, existing)
+            self.proposals[record.proposal_id] = record
+            self.audit.append(audit)
+            return None
+
+    def record_outcome(self, outcome: Outcome, expect_status: str | None) -> bool:
+        """See `GateStore.record_outcome`."""
+        o = outcome
+        with self._lock:
+            self.calls += 1
+            current = self.proposals.get(o.proposal_id)
+            if current is None or (expect_status and current.status != expect_status):
+                return False
+            self.proposals[o.proposal_id] = replace(
+                current,
+                status=STATUS_DECIDED,
+                decision=o.decision,
+                reason_code=o.reason_code,
+                reason=o.reason,
+                order_id=o.order_id,
+                order_state=o.order_state,
+                updated_at_ms=o.now_ms,
+            )
+            intent = self.intents.get(o.proposal_id)
+            if intent is not None:
+                self.intents[o.proposal_id] = replace(
+                    intent, pending=not o.settled, order_id=o.order_id, order_state=o.order_state
+                )
+            self.audit.append(o.audit)
+            if o.release is not None:
+                self._release_locked(o.release)
+            return True
+
+    def update_order(
+        self,
+        proposal_id: str,
+        order_state: str,
+        filled_quantity: int,
+        avg_fill_price: str | None,
+        now_ms: int,
+    ) -> None:
+        """See `GateStore.update_order`."""
+        with self._lock:
+            self.calls += 1
+            current = self.proposals.get(proposal_id)
+            if current is not None:
+                self.proposals[proposal_id] = replace(
+                    current,
+                    order_state=order_state,
+                    filled_quantity=filled_quantity,
+                    avg_fill_price=avg_fill_price,
+                    updated_at_ms=now_ms,
+                )
+
+    def pending_intents(self) -> list[IntentRecord]:
+        """See `GateStore.pending_intents`."""
+        with self._lock:
+            self.calls += 1
+            return sorted(
+                (i for i in self.intents.values() if i.pending), key=lambda i: i.created_at_ms
+            )
+
+    def open_structures(self) -> list[StructureRecord]:
+        """See `GateStore.open_structures`."""
+        with self._lock:
+            self.calls += 1
+            return list(self.structures.values())
+
+    def release_structure(self, structure: StructureRecord) -> bool:
+        """See `GateStore.release_structure`."""
+        with self._lock:
+            self.calls += 1
+            return self._release_locked(structure)
+
+    def _release_locked(self, structure: StructureRecord) -> bool:
+        if self.structures.pop(structure.proposal_id, None) is None:
+            return False
+        self.open_total -= 1
+        self.open_symbol[structure.symbol] = self.open_symbol.get(structure.symbol, 0) - 1
+        for g in structure.groups:
+            self.open_group[g] = self.open_group.get(g, 0) - 1
+        return True
+
+    def get_state(self) -> StateRecord:
+        """See `GateStore.get_state`."""
+        with self._lock:
+            self.calls += 1
+            return self.state
+
+    def set_state(self, record: StateRecord, only_from: Sequence[str] = ()) -> bool:
+        """See `GateStore.set_state`."""
+        with self._lock:
+            self.calls += 1
+            if only_from and self.state.state not in only_from:
+                return False
+            self.state = record
+            return True
+
+    def put_heartbeat(self, heartbeat: Heartbeat) -> None:
+        """See `GateStore.put_heartbeat`."""
+        with self._lock:
+            self.calls += 1
+            self.heartbeat = heartbeat
+
+    def get_heartbeat(self) -> Heartbeat | None:
+        """See `GateStore.get_heartbeat`."""
+        with self._lock:
+            self.calls += 1
+            return self.heartbeat
+
+    def put_baseline_if_absent(self, day: str, equity: Decimal, now_ms: int) -> Decimal:
+        """See `GateStore.put_baseline_if_absent`."""
+        with self._lock:
+            self.calls += 1
+            return self.baselines.setdefault(day, equity)
+
+    def append_audit(self, entry: AuditEntry) -> None:
+        """See `GateStore.append_audit`."""
+        with self._lock:
+            self.calls += 1
+            self.audit.append(entry)
+
+    def audit_for_day(self, day: str, limit: int = 1000) -> list[AuditEntry]:
+        """See `GateStore.audit_for_day`."""
+        with self._lock:
+            self.calls += 1
+            rows = sorted((a for a in self.audit if a.day == day), key=lambda a: a.ts_ms)
+            return rows[:limit]
+
+    def audit_for_symbol(self, symbol: str, limit: int = 100) -> list[AuditEntry]:
+        """See `GateStore.audit_for_symbol`."""
+        with self._lock:
+            self.calls += 1
+            rows = sorted((a for a in self.audit if a.symbol == symbol), key=lambda a: -a.ts_ms)
+            return rows[:limit]
