@@ -1,0 +1,203 @@
+"""The market-data WebSocket client: owns the socket, the session and the reconnect policy.
+
+Decoding is `tradier.stream`'s job. Each connection gets a fresh session, created right
+before connecting (a session id must be used within 5 minutes, and a reconnect needs a
+new one). The client reconnects forever with jittered exponential backoff that resets
+once a connection delivers data, reconnects when the server reports a lost session or
+when a watchdog sees no data for `watchdog_s` during market hours (Tradier has no
+heartbeat), and stops for good only on `close()` or a token that cannot stream
+(`StreamAuthError`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Final
+
+import httpx
+import msgspec
+import websockets
+from websockets.asyncio.client import ClientConnection, connect
+
+from tradier.client import AsyncTradierClient
+from tradier.clock import Clock, SystemClock
+from tradier.errors import StreamAuthError, TradierError
+from tradier.rest import Backoff
+from tradier.stream import StreamError, StreamEvent, decode_frames
+
+EVENT_TYPES: Final = ("trade", "quote", "summary", "timesale", "tradex")
+# Tradier wants at least one symbol; QuantConnect subscribes this one when it has none.
+EMPTY_SYMBOL: Final = "$empty$"
+PING_INTERVAL_S: Final = 10.0
+
+
+class _Reconnect(Exception):
+    """Internal: leave this connection and open a new one."""
+
+
+def _always() -> bool:
+    return True
+
+
+class MarketStream:
+    """Async iterator of market events from Tradier's WebSocket, reconnecting forever."""
+
+    def __init__(
+        self,
+        rest_base_url: str,
+        ws_url: str,
+        token: str,
+        symbols: Sequence[str],
+        *,
+        filter: Sequence[str] | None = None,
+        backoff: Backoff | None = None,
+        watchdog_s: float = 60.0,
+        clock: Clock | None = None,
+        is_market_hours: Callable[[], bool] = _always,
+        linebreak: bool = False,
+        valid_only: bool = True,
+        rng: random.Random | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        for kind in filter or ():
+            if kind not in EVENT_TYPES:
+                raise ValueError(f"filter: {kind!r} is not one of {', '.join(EVENT_TYPES)}")
+        if watchdog_s <= 0:
+            raise ValueError("watchdog_s: must be > 0")
+        self.ws_url = ws_url
+        self.symbols: list[str] = list(symbols)
+        self.filter = list(filter) if filter else None
+        self.backoff = backoff or Backoff(initial_s=0.5, max_s=30.0)
+        self.watchdog_s = watchdog_s
+        self.linebreak = linebreak
+        self.valid_only = valid_only
+        self._clock = clock or SystemClock()
+        self._is_market_hours = is_market_hours
+        self._rng = rng or random.Random()
+        self._sleep = sleep
+        self._rest = AsyncTradierClient(rest_base_url, token, transport=transport)
+        self._ws: ClientConnection | None = None
+        self._session_id: str | None = None
+        self._closed = False
+        # counters for tests and health
+        self.connects = 0
+        self.reconnects = 0
+        self.sessions = 0
+        self.frames = 0
+        self.events = 0
+        self.errors = 0
+        self.watchdog_trips = 0
+        self.last_error: str | None = None
+        self.last_data_ms: int | None = None
+
+    def subscription(self, session_id: str) -> bytes:
+        """The subscription payload sent after connecting (and again on symbol changes)."""
+        payload: dict[str, object] = {
+            "symbols": self.symbols or [EMPTY_SYMBOL],
+            "sessionid": session_id,
+            "linebreak": self.linebreak,
+            "validOnly": self.valid_only,
+        }
+        if self.filter:
+            payload["filter"] = self.filter
+        return msgspec.json.encode(payload)
+
+    async def set_symbols(self, symbols: Sequence[str]) -> None:
+        """Change the subscription; resent on the live socket with the same session."""
+        self.symbols = list(symbols)
+        ws, session_id = self._ws, self._session_id
+        if ws is not None and session_id is not None:
+            with contextlib.suppress(websockets.ConnectionClosed):
+                await ws.send(self.subscription(session_id).decode())
+
+    async def close(self) -> None:
+        """Stop streaming; the iterator ends."""
+        self._closed = True
+        if self._ws is not None:
+            await self._ws.close()
+        await self._rest.aclose()
+
+    def __aiter__(self) -> AsyncIterator[StreamEvent]:
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[StreamEvent]:
+        attempt = 0
+        try:
+            while not self._closed:
+                try:
+                    async for event in self._connection():
+                        attempt = 0  # a connection that delivers data is healthy
+                        yield event
+                except StreamAuthError:
+                    raise
+                except (_Reconnect, TradierError, OSError, TimeoutError) as exc:
+                    self._note(exc)
+                except websockets.InvalidStatus as exc:
+                    status = exc.response.status_code
+                    if status in (401, 403):
+                        raise StreamAuthError(f"WebSocket HTTP {status}", status=status) from exc
+                    self._note(exc)
+                except websockets.WebSocketException as exc:
+                    self._note(exc)
+                if self._closed:
+                    break
+                self.reconnects += 1
+                await self._sleep(self.backoff.delay(attempt, self._rng))
+                attempt += 1
+        finally:
+            self._ws = None
+            if self._closed:
+                await self._rest.aclose()
+
+    def _note(self, exc: BaseException) -> None:
+        self.last_error = f"{type(exc).__name__}: {exc}"
+
+    async def _connection(self) -> AsyncIterator[StreamEvent]:
+        session = await self._rest.create_market_session()
+        self.sessions += 1
+        async with connect(
+            self.ws_url, ping_interval=PING_INTERVAL_S, ping_timeout=20, max_size=2**22
+        ) as ws:
+            self._ws, self._session_id = ws, session.sessionid
+            self.connects += 1
+            await ws.send(self.subscription(session.sessionid).decode())
+            try:
+                while not self._closed:
+                    message = await self._receive(ws)
+                    if message is None:
+                        continue
+                    self.frames += 1
+                    self.last_data_ms = self._clock.now_ms()
+                    for item in decode_frames(message):
+                        if isinstance(item, StreamError):
+                            self._error_frame(item)
+                            continue
+                        self.events += 1
+                        yield item
+            except websockets.ConnectionClosed as exc:
+                if not self._closed:
+                    raise _Reconnect(f"connection closed: {exc}") from exc
+            finally:
+                self._ws = None
+
+    async def _receive(self, ws: ClientConnection) -> bytes | None:
+        """The next frame; None when the watchdog fired outside market hours."""
+        try:
+            async with asyncio.timeout(self.watchdog_s):
+                data = await ws.recv(decode=False)
+        except TimeoutError:
+            if self._is_market_hours():
+                self.watchdog_trips += 1
+                raise _Reconnect(f"no data for {self.watchdog_s} s during market hours") from None
+            return None
+        return data if isinstance(data, bytes) else data.encode()
+
+    def _error_frame(self, error: StreamError) -> None:
+        self.errors += 1
+        self.last_error = error.error
+        if error.session_lost:
+            raise _Reconnect(f"server: {error.error}")
