@@ -1,0 +1,220 @@
+"""The gate's configuration: read once from the environment, typed, frozen, fail-fast.
+
+Each secret comes either as its value (`EDGEGATE_SIGNING_SECRET`, local runs) or as the name
+of an SSM SecureString parameter (`EDGEGATE_SIGNING_SECRET_PARAM`, deployed: serverless.yml
+passes parameter names so `osls package` works offline and no secret sits in the template).
+Parameters are fetched in one `GetParameters` call per cold start. A function names the
+secrets it needs; a missing one stops it with an error naming the variable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from functions.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PRODUCTION_TRADING_HOSTS = frozenset({"api.tradier.com"})
+
+# (ssm parameter names) -> {name: decrypted value}
+ParameterFetcher = Callable[[list[str]], dict[str, str]]
+
+
+class Secret:
+    """A secret string that never shows itself in a repr, log line or traceback."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret value, for the one call that needs it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+class Need(StrEnum):
+    """A secret a function may need; the value is its environment variable."""
+
+    SIGNING_SECRET = "EDGEGATE_SIGNING_SECRET"
+    ADMIN_SECRET = "EDGEGATE_ADMIN_SECRET"
+    TRADIER_TOKEN = "TRADIER_TRADE_TOKEN"
+    TRADIER_ACCOUNT = "TRADIER_ACCOUNT_ID"
+
+
+ALL_NEEDS = frozenset(Need)
+
+
+@dataclass(frozen=True, slots=True)
+class GateConfig:
+    """Everything the gate's composition reads from its environment."""
+
+    gate_table: str
+    constitution_path: Path
+    tradier_base_url: str
+    region: str
+    secrets: Mapping[Need, Secret]
+    dynamodb_endpoint: str | None = None
+    live_trading: bool = False
+    alerts_topic_arn: str | None = None
+    heartbeat_timeout_minutes: int = 5
+    tradier_timeout_s: float = 5.0
+
+    def secret(self, need: Need) -> str:
+        """The value of a secret this function was configured with."""
+        found = self.secrets.get(need)
+        if found is None:
+            raise ConfigError(need.value, f"is not set (nor {need.value}_PARAM)")
+        return found.reveal()
+
+    def has(self, need: Need) -> bool:
+        """True when the secret was configured."""
+        return need in self.secrets
+
+
+def _required(env: Mapping[str, str], name: str) -> str:
+    value = env.get(name, "").strip()
+    if not value:
+        raise ConfigError(name, "is not set")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "false").strip().lower()
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    raise ConfigError(name, f"must be true or false, got {raw!r}")
+
+
+def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(name, f"must be a number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(name, f"must be between {low:g} and {high:g}, got {raw}")
+    return value
+
+
+def _constitution(env: Mapping[str, str]) -> Path:
+    raw = Path(_required(env, "EDGEGATE_CONSTITUTION"))
+    # Relative paths are relative to the package root (/var/task on Lambda), not the cwd.
+    path = raw if raw.is_absolute() else PROJECT_ROOT / raw
+    if not path.is_file():
+        raise ConfigError("EDGEGATE_CONSTITUTION", f"no such file: {path}")
+    return path
+
+
+def _base_url(env: Mapping[str, str], live: bool) -> str:
+    url = _required(env, "TRADIER_TRADE_BASE_URL").rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError("TRADIER_TRADE_BASE_URL", f"must be an http(s) URL, got {url!r}")
+    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ConfigError("TRADIER_TRADE_BASE_URL", "plain http is allowed on loopback only")
+    if parts.hostname in PRODUCTION_TRADING_HOSTS and not live:
+        raise ConfigError(
+            "TRADIER_TRADE_BASE_URL",
+            "is a production trading host; set EDGEGATE_LIVE_TRADING=true to trade live",
+        )
+    return url
+
+
+def ssm_fetcher(region: str) -> ParameterFetcher:
+    """Fetch SecureString parameters with SSM (boto3 imported only when called)."""
+
+    def fetch(names: list[str]) -> dict[str, str]:
+        import boto3
+
+        client = boto3.client("ssm", region_name=region)
+        found: dict[str, str] = {}
+        for start in range(0, len(names), 10):  # GetParameters takes at most 10 names
+            reply = client.get_parameters(Names=names[start : start + 10], WithDecryption=True)
+            found.update({p["Name"]: p["Value"] for p in reply.get("Parameters", [])})
+        return found
+
+    return fetch
+
+
+def _secrets(
+    env: Mapping[str, str], needs: Iterable[Need], fetch: ParameterFetcher | None, region: str
+) -> dict[Need, Secret]:
+    needed = frozenset(needs)
+    found: dict[Need, Secret] = {}
+    by_parameter: dict[str, Need] = {}
+    for need in Need:
+        value = env.get(need.value, "")
+        parameter = env.get(f"{need.value}_PARAM", "").strip()
+        if value:
+            found[need] = Secret(value)
+        elif parameter:
+            by_parameter[parameter] = need
+        elif need in needed:
+            raise ConfigError(need.value, f"is not set (nor {need.value}_PARAM)")
+    if by_parameter:
+        values = (fetch or ssm_fetcher(region))(sorted(by_parameter))
+        for parameter, need in by_parameter.items():
+            if not values.get(parameter):
+                raise ConfigError(
+                    f"{need.value}_PARAM", f"SSM parameter {parameter} is missing or empty"
+                )
+            found[need] = Secret(values[parameter])
+    return found
+
+
+def load_config(
+    env: Mapping[str, str],
+    needs: Iterable[Need] = ALL_NEEDS,
+    fetch_parameters: ParameterFetcher | None = None,
+) -> GateConfig:
+    """Read and check the configuration once; `ConfigError` names the first bad variable."""
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+    live = _bool(env, "EDGEGATE_LIVE_TRADING")
+    return GateConfig(
+        gate_table=_required(env, "EDGEGATE_GATE_TABLE"),
+        constitution_path=_constitution(env),
+        tradier_base_url=_base_url(env, live),
+        region=region,
+        secrets=_secrets(env, needs, fetch_parameters, region),
+        dynamodb_endpoint=env.get("EDGEGATE_DYNAMODB_ENDPOINT") or None,
+        live_trading=live,
+        alerts_topic_arn=env.get("EDGEGATE_ALERTS_TOPIC_ARN") or None,
+        heartbeat_timeout_minutes=int(
+            _number(env, "EDGEGATE_HEARTBEAT_TIMEOUT_MINUTES", 5, 1, 240)
+        ),
+        tradier_timeout_s=_number(env, "EDGEGATE_TRADIER_TIMEOUT_S", 5.0, 0.5, 25.0),
+    )
+
+
+def describe(config: GateConfig) -> dict[str, Any]:
+    """A log-safe summary of the configuration (no secret values)."""
+    return {
+        "gate_table": config.gate_table,
+        "constitution": str(config.constitution_path),
+        "tradier_base_url": config.tradier_base_url,
+        "region": config.region,
+        "secrets": sorted(need.value for need in config.secrets),
+        "dynamodb_endpoint": config.dynamodb_endpoint,
+        "live_trading": config.live_trading,
+    }

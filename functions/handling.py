@@ -1,0 +1,108 @@
+"""The one adapter every HTTP handler uses: event → request → one gate call → response.
+
+Errors are mapped to responses in one place. A malformed event is a 400; a gatekeeper
+fault the gate did not already turn into a response is mapped by kind (invalid 400, too
+large 413, conflict 409, retryable 503); configuration faults (missing variable, invalid
+constitution, live trading refused) are raised so the function stops loudly; anything
+else is logged with the request id and answered 500 without details.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from functions import runtime
+from functions.config import Need
+from functions.errors import BadEvent, ConfigError
+from functions.http import HttpRequest, ResponseLike, error_response, parse_event, to_response
+from gatekeeper import errors as gate_errors
+
+if TYPE_CHECKING:
+    from gatekeeper.service import Gate
+
+log = logging.getLogger("edgegate.functions")
+
+GateCall = Callable[["Gate", HttpRequest], ResponseLike]
+Event = Mapping[str, Any]
+
+# What each kind of function needs composed.
+TRADING = frozenset({Need.SIGNING_SECRET, Need.TRADIER_TOKEN, Need.TRADIER_ACCOUNT})
+SIGNED_READ = frozenset({Need.SIGNING_SECRET})
+ADMIN = frozenset({Need.ADMIN_SECRET})
+ADMIN_TRADING = frozenset({Need.ADMIN_SECRET, Need.TRADIER_TOKEN, Need.TRADIER_ACCOUNT})
+SCHEDULED = frozenset({Need.TRADIER_TOKEN, Need.TRADIER_ACCOUNT})
+
+
+def _fault_response(exc: gate_errors.GatekeeperError, request_id: str) -> dict[str, Any]:
+    if isinstance(exc, gate_errors.BodyTooLarge):
+        return error_response(413, "PAYLOAD_TOO_LARGE", str(exc), "body", request_id)
+    if isinstance(exc, gate_errors.ContractError):
+        return error_response(400, "INVALID_REQUEST", exc.message, exc.field, request_id)
+    if isinstance(exc, gate_errors.InvalidRequest):
+        return error_response(400, "INVALID_REQUEST", str(exc), None, request_id)
+    if isinstance(exc, gate_errors.ProposalIdReused):
+        return error_response(409, "PROPOSAL_ID_REUSED", str(exc), "id", request_id)
+    if isinstance(exc, gate_errors.ConflictError):
+        return error_response(409, "PROPOSAL_IN_PROGRESS", str(exc), "id", request_id)
+    if isinstance(exc, gate_errors.RetryableGateError):
+        return error_response(503, "STORAGE_UNAVAILABLE", "storage unavailable", None, request_id)
+    return error_response(500, "INTERNAL", "internal error", None, request_id)
+
+
+def handle_http(event: Event, call: GateCall, needs: Iterable[Need], route: str) -> dict[str, Any]:
+    """Run one HTTP route: parse, call the gate once, map the result or fault."""
+    started = time.perf_counter()
+    try:
+        request = parse_event(event)
+    except BadEvent as exc:
+        log.info("bad event", extra={"route": route, "field": exc.field})
+        return error_response(400, "INVALID_REQUEST", str(exc), exc.field)
+    gate = runtime.current_gate(needs)  # ConfigError / ConstitutionError stop the function
+    try:
+        response = to_response(call(gate, request), {"x-request-id": request.request_id})
+    except (ConfigError, gate_errors.FatalGateError):
+        raise
+    except gate_errors.GatekeeperError as exc:
+        response = _fault_response(exc, request.request_id)
+    except Exception:
+        log.exception("unhandled fault", extra={"route": route, "request_id": request.request_id})
+        response = error_response(500, "INTERNAL", "internal error", None, request.request_id)
+    log.info(
+        "handled",
+        extra={
+            "route": route,
+            "status": response["statusCode"],
+            "request_id": request.request_id,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+        },
+    )
+    return response
+
+
+def handle_scheduled(
+    event: Event, call: Callable[[Gate], Any], needs: Iterable[Need], name: str
+) -> dict[str, Any]:
+    """Run one scheduled job; faults propagate so Lambda records the failure and retries."""
+    started = time.perf_counter()
+    result = call(runtime.current_gate(needs))
+    summary = {"job": name, "result": _plain(result)}
+    log.info("scheduled", extra={"job": name, "ms": round((time.perf_counter() - started) * 1000)})
+    return summary
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready form of whatever a gate job returns (Structs, dataclasses, responses)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    import msgspec
+
+    body = getattr(value, "body", None)
+    if body is not None and hasattr(value, "status"):
+        value = {"status": value.status, "body": body}
+    try:
+        return msgspec.to_builtins(value, str_keys=True)
+    except TypeError:
+        return repr(value)

@@ -1,0 +1,1 @@
+"""The gate's handlers behind a local HTTP adapter (`edgegate gate serve`) and its bench."""
