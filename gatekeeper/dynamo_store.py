@@ -684,3 +684,17 @@ class DynamoGateStore:
                 max_items=limit,
             )
         ]
+
+    def get_doc(self, key: str) -> dict[str, str] | None:
+        """A small string map kept under `DOC#<key>`."""
+        item = self._get(f"DOC#{key}", "DOC")
+        if item is None:
+            return None
+        return {k: str(v.get("S", "")) for k, v in item.get("doc", {}).get("M", {}).items()}
+
+    def put_doc(self, key: str, doc: Mapping[str, str], ttl_s: int = 0) -> None:
+        """Replace the string map under `DOC#<key>`."""
+        item: Item = {**_key(f"DOC#{key}", "DOC"), "doc": _str_map(doc)}
+        if ttl_s:
+            item["ttl"] = _n(ttl_s)
+        self._call("put_item", TableName=self._table, Item=item)

@@ -14,17 +14,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
+from gatekeeper.errors import StoreUnavailable
+
+__all__ = ["StoreUnavailable"]  # re-exported: the store's one fault (HTTP 503)
+
 STATUS_IN_PROGRESS = "IN_PROGRESS"
 STATUS_DECIDED = "DECIDED"
 DEFAULT_STATE = "ACTIVE"
-
-
-class StoreError(Exception):
-    """Root of the store's faults."""
-
-
-class StoreUnavailable(StoreError):
-    """The store could not be reached or refused the call; nothing was sent (HTTP 503)."""
 
 
 class ConflictKind(StrEnum):
@@ -259,6 +255,14 @@ class GateStore(Protocol):
         """A symbol's audit lines, newest first."""
         ...
 
+    def get_doc(self, key: str) -> dict[str, str] | None:
+        """A small string map kept under `key` (reconcile's order book, reports)."""
+        ...
+
+    def put_doc(self, key: str, doc: Mapping[str, str], ttl_s: int = 0) -> None:
+        """Replace the string map under `key`."""
+        ...
+
 
 def proposal_ttl_s(now_ms: int) -> int:
     """Old proposal records expire after 90 days (DynamoDB TTL, epoch seconds)."""
@@ -287,6 +291,7 @@ class MemoryGateStore:
         self.baselines: dict[str, Decimal] = {}
         self.heartbeat: Heartbeat | None = None
         self.audit: list[AuditEntry] = []
+        self.docs: dict[str, dict[str, str]] = {}
         self.calls = 0
 
     def snapshot(
@@ -491,3 +496,16 @@ class MemoryGateStore:
             self.calls += 1
             rows = sorted((a for a in self.audit if a.symbol == symbol), key=lambda a: -a.ts_ms)
             return rows[:limit]
+
+    def get_doc(self, key: str) -> dict[str, str] | None:
+        """See `GateStore.get_doc`."""
+        with self._lock:
+            self.calls += 1
+            doc = self.docs.get(key)
+            return dict(doc) if doc is not None else None
+
+    def put_doc(self, key: str, doc: Mapping[str, str], ttl_s: int = 0) -> None:
+        """See `GateStore.put_doc`."""
+        with self._lock:
+            self.calls += 1
+            self.docs[key] = dict(doc)
