@@ -1,0 +1,1 @@
+"""functional tests of the gate handlers"""

@@ -1,0 +1,132 @@
+"""functions.config: typed, frozen configuration that fails fast naming the variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from functions.config import ALL_NEEDS, Need, Secret, describe, load_config
+from functions.errors import ConfigError
+
+
+@pytest.fixture
+def constitution(tmp_path: Path) -> Path:
+    path = tmp_path / "constitution.toml"
+    path.write_text("# any file; validated by gatekeeper.constitution at composition\n")
+    return path
+
+
+def env_with(constitution: Path, **extra: str) -> dict[str, str]:
+    env = {
+        "EDGEGATE_GATE_TABLE": "gate-test",
+        "EDGEGATE_CONSTITUTION": str(constitution),
+        "TRADIER_TRADE_BASE_URL": "http://127.0.0.1:8700/v1",
+        "EDGEGATE_SIGNING_SECRET": "test-secret-not-real",
+        "EDGEGATE_ADMIN_SECRET": "test-admin-secret-not-real",
+        "TRADIER_TRADE_TOKEN": "test-token",
+        "TRADIER_ACCOUNT_ID": "VA00000000",
+    }
+    env.update(extra)
+    return env
+
+
+def test_load_config_when_complete_env_then_typed_values(constitution: Path) -> None:
+    config = load_config(env_with(constitution, EDGEGATE_LIVE_TRADING="false"))
+    assert config.gate_table == "gate-test"
+    assert config.constitution_path == constitution
+    assert config.secret(Need.SIGNING_SECRET) == "test-secret-not-real"
+    assert config.live_trading is False
+    assert config.dynamodb_endpoint is None
+
+
+@pytest.mark.parametrize(
+    "variable",
+    ["EDGEGATE_GATE_TABLE", "EDGEGATE_CONSTITUTION", "TRADIER_TRADE_BASE_URL"]
+    + [need.value for need in Need],
+)
+def test_load_config_when_variable_missing_then_error_names_it(
+    constitution: Path, variable: str
+) -> None:
+    env = env_with(constitution)
+    del env[variable]
+    with pytest.raises(ConfigError) as caught:
+        load_config(env, ALL_NEEDS)
+    assert caught.value.variable == variable
+
+
+def test_load_config_when_secret_not_needed_then_absent_not_required(constitution: Path) -> None:
+    env = env_with(constitution)
+    del env["EDGEGATE_ADMIN_SECRET"]
+    config = load_config(env, {Need.SIGNING_SECRET})
+    assert not config.has(Need.ADMIN_SECRET)
+    with pytest.raises(ConfigError):
+        config.secret(Need.ADMIN_SECRET)
+
+
+def test_load_config_when_parameter_names_then_fetched_once_in_one_call(
+    constitution: Path,
+) -> None:
+    env = env_with(constitution)
+    for need in Need:
+        del env[need.value]
+        env[f"{need.value}_PARAM"] = f"/edgegate/ci/{need.name.lower()}"
+    calls: list[list[str]] = []
+
+    def fetch(names: list[str]) -> dict[str, str]:
+        calls.append(names)
+        return {name: f"value-of-{name}" for name in names}
+
+    config = load_config(env, ALL_NEEDS, fetch)
+    assert len(calls) == 1 and len(calls[0]) == len(Need)
+    assert config.secret(Need.TRADIER_TOKEN) == "value-of-/edgegate/ci/tradier_token"
+
+
+def test_load_config_when_parameter_missing_in_ssm_then_error_names_param(
+    constitution: Path,
+) -> None:
+    env = env_with(constitution)
+    del env["EDGEGATE_SIGNING_SECRET"]
+    env["EDGEGATE_SIGNING_SECRET_PARAM"] = "/edgegate/ci/signing-secret"
+    with pytest.raises(ConfigError) as caught:
+        load_config(env, ALL_NEEDS, lambda names: {})
+    assert caught.value.variable == "EDGEGATE_SIGNING_SECRET_PARAM"
+
+
+def test_load_config_when_production_host_without_live_flag_then_refused(
+    constitution: Path,
+) -> None:
+    env = env_with(constitution, TRADIER_TRADE_BASE_URL="https://api.tradier.com/v1")
+    with pytest.raises(ConfigError) as caught:
+        load_config(env)
+    assert caught.value.variable == "TRADIER_TRADE_BASE_URL"
+    live = load_config({**env, "EDGEGATE_LIVE_TRADING": "true"})
+    assert live.live_trading is True
+
+
+def test_load_config_when_plain_http_to_remote_host_then_refused(constitution: Path) -> None:
+    env = env_with(constitution, TRADIER_TRADE_BASE_URL="http://sandbox.tradier.com/v1")
+    with pytest.raises(ConfigError) as caught:
+        load_config(env)
+    assert caught.value.variable == "TRADIER_TRADE_BASE_URL"
+
+
+def test_load_config_when_constitution_path_missing_then_error_names_it(tmp_path: Path) -> None:
+    env = env_with(tmp_path / "nope.toml")
+    with pytest.raises(ConfigError) as caught:
+        load_config(env)
+    assert caught.value.variable == "EDGEGATE_CONSTITUTION"
+
+
+def test_load_config_when_bad_boolean_then_error_names_it(constitution: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(env_with(constitution, EDGEGATE_LIVE_TRADING="maybe"))
+    assert caught.value.variable == "EDGEGATE_LIVE_TRADING"
+
+
+def test_secret_and_describe_when_printed_then_values_never_shown(constitution: Path) -> None:
+    config = load_config(env_with(constitution))
+    shown = f"{config!r} {describe(config)} {Secret('abc')}"
+    assert "test-secret-not-real" not in shown
+    assert "test-token" not in shown
+    assert "abc" not in shown

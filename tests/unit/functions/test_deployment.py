@@ -1,0 +1,104 @@
+"""serverless.yml and infra/tables.yml agree with the code: routes, handlers, tables, IAM."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from functions.routes import ROUTES, SCHEDULES
+from gatekeeper.tables import TTL_ATTRIBUTE, table_definition
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def serverless() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((REPO / "serverless.yml").read_text())
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((REPO / "infra/tables.yml").read_text())
+    return loaded["Resources"]
+
+
+def _http_routes(serverless: dict[str, Any]) -> set[tuple[str, str, str]]:
+    found = set()
+    for name, spec in serverless["functions"].items():
+        for event in spec.get("events", []):
+            if "httpApi" in event:
+                api = event["httpApi"]
+                found.add((api["method"], api["path"], name))
+    return found
+
+
+def test_serverless_routes_when_compared_with_route_table_then_identical(
+    serverless: dict[str, Any],
+) -> None:
+    expected = {(r.method, r.path, r.function) for r in ROUTES}
+    assert _http_routes(serverless) == expected
+
+
+def test_serverless_handlers_when_imported_then_each_has_a_handler(
+    serverless: dict[str, Any],
+) -> None:
+    modules = {r.function: r.module for r in ROUTES} | SCHEDULES
+    for name, spec in serverless["functions"].items():
+        module_path, _, attr = spec["handler"].rpartition(".")
+        module = importlib.import_module(module_path.replace("/", "."))
+        assert callable(getattr(module, attr)), name
+        assert module.__name__ == modules[name]
+
+
+def test_serverless_roles_when_read_then_one_per_function_and_gate_table_only(
+    serverless: dict[str, Any],
+) -> None:
+    resources = serverless["resources"][1]["Resources"]
+    roles = [spec["role"] for spec in serverless["functions"].values()]
+    assert len(set(roles)) == len(roles)
+    for role in roles:
+        statements = resources[role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        text = repr(statements)
+        assert "SessionsTable" not in text
+        assert "*" not in [s.get("Resource") for s in statements]
+        for statement in statements:
+            for action in statement["Action"]:
+                assert action != "dynamodb:TransactWriteItems"
+                assert not action.endswith("*"), action
+
+
+def test_serverless_package_when_patterns_read_then_brain_tests_sim_excluded(
+    serverless: dict[str, Any],
+) -> None:
+    patterns = serverless["package"]["patterns"]
+    for excluded in ("!brain/**", "!tests/**", "!tradier/sim/**", "!node_modules/**", "!.venv/**"):
+        assert excluded in patterns
+    assert "serverless-offline" in serverless["plugins"]
+    assert "serverless-offline" in serverless["custom"]
+
+
+@pytest.mark.parametrize("logical_id", ["GateTable", "SessionsTable"])
+def test_tables_yml_when_compared_with_python_schema_then_same_keys_and_index(
+    tables: dict[str, Any], logical_id: str
+) -> None:
+    props = tables[logical_id]["Properties"]
+    expected = table_definition(props["TableName"])
+    assert props["BillingMode"] == expected["BillingMode"]
+    assert props["KeySchema"] == expected["KeySchema"]
+    assert sorted(props["AttributeDefinitions"], key=str) == sorted(
+        expected["AttributeDefinitions"], key=str
+    )
+    assert props["GlobalSecondaryIndexes"] == expected["GlobalSecondaryIndexes"]
+    assert props["TimeToLiveSpecification"] == {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
+
+
+def test_tables_yml_when_read_then_point_in_time_recovery_on_gate_table(
+    tables: dict[str, Any],
+) -> None:
+    gate = tables["GateTable"]["Properties"]
+    assert gate["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
