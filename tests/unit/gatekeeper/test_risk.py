@@ -1,0 +1,392 @@
+"""Risk checks: each passes and fails on its own, run in order, never block a close."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from gatekeeper.constitution import Constitution, load
+from gatekeeper.contract import ReasonCode, TradingState
+from gatekeeper.risk import (
+    ENTRY_CHECKS,
+    STATE_CHECKS,
+    STRUCTURAL_CHECKS,
+    Holding,
+    RiskInputs,
+    check_correlation_groups,
+    check_daily_loss,
+    check_days_to_expiry,
+    check_market_open,
+    check_notional,
+    check_open_structures,
+    check_quantity,
+    check_staleness,
+    check_strategy,
+    check_symbol,
+    check_symbol_concentration,
+    daily_loss_breached,
+    evaluate,
+    is_reducing,
+    notional,
+)
+from tests.unit.gatekeeper.builders import (
+    CALENDAR_SPREAD,
+    CREATED_AT,
+    EQUITY,
+    IRON_BUTTERFLY,
+    IRON_CONDOR,
+    RATIO_SPREAD,
+    SINGLE_OPTION,
+    VERTICAL,
+    closing,
+    leg,
+    proposal,
+)
+
+C = load()
+ACTIVE, REDUCING, HALTED = TradingState.ACTIVE, TradingState.REDUCING, TradingState.HALTED
+
+
+def inputs(**changes: Any) -> RiskInputs:
+    base = RiskInputs(
+        now_ms=CREATED_AT + 500,
+        market_open=True,
+        equity=Decimal(100_000),
+        start_of_day_equity=Decimal(100_000),
+        underlying_last=Decimal("600.00"),
+        leg_mids={"SPY251219C00600000": Decimal("3.00"), "SPY260116C00600000": Decimal("6.50")},
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def constitution(**changes: Any) -> Constitution:
+    return dataclasses.replace(C, **changes)
+
+
+def code(rejection: Any) -> ReasonCode | None:
+    return None if rejection is None else rejection.code
+
+
+# --- staleness ---------------------------------------------------------------------------
+
+
+def test_staleness_when_within_window_then_passes() -> None:
+    assert check_staleness(proposal(EQUITY), inputs(now_ms=CREATED_AT + 10_000), C) is None
+    assert check_staleness(proposal(EQUITY), inputs(now_ms=CREATED_AT - 10_000), C) is None
+
+
+def test_staleness_when_too_old_then_stale() -> None:
+    rejection = check_staleness(proposal(EQUITY), inputs(now_ms=CREATED_AT + 10_001), C)
+    assert code(rejection) is ReasonCode.STALE_PROPOSAL
+
+
+def test_staleness_when_from_the_future_then_future() -> None:
+    rejection = check_staleness(proposal(EQUITY), inputs(now_ms=CREATED_AT - 10_001), C)
+    assert code(rejection) is ReasonCode.FUTURE_PROPOSAL
+
+
+# --- structural --------------------------------------------------------------------------
+
+
+def test_symbol_when_allowed_then_passes_else_rejected() -> None:
+    assert check_symbol(proposal(EQUITY), inputs(), C) is None
+    rejection = check_symbol(proposal(EQUITY, symbol="TSLA"), inputs(), C)
+    assert code(rejection) is ReasonCode.SYMBOL_NOT_ALLOWED
+
+
+def test_strategy_when_not_allowed_then_rejected() -> None:
+    narrow = constitution(strategies=frozenset({"equity"}))
+    assert check_strategy(proposal(EQUITY), inputs(), narrow) is None
+    assert code(check_strategy(proposal(VERTICAL), inputs(), narrow)) is (
+        ReasonCode.STRATEGY_NOT_ALLOWED
+    )
+
+
+def test_quantity_when_shares_over_limit_then_rejected() -> None:
+    assert check_quantity(proposal(EQUITY, quantity=500), inputs(), C) is None
+    rejection = check_quantity(proposal(EQUITY, quantity=501), inputs(), C)
+    assert code(rejection) is ReasonCode.QUANTITY_LIMIT
+
+
+def test_quantity_when_contracts_over_limit_then_rejected() -> None:
+    assert check_quantity(proposal(VERTICAL, quantity=10), inputs(), C) is None
+    assert code(check_quantity(proposal(VERTICAL, quantity=11), inputs(), C)) is (
+        ReasonCode.QUANTITY_LIMIT
+    )
+
+
+def test_quantity_when_ratio_multiplies_contracts_then_counted() -> None:
+    assert check_quantity(proposal(RATIO_SPREAD, quantity=5), inputs(), C) is None
+    assert code(check_quantity(proposal(RATIO_SPREAD, quantity=6), inputs(), C)) is (
+        ReasonCode.QUANTITY_LIMIT
+    )
+
+
+@pytest.mark.parametrize(
+    ("base", "changes", "expected"),
+    [
+        (EQUITY, {}, "6005.00"),  # 600.50 x 10 shares
+        (EQUITY, {"order_type": "market", "price": ...}, "6000.00"),  # last 600 x 10
+        (SINGLE_OPTION, {}, "620.00"),  # 3.10 x 100 x 2
+        (SINGLE_OPTION, {"order_type": "market", "price": ...}, "600.00"),  # mid 3.00
+        (
+            SINGLE_OPTION,
+            {"legs": [leg("SPY251219P00580000", "sell_to_open")]},
+            "116000",
+        ),  # put strike 580 x 100 x 2
+        (
+            SINGLE_OPTION,
+            {"legs": [leg("SPY251219C00610000", "sell_to_open")]},
+            "120000.00",
+        ),  # call: last 600 x 100 x 2
+        (VERTICAL, {}, "750.00"),  # (5 - 1.25) x 100 x 2
+        (VERTICAL, {"order_type": "market", "price": ...}, "1000"),  # width 5 x 100 x 2
+        (VERTICAL, {"order_type": "debit", "price": "2.00"}, "400.00"),
+        (IRON_CONDOR, {}, "1600.00"),  # (10 - 2) x 100 x 2
+        (IRON_BUTTERFLY, {}, "400.00"),  # (10 - 8) x 100 x 2
+        (CALENDAR_SPREAD, {}, "360.00"),  # debit 1.80 x 100 x 2
+        (CALENDAR_SPREAD, {"order_type": "market", "price": ...}, "1300.00"),  # long mid 6.50
+        # width 10 x 100 x 2 + debit 0.40 x 100 x 2 + one naked call at last 600 x 100 x 2
+        (RATIO_SPREAD, {}, "122080.00"),
+    ],
+)
+def test_notional_when_strategy_then_documented_exposure(
+    base: dict[str, Any], changes: dict[str, Any], expected: str
+) -> None:
+    assert notional(proposal(base, **changes), inputs()) == Decimal(expected)
+
+
+def test_notional_when_quote_missing_then_quote_unavailable() -> None:
+    market = proposal(EQUITY, order_type="market", price=...)
+    rejection = check_notional(market, inputs(underlying_last=None), C)
+    assert code(rejection) is ReasonCode.QUOTE_UNAVAILABLE
+    calendar = proposal(CALENDAR_SPREAD, order_type="market", price=...)
+    assert code(check_notional(calendar, inputs(leg_mids={}), C)) is ReasonCode.QUOTE_UNAVAILABLE
+
+
+def test_notional_when_ratio_with_extra_long_then_mid_added() -> None:
+    legs = [leg("SPY251219C00600000", "buy_to_open", 2), leg("SPY251219C00610000", "sell_to_open")]
+    p = proposal(RATIO_SPREAD, legs=legs, quantity=1)
+    # width 10 x 100 + debit 0.40 x 100 + one extra long at mid 3.00 x 100
+    assert notional(p, inputs()) == Decimal("1340.00")
+    assert notional(p, inputs(leg_mids={})) is None
+
+
+def test_notional_when_over_limit_then_rejected() -> None:
+    assert check_notional(proposal(EQUITY, quantity=41), inputs(), C) is None
+    assert code(check_notional(proposal(EQUITY, quantity=42), inputs(), C)) is (
+        ReasonCode.NOTIONAL_LIMIT
+    )
+
+
+def test_days_to_expiry_when_inside_range_then_passes() -> None:
+    assert check_days_to_expiry(proposal(CALENDAR_SPREAD), inputs(), C) is None
+    assert check_days_to_expiry(proposal(EQUITY), inputs(), C) is None
+
+
+def test_days_to_expiry_when_beyond_max_then_rejected() -> None:
+    short = constitution(max_days_to_expiry=30)  # the calendar's far leg is 41 days out
+    rejection = check_days_to_expiry(proposal(CALENDAR_SPREAD), inputs(), short)
+    assert code(rejection) is ReasonCode.DTE_OUT_OF_RANGE
+
+
+def test_days_to_expiry_when_expired_then_rejected() -> None:
+    after = inputs(now_ms=CREATED_AT + 20 * 86_400_000)  # 2025-12-26, past the 19th
+    assert code(check_days_to_expiry(proposal(VERTICAL), after, C)) is ReasonCode.DTE_OUT_OF_RANGE
+
+
+def test_days_to_expiry_when_new_york_date_differs_from_utc_then_new_york_used() -> None:
+    # 2025-12-19 03:00 UTC is still the 18th in New York: 1 day to expiry, not 0.
+    now = 1_766_113_200_000
+    one_day_min = constitution(min_days_to_expiry=1)
+    assert check_days_to_expiry(proposal(VERTICAL), inputs(now_ms=now), one_day_min) is None
+
+
+# --- state -------------------------------------------------------------------------------
+
+
+def test_market_open_when_closed_then_rejected() -> None:
+    assert check_market_open(proposal(EQUITY), inputs(), C) is None
+    assert code(check_market_open(proposal(EQUITY), inputs(market_open=False), C)) is (
+        ReasonCode.MARKET_CLOSED
+    )
+
+
+def test_daily_loss_when_loss_reaches_limit_then_rejected() -> None:
+    fine = inputs(equity=Decimal("98000.01"))
+    hit = inputs(equity=Decimal(98000))
+    assert check_daily_loss(proposal(EQUITY), fine, C) is None
+    assert code(check_daily_loss(proposal(EQUITY), hit, C)) is ReasonCode.DAILY_LOSS_LIMIT
+    assert daily_loss_breached(hit, C)
+
+
+def test_daily_loss_when_no_baseline_or_gain_then_passes() -> None:
+    assert not daily_loss_breached(inputs(start_of_day_equity=None), C)
+    assert not daily_loss_breached(inputs(equity=Decimal(200_000)), C)
+
+
+def test_open_structures_when_at_limit_then_rejected() -> None:
+    assert check_open_structures(proposal(VERTICAL), inputs(open_structures_total=9), C) is None
+    rejection = check_open_structures(proposal(VERTICAL), inputs(open_structures_total=10), C)
+    assert code(rejection) is ReasonCode.OPEN_STRUCTURES_LIMIT
+
+
+def test_symbol_concentration_when_symbol_full_then_rejected() -> None:
+    assert (
+        check_symbol_concentration(
+            proposal(VERTICAL), inputs(open_structures_by_symbol={"SPY": 2, "QQQ": 3}), C
+        )
+        is None
+    )
+    rejection = check_symbol_concentration(
+        proposal(VERTICAL), inputs(open_structures_by_symbol={"SPY": 3}), C
+    )
+    assert code(rejection) is ReasonCode.SYMBOL_CONCENTRATION
+
+
+def test_correlation_group_when_group_full_then_rejected() -> None:
+    by_symbol = {"QQQ": 3, "IWM": 2}
+    assert (
+        check_correlation_groups(proposal(VERTICAL), inputs(open_structures_by_symbol=by_symbol), C)
+        is None
+    )
+    full = {**by_symbol, "DIA": 1}
+    rejection = check_correlation_groups(
+        proposal(VERTICAL), inputs(open_structures_by_symbol=full), C
+    )
+    assert code(rejection) is ReasonCode.CORRELATION_GROUP_LIMIT
+
+
+# --- order and the trading-state gate ----------------------------------------------------
+
+
+def test_checks_when_listed_then_structural_before_state() -> None:
+    assert ENTRY_CHECKS == STRUCTURAL_CHECKS + STATE_CHECKS
+    assert [c.__name__ for c in ENTRY_CHECKS] == [
+        "check_symbol",
+        "check_strategy",
+        "check_quantity",
+        "check_notional",
+        "check_days_to_expiry",
+        "check_market_open",
+        "check_daily_loss",
+        "check_open_structures",
+        "check_symbol_concentration",
+        "check_correlation_groups",
+    ]
+
+
+def test_evaluate_when_everything_fine_then_approved() -> None:
+    for base in (EQUITY, SINGLE_OPTION, VERTICAL, IRON_CONDOR, IRON_BUTTERFLY, CALENDAR_SPREAD):
+        assert evaluate(proposal(base), inputs(), C, ACTIVE) is None
+
+
+def test_evaluate_when_several_checks_fail_then_first_in_order_wins() -> None:
+    everything_wrong = inputs(
+        now_ms=CREATED_AT + 60_000,
+        market_open=False,
+        equity=Decimal(1),
+        open_structures_total=99,
+    )
+    bad = proposal(EQUITY, symbol="TSLA", quantity=10_000)
+    assert code(evaluate(bad, everything_wrong, C, HALTED)) is ReasonCode.STALE_PROPOSAL
+    fresh = dataclasses.replace(everything_wrong, now_ms=CREATED_AT)
+    assert code(evaluate(bad, fresh, C, HALTED)) is ReasonCode.STATE_HALTED
+    assert code(evaluate(bad, fresh, C, REDUCING)) is ReasonCode.STATE_REDUCING
+    assert code(evaluate(bad, fresh, C, ACTIVE)) is ReasonCode.SYMBOL_NOT_ALLOWED
+    spy = proposal(EQUITY, quantity=10_000)
+    assert code(evaluate(spy, fresh, C, ACTIVE)) is ReasonCode.QUANTITY_LIMIT
+    assert code(evaluate(proposal(EQUITY), fresh, C, ACTIVE)) is ReasonCode.MARKET_CLOSED
+    opened = dataclasses.replace(fresh, market_open=True)
+    assert code(evaluate(proposal(EQUITY), opened, C, ACTIVE)) is ReasonCode.DAILY_LOSS_LIMIT
+
+
+def test_evaluate_when_halted_then_even_a_matching_close_refused() -> None:
+    held = inputs(positions=(Holding("SPY", 10),))
+    assert code(evaluate(closing(EQUITY), held, C, HALTED)) is ReasonCode.STATE_HALTED
+
+
+def test_evaluate_when_reducing_then_matching_close_approved_and_open_refused() -> None:
+    held = inputs(positions=(Holding("SPY", 10),))
+    assert evaluate(closing(EQUITY), held, C, REDUCING) is None
+    assert code(evaluate(proposal(EQUITY), held, C, REDUCING)) is ReasonCode.STATE_REDUCING
+
+
+def test_evaluate_when_close_has_no_position_then_no_matching_position() -> None:
+    assert code(evaluate(closing(EQUITY), inputs(), C, ACTIVE)) is (ReasonCode.NO_MATCHING_POSITION)
+
+
+def test_evaluate_when_close_breaks_every_entry_limit_then_still_approved() -> None:
+    tight = constitution(
+        symbols=frozenset({"QQQ"}),
+        strategies=frozenset(),
+        max_shares_per_proposal=1,
+        max_contracts_per_proposal=1,
+        max_notional=Decimal("0.01"),
+        max_days_to_expiry=0,
+        max_open_structures=1,
+        max_open_structures_per_symbol=1,
+    )
+    worst = inputs(
+        equity=Decimal(1),
+        open_structures_total=50,
+        open_structures_by_symbol={"SPY": 50},
+        underlying_last=None,
+        leg_mids={},
+    )
+    positions = (
+        Holding("SPY", 1000),
+        Holding("SPY251219P00570000", 20),
+        Holding("SPY251219P00580000", -20),
+        Holding("SPY251219C00620000", -20),
+        Holding("SPY251219C00630000", 20),
+    )
+    state = dataclasses.replace(worst, positions=positions)
+    assert evaluate(closing(EQUITY, quantity=1000), state, tight, REDUCING) is None
+    assert evaluate(closing(IRON_CONDOR, quantity=20), state, tight, REDUCING) is None
+    assert evaluate(closing(IRON_CONDOR, quantity=20), state, tight, ACTIVE) is None
+
+
+def test_evaluate_when_close_and_market_closed_then_market_closed() -> None:
+    held = inputs(positions=(Holding("SPY", 10),), market_open=False)
+    assert code(evaluate(closing(EQUITY), held, C, ACTIVE)) is ReasonCode.MARKET_CLOSED
+
+
+# --- is_reducing -------------------------------------------------------------------------
+
+
+def test_is_reducing_when_open_then_false() -> None:
+    assert not is_reducing(proposal(EQUITY), [Holding("SPY", 100)])
+
+
+def test_is_reducing_when_equity_sell_then_needs_long_shares() -> None:
+    assert is_reducing(closing(EQUITY), [Holding("SPY", 10)])
+    assert not is_reducing(closing(EQUITY), [Holding("SPY", 9)])
+    assert not is_reducing(closing(EQUITY), [Holding("SPY", -10)])
+
+
+def test_is_reducing_when_buy_to_cover_then_needs_short_shares() -> None:
+    cover = closing(EQUITY, side="buy_to_cover")
+    assert is_reducing(cover, [Holding("SPY", -10)])
+    assert not is_reducing(cover, [Holding("SPY", 10)])
+
+
+def test_is_reducing_when_legs_held_with_opposite_sign_then_true() -> None:
+    close = closing(VERTICAL)  # buy_to_close P580 x2, sell_to_close P575 x2
+    held = [Holding("SPY251219P00580000", -2), Holding("SPY251219P00575000", 2)]
+    assert is_reducing(close, held)
+    assert not is_reducing(close, held[:1])
+    wrong_sign = [Holding("SPY251219P00580000", 2), Holding("SPY251219P00575000", 2)]
+    assert not is_reducing(close, wrong_sign)
+    too_few = [Holding("SPY251219P00580000", -1), Holding("SPY251219P00575000", 2)]
+    assert not is_reducing(close, too_few)
+
+
+def test_is_reducing_when_ratio_then_quantity_times_ratio_needed() -> None:
+    close = closing(RATIO_SPREAD, quantity=2)  # sell_to_close C600 x2, buy_to_close C610 x4
+    held = [Holding("SPY251219C00600000", 2), Holding("SPY251219C00610000", -4)]
+    assert is_reducing(close, held)
+    assert not is_reducing(close, [held[0], Holding("SPY251219C00610000", -3)])
