@@ -19,7 +19,6 @@ from urllib.parse import urlsplit
 from functions.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-PRODUCTION_TRADING_HOSTS = frozenset({"api.tradier.com"})
 
 # (ssm parameter names) -> {name: decrypted value}
 ParameterFetcher = Callable[[list[str]], dict[str, str]]
@@ -71,9 +70,7 @@ class GateConfig:
     region: str
     secrets: Mapping[Need, Secret]
     dynamodb_endpoint: str | None = None
-    live_trading: bool = False
     alerts_topic_arn: str | None = None
-    heartbeat_timeout_minutes: int = 5
     tradier_timeout_s: float = 5.0
 
     def secret(self, need: Need) -> str:
@@ -93,15 +90,6 @@ def _required(env: Mapping[str, str], name: str) -> str:
     if not value:
         raise ConfigError(name, "is not set")
     return value
-
-
-def _bool(env: Mapping[str, str], name: str) -> bool:
-    raw = env.get(name, "false").strip().lower()
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    if raw in ("", "0", "false", "no", "off"):
-        return False
-    raise ConfigError(name, f"must be true or false, got {raw!r}")
 
 
 def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
@@ -126,18 +114,14 @@ def _constitution(env: Mapping[str, str]) -> Path:
     return path
 
 
-def _base_url(env: Mapping[str, str], live: bool) -> str:
+def _base_url(env: Mapping[str, str]) -> str:
     url = _required(env, "TRADIER_TRADE_BASE_URL").rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError("TRADIER_TRADE_BASE_URL", f"must be an http(s) URL, got {url!r}")
     if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise ConfigError("TRADIER_TRADE_BASE_URL", "plain http is allowed on loopback only")
-    if parts.hostname in PRODUCTION_TRADING_HOSTS and not live:
-        raise ConfigError(
-            "TRADIER_TRADE_BASE_URL",
-            "is a production trading host; set EDGEGATE_LIVE_TRADING=true to trade live",
-        )
+    # Live versus sandbox hosts are the constitution's call (gatekeeper.constitution).
     return url
 
 
@@ -190,19 +174,14 @@ def load_config(
 ) -> GateConfig:
     """Read and check the configuration once; `ConfigError` names the first bad variable."""
     region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
-    live = _bool(env, "EDGEGATE_LIVE_TRADING")
     return GateConfig(
         gate_table=_required(env, "EDGEGATE_GATE_TABLE"),
         constitution_path=_constitution(env),
-        tradier_base_url=_base_url(env, live),
+        tradier_base_url=_base_url(env),
         region=region,
         secrets=_secrets(env, needs, fetch_parameters, region),
         dynamodb_endpoint=env.get("EDGEGATE_DYNAMODB_ENDPOINT") or None,
-        live_trading=live,
         alerts_topic_arn=env.get("EDGEGATE_ALERTS_TOPIC_ARN") or None,
-        heartbeat_timeout_minutes=int(
-            _number(env, "EDGEGATE_HEARTBEAT_TIMEOUT_MINUTES", 5, 1, 240)
-        ),
         tradier_timeout_s=_number(env, "EDGEGATE_TRADIER_TIMEOUT_S", 5.0, 0.5, 25.0),
     )
 
@@ -216,5 +195,4 @@ def describe(config: GateConfig) -> dict[str, Any]:
         "region": config.region,
         "secrets": sorted(need.value for need in config.secrets),
         "dynamodb_endpoint": config.dynamodb_endpoint,
-        "live_trading": config.live_trading,
     }

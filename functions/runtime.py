@@ -30,9 +30,13 @@ _lock = threading.Lock()
 _gate: Gate | None = None
 
 
-def dynamodb_client(config: GateConfig, max_pool_connections: int = 10) -> Any:
+def dynamodb_client(
+    config: GateConfig,
+    max_pool_connections: int = 10,
+    credentials: tuple[str, str] | None = None,
+) -> Any:
     """A low-level DynamoDB client with short timeouts (a slow store must not hold a
-    proposal past the signature's freshness)."""
+    proposal past the signature's freshness); `credentials` only for local endpoints."""
     import boto3
     from botocore.config import Config
 
@@ -40,6 +44,8 @@ def dynamodb_client(config: GateConfig, max_pool_connections: int = 10) -> Any:
         "dynamodb",
         region_name=config.region,
         endpoint_url=config.dynamodb_endpoint,
+        aws_access_key_id=credentials[0] if credentials else None,
+        aws_secret_access_key=credentials[1] if credentials else None,
         config=Config(
             connect_timeout=2,
             read_timeout=5,
@@ -73,9 +79,9 @@ def compose(
     tradier: Any = None,
 ) -> Gate:
     """Build the gate from a configuration; pass `dynamodb`/`tradier` to reuse clients."""
-    from gatekeeper.constitution import load as load_constitution
     from gatekeeper.service import Gate
 
+    from gatekeeper.constitution import load as load_constitution
     from gatekeeper.dynamo_store import DynamoGateStore
     from tradier.clock import SystemClock
 

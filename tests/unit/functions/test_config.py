@@ -32,11 +32,10 @@ def env_with(constitution: Path, **extra: str) -> dict[str, str]:
 
 
 def test_load_config_when_complete_env_then_typed_values(constitution: Path) -> None:
-    config = load_config(env_with(constitution, EDGEGATE_LIVE_TRADING="false"))
+    config = load_config(env_with(constitution))
     assert config.gate_table == "gate-test"
     assert config.constitution_path == constitution
     assert config.secret(Need.SIGNING_SECRET) == "test-secret-not-real"
-    assert config.live_trading is False
     assert config.dynamodb_endpoint is None
 
 
@@ -93,17 +92,6 @@ def test_load_config_when_parameter_missing_in_ssm_then_error_names_param(
     assert caught.value.variable == "EDGEGATE_SIGNING_SECRET_PARAM"
 
 
-def test_load_config_when_production_host_without_live_flag_then_refused(
-    constitution: Path,
-) -> None:
-    env = env_with(constitution, TRADIER_TRADE_BASE_URL="https://api.tradier.com/v1")
-    with pytest.raises(ConfigError) as caught:
-        load_config(env)
-    assert caught.value.variable == "TRADIER_TRADE_BASE_URL"
-    live = load_config({**env, "EDGEGATE_LIVE_TRADING": "true"})
-    assert live.live_trading is True
-
-
 def test_load_config_when_plain_http_to_remote_host_then_refused(constitution: Path) -> None:
     env = env_with(constitution, TRADIER_TRADE_BASE_URL="http://sandbox.tradier.com/v1")
     with pytest.raises(ConfigError) as caught:
@@ -118,10 +106,10 @@ def test_load_config_when_constitution_path_missing_then_error_names_it(tmp_path
     assert caught.value.variable == "EDGEGATE_CONSTITUTION"
 
 
-def test_load_config_when_bad_boolean_then_error_names_it(constitution: Path) -> None:
+def test_load_config_when_timeout_out_of_range_then_error_names_it(constitution: Path) -> None:
     with pytest.raises(ConfigError) as caught:
-        load_config(env_with(constitution, EDGEGATE_LIVE_TRADING="maybe"))
-    assert caught.value.variable == "EDGEGATE_LIVE_TRADING"
+        load_config(env_with(constitution, EDGEGATE_TRADIER_TIMEOUT_S="90"))
+    assert caught.value.variable == "EDGEGATE_TRADIER_TIMEOUT_S"
 
 
 def test_secret_and_describe_when_printed_then_values_never_shown(constitution: Path) -> None:

@@ -1,0 +1,65 @@
+"""`edgegate gate serve`: the gate's handlers behind a local API Gateway v2 adapter.
+
+Reads EDGEGATE_SIGNING_SECRET, EDGEGATE_ADMIN_SECRET, TRADIER_TRADE_BASE_URL,
+TRADIER_TRADE_TOKEN, TRADIER_ACCOUNT_ID, EDGEGATE_CONSTITUTION (a path; default
+infra/constitution.toml) and EDGEGATE_DYNAMODB_ENDPOINT (unset: an embedded DynamoDB on
+loopback with the tables created). Wall-clock time unless --follow-sim-clock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import sys
+import threading
+
+from functions.errors import ConfigError
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Add the `gate` sub-commands."""
+    sub = parser.add_subparsers(dest="gate_command", metavar="{serve}")
+    sub.required = True
+    serve = sub.add_parser("serve", help="serve the gate's routes on a local port")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8701)
+    serve.add_argument(
+        "--follow-sim-clock",
+        action="store_true",
+        help="use the Tradier simulator's (possibly accelerated) clock instead of wall time",
+    )
+    serve.add_argument(
+        "--no-schedules",
+        action="store_true",
+        help="do not run reconcile / watchdog / report on the clock",
+    )
+    serve.add_argument("--log-level", default="INFO")
+
+
+def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
+    """Serve until interrupted (or until `stop` is set)."""
+    from functions.local.embedded import local_gate
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    try:
+        with local_gate(
+            os.environ,
+            host=args.host,
+            port=args.port,
+            follow_sim_clock=args.follow_sim_clock,
+            schedules=not args.no_schedules,
+        ) as running:
+            print(
+                f"edgegate gate serving on {running.url} "
+                f"(dynamodb {running.config.dynamodb_endpoint}, "
+                f"tradier {running.config.tradier_base_url})",
+                flush=True,
+            )
+            with contextlib.suppress(KeyboardInterrupt):
+                (stop or threading.Event()).wait()
+    except ConfigError as exc:
+        print(f"edgegate gate: configuration error: {exc}", file=sys.stderr)
+        return 2
+    return 0
