@@ -1,0 +1,480 @@
+"""The sandbox broker: accepts validated orders, fills them against the venue's book,
+keeps the ledger, and answers balances."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from tradier.clock import NEW_YORK, from_datetime, to_new_york
+from tradier.money import cash_value, to_decimal
+from tradier.occ import OptionType, parse_occ
+from tradier.sim.calendar import REGULAR_OPEN, next_trading_day, trading_day
+from tradier.sim.ledger import Ledger, multiplier_for
+from tradier.sim.orders import SimOrder
+from tradier.sim.validation import LegRequest, OrderRequest
+from tradier.sim.venue import Venue
+
+COMMISSION = Decimal(0)
+
+
+def _d(x: float) -> Decimal:
+    return to_decimal(round(x, 4))
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    """Bid, ask and mid of one leg's instrument, as Decimals."""
+
+    bid: Decimal
+    ask: Decimal
+    last: Decimal
+
+    @property
+    def mid(self) -> Decimal:
+        """Midpoint (last when there is no ask)."""
+        return (self.bid + self.ask) / 2 if self.ask > 0 else self.last
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A downstream rejection: HTTP 200 with errors, the order recorded as rejected."""
+
+    message: str
+
+
+class Broker:
+    """Orders, fills and the account of one sandbox account."""
+
+    def __init__(
+        self, venue: Venue, account: str, starting_cash: Decimal, next_id: Callable[[], int]
+    ) -> None:
+        self.venue = venue
+        self.account = account
+        self.ledger = Ledger(starting_cash)
+        self.orders: list[SimOrder] = []
+        self._next_id = next_id
+
+    # ---- prices ------------------------------------------------------------------------
+    def book(self, symbol: str, ms: int | None = None) -> Book | None:
+        """The current book of an equity or option symbol."""
+        if multiplier_for(symbol) == 1:
+            state = self.venue.state(symbol, ms)
+            if state is None:
+                return None
+            return Book(_d(state.bid), _d(state.ask), _d(state.last))
+        mark = self.venue.option(symbol, ms)
+        if mark is None:
+            return self._expired_book(symbol, ms)
+        return Book(_d(mark.bid), _d(mark.ask), _d(mark.theo))
+
+    def _expired_book(self, symbol: str, ms: int | None) -> Book | None:
+        # A contract no longer listed (expired) is worth its intrinsic value.
+        occ = parse_occ(symbol)
+        under = self.venue.state(occ.root, ms)
+        if under is None:
+            return None
+        spot = Decimal(str(under.last))
+        if occ.option_type is OptionType.CALL:
+            value = max(Decimal(0), spot - occ.strike)
+        else:
+            value = max(Decimal(0), occ.strike - spot)
+        return Book(value, value, value)
+
+    # ---- sessions ----------------------------------------------------------------------
+    def _can_trade(self, order: SimOrder, ms: int) -> bool:
+        state = self.venue.market_state(ms).value
+        if order.klass != "equity":
+            return state == "open"
+        if order.duration == "pre":
+            return state == "premarket"
+        if order.duration == "post":
+            return state == "postmarket"
+        return state == "open"
+
+    def _expiry(self, duration: str, ms: int) -> int | None:
+        """When a day/pre/post order lapses: the end of the first session it can trade in."""
+        if duration == "gtc":
+            return None
+        day = to_new_york(ms).date()
+        if not self.venue.follow_calendar:
+            nxt = datetime.combine(day + timedelta(days=1), time(0), tzinfo=NEW_YORK)
+            return from_datetime(nxt)
+        for candidate in (day, next_trading_day(day)):
+            info = trading_day(candidate)
+            if not info.is_open:
+                continue
+            end = {"pre": REGULAR_OPEN, "post": info.postmarket_end}.get(duration, info.close)
+            end_ms = from_datetime(datetime.combine(candidate, end, tzinfo=NEW_YORK))
+            if ms < end_ms:
+                return end_ms
+        return None
+
+    # ---- placing -----------------------------------------------------------------------
+    def check(self, req: OrderRequest) -> Rejection | None:
+        """Downstream checks: position-side consistency and buying power."""
+        for leg in req.legs:
+            held = self.ledger.quantity(leg.symbol)
+            problem = _side_conflict(leg, held)
+            if problem:
+                return Rejection(f"Backoffice rejected override of the order. | {problem}")
+        if self.buying_power_after(req) < 0:
+            return Rejection(
+                "Backoffice rejected override of the order. | DayTradingBuyingPowerExceeded"
+            )
+        return None
+
+    def estimated_cost(self, req: OrderRequest) -> Decimal:
+        """Cash the order would pay (+) or receive (-) at the limit or the current book."""
+        if req.is_single and req.price is not None and req.type in ("limit", "stop_limit"):
+            leg = req.legs[0]
+            return cash_value(req.price, leg.quantity * leg.sign, multiplier_for(leg.symbol))
+        total = Decimal(0)
+        for leg in req.legs:
+            book = self.book(leg.symbol)
+            if book is None:
+                continue
+            px = book.ask if leg.sign > 0 else book.bid
+            total += cash_value(px, leg.quantity * leg.sign, multiplier_for(leg.symbol))
+        return total
+
+    def buying_power_after(self, req: OrderRequest) -> Decimal:
+        """Option buying power if the order filled now at its estimated prices."""
+        what_if = Ledger(self.ledger.starting_cash)
+        what_if.cash = self.ledger.cash
+        for sym, pos in self.ledger.positions.items():
+            what_if.positions[sym] = type(pos)(
+                pos.id, sym, pos.quantity, pos.cost_basis, pos.opened_ms
+            )
+        for leg in req.legs:
+            book = self.book(leg.symbol)
+            if book is None:
+                continue
+            px = book.ask if leg.sign > 0 else book.bid
+            if req.is_single and req.price is not None and req.type in ("limit", "stop_limit"):
+                px = req.price
+            what_if.apply_fill(leg.symbol, leg.quantity * leg.sign, px, self.venue.now_ms())
+        return self.summary(what_if)["option_buying_power"]
+
+    def place(self, req: OrderRequest) -> tuple[SimOrder, Rejection | None]:
+        """Record the order; fill it at once when it is marketable and the market is open."""
+        now = self.venue.now_ms()
+        order = self._build(req, now)
+        self.orders.append(order)
+        rejection = self.check(req)
+        if rejection is not None:
+            order.status = "rejected"
+            order.reason_description = rejection.message
+            for leg in order.legs:
+                leg.status = "rejected"
+            return order, rejection
+        self.try_fill(order, now)
+        return order, None
+
+    def _build(self, req: OrderRequest, now: int) -> SimOrder:
+        first = req.legs[0]
+        expires = self._expiry(req.duration, now)
+        if req.is_single:
+            return SimOrder(
+                id=self._next_id(),
+                account=self.account,
+                klass=req.klass,
+                symbol=req.symbol,
+                type=req.type,
+                side=first.side,
+                quantity=first.quantity,
+                duration=req.duration,
+                create_ms=now,
+                price=req.price,
+                stop=req.stop,
+                option_symbol=first.symbol if first.is_option else None,
+                tag=req.tag,
+                expires_ms=expires,
+                leg_requests=req.legs,
+            )
+        unit = math.gcd(*[leg.quantity for leg in req.legs])
+        parent = SimOrder(
+            id=self._next_id(),
+            account=self.account,
+            klass=req.klass,
+            symbol=req.symbol,
+            type=req.type,
+            side="buy" if req.type != "credit" else "sell",
+            quantity=unit,
+            duration=req.duration,
+            create_ms=now,
+            price=req.price,
+            tag=req.tag,
+            expires_ms=expires,
+            leg_requests=req.legs,
+        )
+        for leg in req.legs:
+            parent.legs.append(
+                SimOrder(
+                    id=self._next_id(),
+                    account=self.account,
+                    klass="option" if leg.is_option else "equity",
+                    symbol=req.symbol,
+                    type=req.type,
+                    side=leg.side,
+                    quantity=leg.quantity,
+                    duration=req.duration,
+                    create_ms=now,
+                    price=req.price,
+                    option_symbol=leg.symbol if leg.is_option else None,
+                    tag=req.tag,
+                )
+            )
+        return parent
+
+    # ---- filling -----------------------------------------------------------------------
+    def on_tick(self, now: int) -> list[SimOrder]:
+        """Expire day orders past their session, move pending to open, fill what is marketable."""
+        changed: list[SimOrder] = []
+        for order in self.orders:
+            if not order.working:
+                continue
+            before = order.status
+            if order.expires_ms is not None and now >= order.expires_ms:
+                self._finish(order, "expired", now)
+            else:
+                self.try_fill(order, now)
+            if order.status != before:
+                changed.append(order)
+        return changed
+
+    def try_fill(self, order: SimOrder, now: int) -> None:
+        """Fill the whole order when it is marketable in an open session."""
+        if not self._can_trade(order, now):
+            if order.status != "pending":
+                order.status = "pending"
+            return
+        order.status = "open" if order.exec_quantity == 0 else "partially_filled"
+        for leg in order.legs:
+            if leg.status == "pending":
+                leg.status = "open"
+        books = [self.book(leg.symbol, now) for leg in order.leg_requests]
+        if any(b is None for b in books):
+            return
+        prices = [
+            (b.ask if leg.sign > 0 else b.bid)
+            for leg, b in zip(order.leg_requests, books, strict=True)
+            if b is not None
+        ]
+        if order.legs:
+            if self._net_marketable(order, prices):
+                self._fill_all(order, prices, now)
+            return
+        if self._single_marketable(order, books[0], prices[0]):
+            self._fill_all(order, prices, now)
+
+    def _single_marketable(self, order: SimOrder, book: Book | None, px: Decimal) -> bool:
+        buying = order.side.startswith("buy")
+        kind = order.type
+        if kind in ("stop", "stop_limit") and not order.triggered:
+            assert order.stop is not None and book is not None
+            trigger = book.ask >= order.stop if buying else book.bid <= order.stop
+            if not trigger:
+                return False
+            order.triggered = True
+        if kind in ("market", "stop"):
+            return px > 0 or not buying
+        assert order.price is not None
+        return (px <= order.price and px > 0) if buying else px >= order.price
+
+    def _net_marketable(self, order: SimOrder, prices: list[Decimal]) -> bool:
+        net_debit = self._net_debit(order, prices)
+        if order.type == "market":
+            return True
+        if order.type == "even":
+            return net_debit <= 0
+        assert order.price is not None
+        if order.type == "debit":
+            return net_debit <= order.price
+        return -net_debit >= order.price
+
+    def _net_debit(self, order: SimOrder, prices: list[Decimal]) -> Decimal:
+        # Per spread unit; a combo's equity leg counts per share against 100-share contracts.
+        unit = order.quantity
+        total = Decimal(0)
+        for leg, px in zip(order.leg_requests, prices, strict=True):
+            scale = Decimal(1) if leg.is_option else Decimal(1) / 100
+            total += px * leg.sign * leg.quantity * scale
+        return total / unit
+
+    def _fill_all(self, order: SimOrder, prices: list[Decimal], now: int) -> None:
+        for leg_req, leg_order, px in zip(
+            order.leg_requests, order.legs or [order], prices, strict=True
+        ):
+            self.ledger.apply_fill(leg_req.symbol, leg_req.quantity * leg_req.sign, px, now)
+            leg_order.last_fill_price = px
+            leg_order.avg_fill_price = px
+            leg_order.last_fill_quantity = leg_order.quantity
+            leg_order.exec_quantity = leg_order.quantity
+            leg_order.status = "filled"
+            leg_order.transaction_ms = now
+        if order.legs:
+            net = abs(self._net_debit(order, prices))
+            order.avg_fill_price = net
+            order.last_fill_price = net
+            order.exec_quantity = order.quantity
+            order.last_fill_quantity = order.quantity
+        self._finish(order, "filled", now)
+
+    def _finish(self, order: SimOrder, status: str, now: int) -> None:
+        order.status = status
+        order.transaction_ms = now
+        for leg in order.legs:
+            if leg.working:
+                leg.status = status
+                leg.transaction_ms = now
+
+    def cancel(self, order: SimOrder) -> None:
+        """Cancel a working order."""
+        self._finish(order, "canceled", self.venue.now_ms())
+
+    def find(self, order_id: int) -> SimOrder | None:
+        """An order of this account by id."""
+        return next((o for o in self.orders if o.id == order_id), None)
+
+    # ---- account -----------------------------------------------------------------------
+    def summary(self, ledger: Ledger | None = None) -> dict[str, Decimal]:
+        """Market values, requirement and buying power of a ledger (default: the account's)."""
+        led = ledger or self.ledger
+        stock_long = stock_short = opt_long = opt_short = open_pl = Decimal(0)
+        requirement = Decimal(0)
+        for sym, pos in led.positions.items():
+            book = self.book(sym)
+            mark = book.mid if book is not None else Decimal(0)
+            mult = multiplier_for(sym)
+            value = cash_value(mark, pos.quantity, mult)
+            open_pl += value - pos.cost_basis
+            if mult == 1:
+                if pos.quantity > 0:
+                    stock_long += value
+                    requirement += value / 2
+                else:
+                    stock_short += value
+                    requirement += -value * Decimal("1.5") - (-value)
+            elif pos.quantity > 0:
+                opt_long += value
+            else:
+                opt_short += value
+        requirement += self._option_requirement(led)
+        equity = led.cash + stock_long + stock_short + opt_long + opt_short
+        option_bp = equity - requirement - opt_long
+        return {
+            "total_cash": led.cash,
+            "stock_long_value": stock_long,
+            "short_market_value": stock_short + opt_short,
+            "long_market_value": stock_long + opt_long,
+            "stock_short_value": stock_short,
+            "option_long_value": opt_long,
+            "option_short_value": opt_short,
+            "market_value": stock_long + stock_short + opt_long + opt_short,
+            "total_equity": equity,
+            "open_pl": open_pl,
+            "current_requirement": requirement,
+            "option_requirement": self._option_requirement(led),
+            "option_buying_power": option_bp,
+            "stock_buying_power": option_bp * 2,
+        }
+
+    def _option_requirement(self, led: Ledger) -> Decimal:
+        # Short options are paired with longs of the same root, type and a later or equal
+        # expiration (a spread needs the width); the rest are naked (20% of the underlying).
+        req = Decimal(0)
+        longs: dict[str, int] = {
+            s: p.quantity
+            for s, p in led.positions.items()
+            if p.quantity > 0 and multiplier_for(s) == 100
+        }
+        for sym, pos in sorted(led.positions.items()):
+            if pos.quantity >= 0 or multiplier_for(sym) == 1:
+                continue
+            short = parse_occ(sym)
+            need = -pos.quantity
+            for lsym in sorted(longs, key=lambda s: abs(parse_occ(s).strike - short.strike)):
+                if need == 0:
+                    break
+                long = parse_occ(lsym)
+                if (long.root, long.option_type) != (short.root, short.option_type):
+                    continue
+                if long.expiration < short.expiration or longs[lsym] == 0:
+                    continue
+                use = min(need, longs[lsym])
+                longs[lsym] -= use
+                need -= use
+                if short.option_type is OptionType.PUT:
+                    width = short.strike - long.strike
+                else:
+                    width = long.strike - short.strike
+                req += cash_value(max(width, Decimal(0)), use, 100)
+            if need:
+                under = self.venue.state(short.root)
+                spot = Decimal(str(under.last)) if under is not None else short.strike
+                book = self.book(sym)
+                premium = book.mid if book is not None else Decimal(0)
+                req += cash_value(premium + spot * Decimal("0.2"), need, 100)
+        return req
+
+    def balances_json(self, close_pl: Decimal) -> dict[str, Any]:
+        """The /balances body for a margin account."""
+        s = self.summary()
+        pending = sum(1 for o in self.orders if o.working)
+
+        def f(x: Decimal) -> float:
+            return float(round(x, 2))
+
+        return {
+            "balances": {
+                "option_short_value": f(s["option_short_value"]),
+                "total_equity": f(s["total_equity"]),
+                "account_number": self.account,
+                "account_type": "margin",
+                "close_pl": f(close_pl),
+                "current_requirement": f(s["current_requirement"]),
+                "equity": 0,
+                "long_market_value": f(s["long_market_value"]),
+                "market_value": f(s["market_value"]),
+                "open_pl": f(s["open_pl"]),
+                "option_long_value": f(s["option_long_value"]),
+                "option_requirement": f(s["option_requirement"]),
+                "pending_orders_count": pending,
+                "short_market_value": f(s["short_market_value"]),
+                "stock_long_value": f(s["stock_long_value"]),
+                "total_cash": f(s["total_cash"]),
+                "uncleared_funds": 0,
+                "pending_cash": 0,
+                "margin": {
+                    "fed_call": 0,
+                    "maintenance_call": 0,
+                    "option_buying_power": f(s["option_buying_power"]),
+                    "stock_buying_power": f(s["stock_buying_power"]),
+                    "stock_short_value": f(s["stock_short_value"]),
+                    "sweep": 0,
+                },
+            }
+        }
+
+
+def _side_conflict(leg: LegRequest, held: int) -> str | None:
+    """The back office's complaint when a side does not fit the position, else None."""
+    side = leg.side
+    if side == "sell" and held < leg.quantity:
+        return "UnexpectedSellOrder"
+    if side == "sell_short" and held > 0:
+        return "Unexpected SellShortOrder"
+    if side == "buy" and held < 0:
+        return "UnexpectedBuyOrder"
+    if side == "buy_to_cover" and held >= 0:
+        return "UnexpectedBuyToCoverOrder"
+    if side == "sell_to_close" and held < leg.quantity:
+        return "UnexpectedSellToCloseOrder"
+    if side == "buy_to_close" and -held < leg.quantity:
+        return "UnexpectedBuyToCloseOrder"
+    return None

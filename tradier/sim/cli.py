@@ -1,0 +1,100 @@
+"""`edgegate sim serve` and `edgegate sim stream`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+
+from tradier.sim.core import SimConfig
+from tradier.sim.server import SimServer
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Add the sim sub-commands."""
+    sub = parser.add_subparsers(dest="sim_command", metavar="{serve,stream}")
+    sub.required = True
+    serve = sub.add_parser("serve", help="serve Tradier REST + WebSocket on one port")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8700)
+    serve.add_argument("--token", default="sim-token")
+    serve.add_argument("--account", default="VA00000000")
+    source = serve.add_mutually_exclusive_group()
+    source.add_argument("--seed", type=int, default=1, help="generated market seed")
+    source.add_argument("--data", default=None, help="replay newline-delimited stream frames")
+    serve.add_argument("--speed", type=float, default=1.0, help="simulated seconds per second")
+    serve.add_argument(
+        "--calendar",
+        action="store_true",
+        help="follow the exchange calendar (default: always open)",
+    )
+    stream = sub.add_parser("stream", help="run a sim in-process and print its stream")
+    stream.add_argument("--seconds", type=float, default=60.0)
+    stream.add_argument("--seed", type=int, default=1)
+    stream.add_argument("--speed", type=float, default=1.0)
+    stream.add_argument("--symbols", default="SPY,QQQ,IWM,DIA,VIX")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen sub-command."""
+    if args.sim_command == "serve":
+        config = SimConfig(
+            host=args.host,
+            port=args.port,
+            token=args.token,
+            account=args.account,
+            seed=args.seed,
+            data_file=args.data,
+            speed=args.speed,
+            follow_calendar=args.calendar,
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_serve(config))
+        return 0
+    symbols = [s for s in args.symbols.split(",") if s]
+    config = SimConfig(seed=args.seed, speed=args.speed)
+    return asyncio.run(_stream(config, symbols, args.seconds))
+
+
+async def _serve(config: SimConfig) -> None:
+    server = SimServer(config)
+    await server.start()
+    print(f"Tradier simulator: REST {server.api_url}  WebSocket {server.ws_url}", flush=True)
+    print(
+        f"token {config.token}  account {config.account}  controls {server.base_url}/sim/",
+        flush=True,
+    )
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await server.stop()
+
+
+async def _stream(config: SimConfig, symbols: list[str], seconds: float) -> int:
+    import aiohttp
+
+    server = SimServer(config)
+    await server.start()
+    headers = {"Authorization": f"Bearer {config.token}", "Accept": "application/json"}
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.post(
+                server.api_url + "/markets/events/session", headers=headers
+            ) as resp:
+                sid = (await resp.json())["stream"]["sessionid"]
+            async with http.ws_connect(server.ws_url) as ws:
+                await ws.send_str(json.dumps({"symbols": symbols, "sessionid": sid}))
+                loop = asyncio.get_running_loop()
+                deadline = loop.time() + seconds
+                while (left := deadline - loop.time()) > 0:
+                    try:
+                        msg = await ws.receive(timeout=left)
+                    except TimeoutError:
+                        break
+                    if msg.type != aiohttp.WSMsgType.TEXT:
+                        break
+                    print(msg.data, flush=True)
+    finally:
+        await server.stop()
+    return 0

@@ -1,0 +1,190 @@
+"""Listed options: expirations, strikes, a volatility surface, Black-Scholes prices and greeks."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from tradier.clock import NEW_YORK, from_datetime
+from tradier.occ import OccSymbol, OccSymbolError, OptionType, build_occ, parse_occ
+from tradier.sim.calendar import trading_day
+
+RATE = 0.045
+DIVIDEND = {"SPY": 0.012, "QQQ": 0.006, "IWM": 0.012, "DIA": 0.016}
+VOL_MULT = {"SPY": 1.0, "QQQ": 1.25, "IWM": 1.4, "DIA": 0.92}
+WEEKLY_DAYS = 63  # Mon/Wed/Fri weeklies listed this far out
+MONTHLY_DAYS = 400
+YEAR_MS = 365.0 * 86_400_000
+
+
+def _third_friday(year: int, month: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(4 - first.weekday()) % 7 + 14)
+
+
+def _on_trading_day(day: date) -> date:
+    # An expiration on an exchange holiday moves to the trading day before (e.g. Good Friday).
+    while not trading_day(day).is_open:
+        day -= timedelta(days=1)
+    return day
+
+
+def expirations(root: str, today: date) -> list[tuple[date, str]]:
+    """(date, expiration_type) listed on `today`: weeklies Mon/Wed/Fri, monthlies further out."""
+    if root not in VOL_MULT:
+        return []
+    monthlies: set[date] = set()
+    year, month = today.year, today.month
+    for _ in range(15):
+        monthlies.add(_on_trading_day(_third_friday(year, month)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    out: dict[date, str] = {}
+    for d in monthlies:
+        if today <= d <= today + timedelta(days=MONTHLY_DAYS):
+            out[d] = "standard"
+    for offset in range(WEEKLY_DAYS + 1):
+        d = today + timedelta(days=offset)
+        if d.weekday() in (0, 2, 4) and trading_day(d).is_open and d not in out:
+            out[d] = "weeklys"
+    return sorted(out.items())
+
+
+def strike_step(root: str, expiration: date, today: date) -> Decimal:
+    """Strike spacing: $1 for near expirations, $5 beyond 60 days."""
+    return Decimal(1) if (expiration - today).days <= 60 else Decimal(5)
+
+
+def strikes(root: str, expiration: date, today: date, reference: float) -> list[Decimal]:
+    """Strikes listed for one expiration, around the day's reference price (stable all day)."""
+    step = strike_step(root, expiration, today)
+    width = 0.2 if (expiration - today).days <= 60 else 0.35
+    low = int(reference * (1 - width) / float(step)) * step
+    high = int(reference * (1 + width) / float(step)) * step
+    count = int((high - low) / step) + 1
+    return [low + step * i for i in range(count)]
+
+
+def expiry_ms(expiration: date) -> int:
+    """Options stop trading at 16:00 ET on expiration day."""
+    return from_datetime(datetime.combine(expiration, time(16, 0), tzinfo=NEW_YORK))
+
+
+def _ncdf(x: float) -> float:
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+
+def _npdf(x: float) -> float:
+    return math.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
+
+
+@dataclass(frozen=True, slots=True)
+class Greeks:
+    """Black-Scholes value and sensitivities (theta per day, vega/rho/phi per 1%)."""
+
+    price: float
+    delta: float
+    gamma: float
+    theta: float
+    vega: float
+    rho: float
+    phi: float
+
+
+def black_scholes(
+    spot: float, strike: float, years: float, vol: float, is_call: bool, r: float, q: float
+) -> Greeks:
+    """European option value and greeks with continuous dividend yield."""
+    years = max(years, 1e-6)
+    vol = max(vol, 1e-4)
+    sq = math.sqrt(years)
+    d1 = (math.log(spot / strike) + (r - q + 0.5 * vol * vol) * years) / (vol * sq)
+    d2 = d1 - vol * sq
+    dq, dr = math.exp(-q * years), math.exp(-r * years)
+    gamma = dq * _npdf(d1) / (spot * vol * sq)
+    vega = spot * dq * _npdf(d1) * sq / 100
+    decay = -spot * dq * _npdf(d1) * vol / (2 * sq)
+    if is_call:
+        price = spot * dq * _ncdf(d1) - strike * dr * _ncdf(d2)
+        delta = dq * _ncdf(d1)
+        theta = (decay - r * strike * dr * _ncdf(d2) + q * spot * dq * _ncdf(d1)) / 365
+        rho = strike * years * dr * _ncdf(d2) / 100
+        phi = -spot * years * dq * _ncdf(d1) / 100
+    else:
+        price = strike * dr * _ncdf(-d2) - spot * dq * _ncdf(-d1)
+        delta = -dq * _ncdf(-d1)
+        theta = (decay + r * strike * dr * _ncdf(-d2) - q * spot * dq * _ncdf(-d1)) / 365
+        rho = -strike * years * dr * _ncdf(-d2) / 100
+        phi = spot * years * dq * _ncdf(-d1) / 100
+    return Greeks(max(price, 0.0), delta, gamma, theta, vega, rho, phi)
+
+
+def implied_vol(root: str, spot: float, strike: float, years: float, vix: float) -> float:
+    """The surface: ATM level tied to VIX with a term structure, plus put skew and smile."""
+    years = max(years, 1.0 / (365 * 24))
+    term = (
+        0.88 + 0.12 * min(1.0, years / 0.25) if vix < 20 else 1.08 - 0.08 * min(1.0, years / 0.25)
+    )
+    atm = vix / 100 * VOL_MULT.get(root, 1.0) * term
+    x = math.log(strike / spot) / (atm * math.sqrt(years))
+    x = max(-4.0, min(4.0, x))
+    return max(0.05, min(2.5, atm * (1 - 0.1 * x + 0.025 * x * x)))
+
+
+@dataclass(frozen=True, slots=True)
+class OptionMark:
+    """One contract's theoretical value, book and greeks at an instant."""
+
+    occ: OccSymbol
+    symbol: str
+    theo: float
+    bid: float
+    ask: float
+    iv: float
+    bid_iv: float
+    ask_iv: float
+    greeks: Greeks
+
+
+def mark(occ: OccSymbol, spot: float, now_ms: int, vix: float) -> OptionMark:
+    """Price one contract from the underlying's spot and the VIX level."""
+    years = max(expiry_ms(occ.expiration) - now_ms, 60_000) / YEAR_MS
+    strike = float(occ.strike)
+    is_call = occ.option_type is OptionType.CALL
+    iv = implied_vol(occ.root, spot, strike, years, vix)
+    g = black_scholes(spot, strike, years, iv, is_call, RATE, DIVIDEND.get(occ.root, 0.0))
+    theo = g.price
+    half = max(0.005, min(0.25, theo * 0.015 + 0.01))
+    bid = max(0.0, math.floor((theo - half) * 100 + 1e-9) / 100)
+    ask = max(bid + 0.01, math.ceil((theo + half) * 100 - 1e-9) / 100)
+    vega_pts = max(g.vega * 100, 1e-6)
+    bid_iv = max(0.0, iv - (theo - bid) / vega_pts) if bid > 0 else 0.0
+    ask_iv = iv + (ask - theo) / vega_pts
+    return OptionMark(occ, str(occ), theo, round(bid, 2), round(ask, 2), iv, bid_iv, ask_iv, g)
+
+
+def parse_listed(symbol: str) -> OccSymbol | None:
+    """The OCC symbol when it parses and its root is optionable, else None."""
+    try:
+        occ = parse_occ(symbol)
+    except OccSymbolError:
+        return None
+    return occ if occ.root in VOL_MULT else None
+
+
+def is_listed(occ: OccSymbol, today: date, reference: float) -> bool:
+    """True when the contract is listed today (its expiration and strike exist)."""
+    listed = dict(expirations(occ.root, today))
+    if occ.expiration not in listed:
+        return False
+    return occ.strike in strikes(occ.root, occ.expiration, today, reference)
+
+
+def chain_symbols(root: str, expiration: date, today: date, reference: float) -> list[str]:
+    """Every OCC symbol of one expiration, calls and puts by strike."""
+    out = []
+    for k in strikes(root, expiration, today, reference):
+        out.append(build_occ(root, expiration, OptionType.CALL, k))
+        out.append(build_occ(root, expiration, OptionType.PUT, k))
+    return out
