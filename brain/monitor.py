@@ -1,0 +1,306 @@
+"""The position monitor: marks open structures and asks for closes when an exit fires.
+
+Positions are held per structure (`OpenPosition`): the legs in their opening sense, the
+quantity, the signed entry price per unit (+credit / -debit; for shares -price for a long,
++price for a short) and the exit targets fixed at entry. P&L is dollars per structure
+(`brain.exits`). Every `check` quotes the legs, prices the close at the natural price of
+the reversed legs, and hands each exit to the injected `close` callback (the engine sends
+the closing proposal). Positions found at the broker on start are adopted by
+`brain.adoption`, never ignored. The book is persisted after every change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol
+
+from brain.exits import ExitPolicy, ExitReason, Targets, evaluate, pnl_each
+from brain.legs import NetPrice, Side
+from brain.persist import StateStore
+from gatekeeper.contract import EquitySide, Strategy
+from tradier.clock import Clock, to_new_york
+from tradier.money import EQUITY_MULTIPLIER, OPTION_MULTIPLIER, NetKind, to_decimal, to_wire
+from tradier.occ import parse_occ
+
+log = logging.getLogger(__name__)
+CLOSING_TIMEOUT_MS = 300_000
+
+
+@dataclass(frozen=True, slots=True)
+class HeldLeg:
+    """One option leg as opened: bought or sold, at a ratio."""
+
+    option_symbol: str
+    side: Side
+    ratio: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class OpenPosition:
+    """One open structure (or share position) the brain manages."""
+
+    id: str
+    symbol: str
+    strategy: Strategy
+    quantity: int
+    entry_signed: Decimal
+    targets: Targets
+    opened_at_ms: int
+    legs: tuple[HeldLeg, ...] = ()
+    equity_side: EquitySide | None = None
+    adopted: bool = False
+    closing_id: str | None = None
+    closing_since_ms: int | None = None
+    last_pnl_each: Decimal | None = None
+
+    @property
+    def multiplier(self) -> int:
+        """100 for option structures, 1 for shares."""
+        return EQUITY_MULTIPLIER if self.strategy is Strategy.EQUITY else OPTION_MULTIPLIER
+
+    @property
+    def nearest_expiry(self) -> date | None:
+        """The first expiration among the option legs (None for shares)."""
+        if not self.legs:
+            return None
+        return min(parse_occ(leg.option_symbol).expiration for leg in self.legs)
+
+    @property
+    def quote_symbols(self) -> list[str]:
+        """Symbols to quote to mark this position."""
+        return [leg.option_symbol for leg in self.legs] if self.legs else [self.symbol]
+
+
+@dataclass(frozen=True, slots=True)
+class BidAsk:
+    """A two-sided quote."""
+
+    bid: Decimal
+    ask: Decimal
+
+
+class QuoteSource(Protocol):
+    """Where quotes come from (the Tradier client satisfies it)."""
+
+    async def quotes(self, symbols: Sequence[str], greeks: bool = False) -> list[Any]:
+        """Quotes of `symbols`."""
+        ...
+
+
+CloseRequest = Callable[[OpenPosition, ExitReason, NetPrice], Awaitable[str | None]]
+
+
+def closing_price(position: OpenPosition, book: dict[str, BidAsk]) -> NetPrice | None:
+    """Natural price to close `position` now (None when a quote is missing)."""
+    if not position.legs:
+        quote = book.get(position.symbol)
+        if quote is None:
+            return None
+        if position.equity_side is EquitySide.SELL_SHORT:
+            return NetPrice(quote.ask, NetKind.DEBIT)
+        return NetPrice(quote.bid, NetKind.CREDIT)
+    total = Decimal(0)
+    for leg in position.legs:
+        quote = book.get(leg.option_symbol)
+        if quote is None:
+            return None
+        # Closing reverses the leg: a bought leg is sold at the bid, a sold one bought back.
+        total += quote.bid * leg.ratio if leg.side is Side.BUY else -quote.ask * leg.ratio
+    if total > 0:
+        return NetPrice(total, NetKind.CREDIT)
+    if total < 0:
+        return NetPrice(-total, NetKind.DEBIT)
+    return NetPrice(Decimal(0), NetKind.EVEN)
+
+
+def quote_book(quotes: Iterable[Any]) -> dict[str, BidAsk]:
+    """Two-sided quotes by symbol from Quote-like objects."""
+    book: dict[str, BidAsk] = {}
+    for q in quotes:
+        bid, ask, symbol = getattr(q, "bid", None), getattr(q, "ask", None), q.symbol
+        if bid is None or ask is None:
+            continue
+        b, a = to_decimal(bid), to_decimal(ask)
+        if b >= 0 and a > 0 and a >= b:
+            book[symbol] = BidAsk(b, a)
+    return book
+
+
+@dataclass(slots=True)
+class MonitorStats:
+    """Counters for the heartbeat summary."""
+
+    checks: int = 0
+    exits: int = 0
+    quote_failures: int = 0
+    adopted: int = 0
+
+
+@dataclass(slots=True)
+class PositionMonitor:
+    """Holds the open positions, checks exits, and persists the book."""
+
+    clock: Clock
+    quotes: QuoteSource
+    close: CloseRequest
+    policy: ExitPolicy = field(default_factory=ExitPolicy)
+    store: StateStore | None = None
+    positions: dict[str, OpenPosition] = field(default_factory=dict)
+    stats: MonitorStats = field(default_factory=MonitorStats)
+
+    def add(self, position: OpenPosition) -> None:
+        """Start managing `position`."""
+        self.positions[position.id] = position
+        self.save()
+
+    def adopt(self, positions: Iterable[OpenPosition]) -> int:
+        """Manage positions found at the broker that the book does not already hold."""
+        held = {leg for p in self.positions.values() for leg in p.quote_symbols}
+        count = 0
+        for position in positions:
+            if any(symbol in held for symbol in position.quote_symbols):
+                continue
+            self.positions[position.id] = position
+            count += 1
+        self.stats.adopted += count
+        if count:
+            self.save()
+        return count
+
+    def remove(self, position_id: str) -> None:
+        """Stop managing a position (it is closed)."""
+        if self.positions.pop(position_id, None) is not None:
+            self.save()
+
+    def close_failed(self, position_id: str) -> None:
+        """A close was not accepted: the position is open again and will be re-checked."""
+        position = self.positions.get(position_id)
+        if position is not None:
+            self.positions[position_id] = replace(position, closing_id=None, closing_since_ms=None)
+            self.save()
+
+    def has_open(self, symbol: str, strategy: Strategy) -> bool:
+        """True when a position of `strategy` on `symbol` is open or closing."""
+        return any(p.symbol == symbol and p.strategy is strategy for p in self.positions.values())
+
+    async def check(self) -> list[tuple[str, ExitReason]]:
+        """Mark every position and request the closes that fire; returns what was asked."""
+        self.stats.checks += 1
+        now = self.clock.now_ms()
+        self._expire_stuck_closes(now)
+        candidates = [p for p in self.positions.values() if p.closing_id is None]
+        if not candidates:
+            return []
+        symbols = sorted({s for p in candidates for s in p.quote_symbols})
+        try:
+            book = quote_book(await self.quotes.quotes(symbols))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a failed quote poll must not kill the monitor
+            self.stats.quote_failures += 1
+            log.warning("monitor: quotes failed: %s", type(exc).__name__)
+            return []
+        today = to_new_york(now).date()
+        asked: list[tuple[str, ExitReason]] = []
+        for position in candidates:
+            price = closing_price(position, book)
+            if price is None:
+                continue
+            pnl = pnl_each(position.entry_signed, price.signed, position.multiplier)
+            self.positions[position.id] = replace(position, last_pnl_each=pnl)
+            reason = evaluate(
+                pnl,
+                position.targets,
+                position.opened_at_ms,
+                now,
+                position.nearest_expiry,
+                today,
+                self.policy,
+            )
+            if reason is None:
+                continue
+            closing_id = await self.close(position, reason, price)
+            if closing_id is not None:
+                current = self.positions.get(position.id, position)
+                self.positions[position.id] = replace(
+                    current, closing_id=closing_id, closing_since_ms=now
+                )
+                self.stats.exits += 1
+                asked.append((position.id, reason))
+        self.save()
+        return asked
+
+    def _expire_stuck_closes(self, now: int) -> None:
+        for pid, p in list(self.positions.items()):
+            if p.closing_since_ms is not None and now - p.closing_since_ms >= CLOSING_TIMEOUT_MS:
+                self.positions[pid] = replace(p, closing_id=None, closing_since_ms=None)
+
+    def summary(self) -> dict[str, Any]:
+        """A small snapshot for the heartbeat."""
+        return {
+            "open_positions": len(self.positions),
+            "closing": sum(1 for p in self.positions.values() if p.closing_id),
+            "exits": self.stats.exits,
+            "adopted": self.stats.adopted,
+        }
+
+    def save(self) -> None:
+        """Write the book atomically (when a store is configured)."""
+        if self.store is not None:
+            self.store.save(
+                "positions", {"positions": [to_json(p) for p in self.positions.values()]}
+            )
+
+    def load(self) -> int:
+        """Read the book written by `save`; returns how many positions were restored."""
+        if self.store is None:
+            return 0
+        data = self.store.load("positions")
+        if not data:
+            return 0
+        for raw in data.get("positions", []):
+            position = from_json(raw)
+            self.positions[position.id] = position
+        return len(self.positions)
+
+
+def to_json(p: OpenPosition) -> dict[str, Any]:
+    """A JSON-ready dict of a position (decimals as strings)."""
+    return {
+        "id": p.id,
+        "symbol": p.symbol,
+        "strategy": p.strategy.value,
+        "quantity": p.quantity,
+        "entry_signed": to_wire(p.entry_signed),
+        "take_profit_each": to_wire(p.targets.take_profit_each),
+        "stop_loss_each": to_wire(p.targets.stop_loss_each),
+        "opened_at_ms": p.opened_at_ms,
+        "legs": [[leg.option_symbol, leg.side.value, leg.ratio] for leg in p.legs],
+        "equity_side": p.equity_side.value if p.equity_side else None,
+        "adopted": p.adopted,
+        "closing_id": p.closing_id,
+        "closing_since_ms": p.closing_since_ms,
+    }
+
+
+def from_json(raw: dict[str, Any]) -> OpenPosition:
+    """The position `to_json` wrote."""
+    return OpenPosition(
+        id=str(raw["id"]),
+        symbol=str(raw["symbol"]),
+        strategy=Strategy(raw["strategy"]),
+        quantity=int(raw["quantity"]),
+        entry_signed=to_decimal(raw["entry_signed"]),
+        targets=Targets(to_decimal(raw["take_profit_each"]), to_decimal(raw["stop_loss_each"])),
+        opened_at_ms=int(raw["opened_at_ms"]),
+        legs=tuple(HeldLeg(str(s), Side(side), int(r)) for s, side, r in raw.get("legs", [])),
+        equity_side=EquitySide(raw["equity_side"]) if raw.get("equity_side") else None,
+        adopted=bool(raw.get("adopted", False)),
+        closing_id=raw.get("closing_id"),
+        closing_since_ms=raw.get("closing_since_ms"),
+    )
