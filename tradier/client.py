@@ -99,9 +99,11 @@ class _Core:
 
     def _wait_s(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
+        backoff = self.retry.backoff.delay(state.attempt_number - 1, self._rng)
         if isinstance(exc, TradierRateLimited):
-            return self._rate_wait_s(exc)
-        return self.retry.backoff.delay(state.attempt_number - 1, self._rng)
+            # Never less than the backoff, so a skewed clock cannot make us hammer.
+            return max(self._rate_wait_s(exc), backoff)
+        return backoff
 
     def _retry_args(self) -> dict[str, Any]:
         return {

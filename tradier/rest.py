@@ -227,9 +227,14 @@ def _cancel_verdict(reply: Reply, order_id: int) -> models.CancelResult | None:
         if match:
             state = match.group(1).decode()
             return models.CancelResult(id=order_id, outcome="already_final", final_state=state)
+    _unknown_order(reply)
+    return None
+
+
+def _unknown_order(reply: Reply) -> None:
+    """Tradier answers an unknown order id (or another account's) with 401."""
     if reply.status == 401 and b"Unauthorized Account" in reply.body:
         raise TradierOrderNotFound(f"HTTP 401: {_text(reply.body)}", status=401)
-    return None
 
 
 # ---------------------------------------------------------------- request builders
@@ -387,7 +392,7 @@ def order(account_id: str | None, order_id: int) -> Call[models.Order]:
     """`GET /accounts/{id}/orders/{order_id}` with its tag."""
     path = f"/accounts/{_account(account_id)}/orders/{int(order_id)}"
     params = {"includeTags": "true"}
-    return Call(Request("order", "GET", path, params=params), models.decode_order)
+    return Call(Request("order", "GET", path, params=params), models.decode_order, _unknown_order)
 
 
 def place_order(account_id: str | None, request: OrderRequest) -> Call[models.OrderAck]:
@@ -429,7 +434,8 @@ def modify_order(
         # Tradier support advised never to send duration together with other changes.
         raise ValueError("duration: change it alone, not with type/price/stop")
     path = f"/accounts/{_account(account_id)}/orders/{int(order_id)}"
-    return Call(Request("modify_order", "PUT", path, Kind.SEND, form=form), models.decode_order_ack)
+    request = Request("modify_order", "PUT", path, Kind.SEND, form=form)
+    return Call(request, models.decode_order_ack, _unknown_order)
 
 
 def cancel_order(account_id: str | None, order_id: int) -> Call[models.CancelResult]:
