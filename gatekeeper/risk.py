@@ -15,24 +15,16 @@ the store's transaction afterwards; these checks are the cheap, explainable firs
 Every input comes from `RiskInputs`, which the engine fills from Tradier and the gate's
 own store — never from the proposal's `context`.
 
-Notional (dollars at risk for one proposal; multipliers only through `cash_value`):
-- equity: limit price (or the underlying's last for market) x shares;
-- long single option: premium (limit price, else the leg's mid) x 100 x quantity;
-- short single option: put strike, or the underlying's last for a call, x 100 x quantity;
-- vertical, iron condor, iron butterfly: max loss = widest wing x 100 x quantity, less the
-  credit when the order is a priced credit, or the debit when it is a priced debit;
-- calendar: the debit when priced, else the long leg's mid, x 100 x quantity;
-- ratio spread: the paired part's full width (width x smaller ratio) plus any debit, plus
-  each extra short contract as a short single option and each extra long one at its mid.
-A needed quote that is missing rejects with QUOTE_UNAVAILABLE: no guessing.
+Notional exposure is defined in `gatekeeper.notional`; a needed quote that is missing
+rejects with QUOTE_UNAVAILABLE.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Final
+from typing import Final, Protocol
 
 import msgspec
 
@@ -41,15 +33,14 @@ from gatekeeper.contract import (
     EquitySide,
     Intent,
     Leg,
-    OrderType,
     Proposal,
     ReasonCode,
     Strategy,
     TradingState,
 )
+from gatekeeper.errors import RetryableGateError
+from gatekeeper.notional import notional
 from tradier.clock import to_new_york
-from tradier.money import OPTION_MULTIPLIER, cash_value
-from tradier.occ import OptionType
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +49,20 @@ class Rejection:
 
     code: ReasonCode
     message: str
+
+
+class Held(Protocol):
+    """A held position as the checks read it (`tradier.models.Position` fits)."""
+
+    @property
+    def symbol(self) -> str:
+        """Equity ticker or OCC option symbol."""
+        ...
+
+    @property
+    def quantity(self) -> int:
+        """Signed quantity: < 0 is short."""
+        ...
 
 
 class Holding(msgspec.Struct, frozen=True):
@@ -69,17 +74,83 @@ class Holding(msgspec.Struct, frozen=True):
 
 @dataclass(frozen=True, slots=True)
 class RiskInputs:
-    """What the gate knows when it decides, fetched by the gate itself."""
+    """What the gate knows when it decides, fetched by the gate itself (never `context`).
+
+    `open_structures_by_group` is the store's per-group counter; when None, a group's count
+    is summed from `open_structures_by_symbol`.
+    """
 
     now_ms: int
     market_open: bool
     equity: Decimal
     start_of_day_equity: Decimal | None
-    positions: tuple[Holding, ...] = ()
+    positions: Sequence[Held] = ()
     open_structures_total: int = 0
     open_structures_by_symbol: Mapping[str, int] = field(default_factory=dict)
+    open_structures_by_group: Mapping[str, int] | None = None
     underlying_last: Decimal | None = None
     leg_mids: Mapping[str, Decimal] = field(default_factory=dict)
+
+
+class _ClockLike(Protocol):
+    @property
+    def is_open(self) -> bool: ...
+
+
+class _BalancesLike(Protocol):
+    @property
+    def total_equity(self) -> Decimal | None: ...
+
+
+class _QuoteLike(Protocol):
+    @property
+    def symbol(self) -> str: ...
+
+    @property
+    def last(self) -> Decimal | None: ...
+
+    @property
+    def mid(self) -> Decimal | None: ...
+
+
+def inputs_from_broker(
+    proposal: Proposal,
+    *,
+    now_ms: int,
+    clock: _ClockLike,
+    balances: _BalancesLike,
+    positions: Sequence[Held],
+    start_of_day_equity: Decimal | None,
+    open_structures_total: int,
+    open_structures_by_symbol: Mapping[str, int],
+    open_structures_by_group: Mapping[str, int] | None = None,
+    quotes: Sequence[_QuoteLike] = (),
+) -> RiskInputs:
+    """RiskInputs from Tradier's models (MarketClock, Balances, Position, Quote) and the
+    store's counters. Raises RetryableGateError when the balances carry no equity."""
+    if balances.total_equity is None:
+        raise RetryableGateError("balances have no total_equity; cannot check daily loss")
+    by_symbol = {q.symbol: q for q in quotes}
+    underlying = by_symbol.get(proposal.symbol)
+    mids: dict[str, Decimal] = {}
+    for leg in proposal.legs or ():
+        quote = by_symbol.get(leg.option_symbol)
+        if quote is not None and quote.mid is not None:
+            mids[leg.option_symbol] = quote.mid
+    return RiskInputs(
+        now_ms=now_ms,
+        market_open=clock.is_open,
+        equity=balances.total_equity,
+        start_of_day_equity=start_of_day_equity,
+        positions=tuple(positions),
+        open_structures_total=open_structures_total,
+        open_structures_by_symbol=dict(open_structures_by_symbol),
+        open_structures_by_group=(
+            None if open_structures_by_group is None else dict(open_structures_by_group)
+        ),
+        underlying_last=None if underlying is None else underlying.last,
+        leg_mids=mids,
+    )
 
 
 Check = Callable[[Proposal, RiskInputs, Constitution], Rejection | None]
@@ -97,7 +168,7 @@ def check_staleness(p: Proposal, inputs: RiskInputs, c: Constitution) -> Rejecti
     return None
 
 
-def is_reducing(p: Proposal, positions: tuple[Holding, ...] | list[Holding]) -> bool:
+def is_reducing(p: Proposal, positions: Sequence[Held]) -> bool:
     """True when `p` closes held positions: every leg (or the shares) is held with the
     opposite sign and at least the quantity the order would close."""
     if p.intent is not Intent.CLOSE:
@@ -238,8 +309,12 @@ def check_symbol_concentration(
 
 def check_correlation_groups(p: Proposal, inputs: RiskInputs, c: Constitution) -> Rejection | None:
     """CORRELATION_GROUP_LIMIT when a group holding the symbol is full."""
+    by_group = inputs.open_structures_by_group
     for group in c.groups_for(p.symbol):
-        held = sum(inputs.open_structures_by_symbol.get(s, 0) for s in group.symbols)
+        if by_group is not None:
+            held = by_group.get(group.name, 0)
+        else:
+            held = sum(inputs.open_structures_by_symbol.get(s, 0) for s in group.symbols)
         if held >= group.max_open_structures:
             return Rejection(
                 ReasonCode.CORRELATION_GROUP_LIMIT,
@@ -281,91 +356,3 @@ def evaluate(
         if rejection is not None:
             return rejection
     return None
-
-
-# --- notional ------------------------------------------------------------------------------
-
-
-def _options(units: Decimal, quantity: int) -> Decimal:
-    return cash_value(units, quantity, OPTION_MULTIPLIER)
-
-
-def notional(p: Proposal, inputs: RiskInputs) -> Decimal | None:
-    """Dollars at risk for the whole proposal (see the module docstring), None when a
-    needed quote is missing."""
-    price = p.price_decimal
-    if p.strategy is Strategy.EQUITY:
-        unit = price if price is not None else inputs.underlying_last
-        return None if unit is None else cash_value(unit, p.quantity, 1)
-    legs = p.legs or ()
-    if p.strategy is Strategy.SINGLE_OPTION:
-        return _single(legs[0], price, p.quantity, inputs)
-    if p.strategy is Strategy.CALENDAR_SPREAD:
-        if price is not None and p.order_type is OrderType.DEBIT:
-            return _options(price, p.quantity)
-        long_leg = next(leg for leg in legs if leg.is_long)
-        mid = inputs.leg_mids.get(long_leg.option_symbol)
-        return None if mid is None else _options(mid, p.quantity)
-    if p.strategy is Strategy.RATIO_SPREAD:
-        return _ratio(legs, p, inputs)
-    # vertical, iron condor, iron butterfly: defined risk, the widest wing bounds the loss.
-    return _defined_risk(_widest_wing(legs), p)
-
-
-def _single(leg: Leg, price: Decimal | None, quantity: int, inputs: RiskInputs) -> Decimal | None:
-    if leg.is_long:
-        premium = price if price is not None else inputs.leg_mids.get(leg.option_symbol)
-        return None if premium is None else _options(premium, quantity)
-    return _naked_short(leg, quantity, inputs)
-
-
-def _naked_short(leg: Leg, contracts: int, inputs: RiskInputs) -> Decimal | None:
-    occ = leg.occ
-    if occ.option_type is OptionType.PUT:
-        return _options(occ.strike, contracts)
-    last = inputs.underlying_last
-    return None if last is None else _options(last, contracts)
-
-
-def _widest_wing(legs: tuple[Leg, ...]) -> Decimal:
-    widths = []
-    for option_type in (OptionType.PUT, OptionType.CALL):
-        strikes = [leg.occ.strike for leg in legs if leg.occ.option_type is option_type]
-        if len(strikes) == 2:
-            widths.append(abs(strikes[0] - strikes[1]))
-    return max(widths)
-
-
-def _defined_risk(width: Decimal, p: Proposal) -> Decimal:
-    price = p.price_decimal
-    if price is not None and p.order_type is OrderType.DEBIT:
-        return _options(price, p.quantity)
-    if price is not None and p.order_type is OrderType.CREDIT:
-        return _options(max(width - price, Decimal(0)), p.quantity)
-    return _options(width, p.quantity)
-
-
-def _ratio(legs: tuple[Leg, ...], p: Proposal, inputs: RiskInputs) -> Decimal | None:
-    long_leg = next(leg for leg in legs if leg.is_long)
-    short_leg = next(leg for leg in legs if not leg.is_long)
-    paired = min(long_leg.ratio, short_leg.ratio)
-    width = abs(long_leg.occ.strike - short_leg.occ.strike)
-    # Conservative: the paired vertical's full width plus any debit paid; a credit is not
-    # netted off because the naked remainder can lose more than it brings in.
-    total = _options(width * paired, p.quantity)
-    price = p.price_decimal
-    if price is not None and p.order_type is OrderType.DEBIT:
-        total += _options(price, p.quantity)
-    extra_short = short_leg.ratio - paired
-    extra_long = long_leg.ratio - paired
-    if extra_short:
-        naked = _naked_short(short_leg, extra_short * p.quantity, inputs)
-        if naked is None:
-            return None
-        total += naked
-    if extra_long:
-        mid = inputs.leg_mids.get(long_leg.option_symbol)
-        if mid is None:
-            return None
-        total += _options(mid, extra_long * p.quantity)
-    return total

@@ -10,6 +10,7 @@ import pytest
 
 from gatekeeper.constitution import Constitution, load
 from gatekeeper.contract import ReasonCode, TradingState
+from gatekeeper.errors import RetryableGateError
 from gatekeeper.risk import (
     ENTRY_CHECKS,
     STATE_CHECKS,
@@ -29,6 +30,7 @@ from gatekeeper.risk import (
     check_symbol_concentration,
     daily_loss_breached,
     evaluate,
+    inputs_from_broker,
     is_reducing,
     notional,
 )
@@ -390,3 +392,67 @@ def test_is_reducing_when_ratio_then_quantity_times_ratio_needed() -> None:
     held = [Holding("SPY251219C00600000", 2), Holding("SPY251219C00610000", -4)]
     assert is_reducing(close, held)
     assert not is_reducing(close, [held[0], Holding("SPY251219C00610000", -3)])
+
+
+# --- inputs from Tradier's models -------------------------------------------------------
+
+
+def test_inputs_from_broker_when_tradier_models_then_filled() -> None:
+    from datetime import date
+
+    from tradier.models import Balances, MarketClock, Position, Quote
+
+    clock = MarketClock(
+        date=date(2025, 12, 5),
+        description="open",
+        state="open",
+        timestamp_ms=CREATED_AT,
+        next_change="16:00",
+        next_state="postmarket",
+    )
+    made = inputs_from_broker(
+        proposal(CALENDAR_SPREAD, order_type="market", price=...),
+        now_ms=CREATED_AT,
+        clock=clock,
+        balances=Balances(total_equity=Decimal(50_000)),
+        positions=[Position(symbol="SPY", quantity=5, cost_basis=Decimal(3000))],
+        start_of_day_equity=Decimal(51_000),
+        open_structures_total=2,
+        open_structures_by_symbol={"SPY": 2},
+        open_structures_by_group={"us_equity_index": 2},
+        quotes=[
+            Quote(symbol="SPY", last=Decimal("601.5")),
+            Quote(symbol="SPY260116C00600000", bid=Decimal("6.40"), ask=Decimal("6.60")),
+            Quote(symbol="SPY251219C00600000", bid=None, ask=Decimal("3.10")),
+        ],
+    )
+    assert made.market_open
+    assert made.equity == Decimal(50_000)
+    assert made.underlying_last == Decimal("601.5")
+    assert made.leg_mids == {"SPY260116C00600000": Decimal("6.50")}
+    assert is_reducing(closing(EQUITY, quantity=5), made.positions)
+    assert evaluate(proposal(CALENDAR_SPREAD), made, C, ACTIVE) is None
+
+
+def test_inputs_from_broker_when_equity_missing_then_retryable_fault() -> None:
+    from tradier.models import Balances
+
+    with pytest.raises(RetryableGateError):
+        inputs_from_broker(
+            proposal(EQUITY),
+            now_ms=CREATED_AT,
+            clock=type("Closed", (), {"is_open": False})(),
+            balances=Balances(),
+            positions=[],
+            start_of_day_equity=None,
+            open_structures_total=0,
+            open_structures_by_symbol={},
+        )
+
+
+def test_correlation_group_when_store_counter_given_then_used() -> None:
+    counted = inputs(open_structures_by_symbol={}, open_structures_by_group={"us_equity_index": 6})
+    rejection = check_correlation_groups(proposal(VERTICAL), counted, C)
+    assert code(rejection) is ReasonCode.CORRELATION_GROUP_LIMIT
+    empty = inputs(open_structures_by_symbol={"SPY": 9}, open_structures_by_group={})
+    assert check_correlation_groups(proposal(VERTICAL), empty, C) is None
