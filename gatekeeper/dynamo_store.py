@@ -94,6 +94,7 @@ def _proposal_item(r: ProposalRecord) -> Item:
         "avg_fill_price": _opt(r.avg_fill_price),
         "lease_expires_ms": _n(r.lease_expires_ms),
         "ttl": _n(r.ttl_s or proposal_ttl_s(r.created_at_ms)),
+        "body": _s(r.body),
     }
 
 
@@ -115,6 +116,7 @@ def _proposal_from(item: Mapping[str, Any]) -> ProposalRecord:
         avg_fill_price=_get_s(item, "avg_fill_price"),
         lease_expires_ms=_get_n(item, "lease_expires_ms"),
         ttl_s=_get_n(item, "ttl"),
+        body=_get_s(item, "body") or "",
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
@@ -53,6 +53,10 @@ class Broker(Protocol):
 
     def positions(self) -> list[models.Position]:
         """Open positions."""
+        ...
+
+    def quotes(self, symbols: Sequence[str], greeks: bool = False) -> list[models.Quote]:
+        """Quotes (only when a risk check needs a price)."""
         ...
 
     def orders(self, include_tags: bool = True) -> list[models.Order]:

@@ -73,6 +73,7 @@ class ProposalRecord:
     avg_fill_price: str | None = None
     lease_expires_ms: int = 0
     ttl_s: int = 0
+    body: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,358 @@
+"""The decision pipeline: one signed, well-formed proposal decided and executed once.
+
+Order (after the signature, checked by `gatekeeper.service` before any I/O):
+body size -> schema -> staleness -> idempotency lookup -> trading state -> constitution
+checks on inputs the gate fetches itself -> one transaction (record + rate limits +
+limits reservation + intent) -> the Tradier order tagged with the proposal id -> outcome.
+
+Hot path of an approved proposal: 3 store calls (snapshot read, reservation transaction,
+outcome transaction) and 2 Tradier calls (positions, the order; clock and balances come from
+a short-lived cache). Rejections are values (a `Decision`); only faults raise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from gatekeeper import risk
+from gatekeeper.constitution import Constitution
+from gatekeeper.contract import (
+    MAX_BODY_BYTES,
+    Decision,
+    DecisionKind,
+    Intent,
+    OrderState,
+    Proposal,
+    ReasonCode,
+    TradingState,
+    decode_proposal,
+    encode,
+)
+from gatekeeper.errors import BodyTooLarge, ProposalIdReused, ProposalInProgress, StoreUnavailable
+from gatekeeper.execution import BrokerInputs, SendResult, send_once
+from gatekeeper.orders import to_order_request
+from gatekeeper.ratelimit import CONFLICT_REASONS, limits_from, refusal_text
+from gatekeeper.reconcile import trading_day
+from gatekeeper.states import state_after_daily_loss
+from gatekeeper.store import (
+    STATUS_DECIDED,
+    STATUS_IN_PROGRESS,
+    AuditEntry,
+    ConflictKind,
+    GateStore,
+    IntentRecord,
+    Outcome,
+    ProposalRecord,
+    Reservation,
+    Snapshot,
+    StateRecord,
+    StructureRecord,
+)
+from tradier.clock import Clock
+
+log = logging.getLogger(__name__)
+DEFAULT_LEASE_MS = 60_000
+
+
+def body_hash(raw: bytes) -> str:
+    """The idempotency fingerprint of a request body."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def decision_of(record: ProposalRecord, replayed: bool = False) -> Decision:
+    """The contract `Decision` of a stored proposal record."""
+    return Decision(
+        proposal_id=record.proposal_id,
+        decision=DecisionKind(record.decision or DecisionKind.REJECTED),
+        reason_code=ReasonCode(record.reason_code) if record.reason_code else None,
+        reason=record.reason,
+        order_id=int(record.order_id) if record.order_id else None,
+        order_state=OrderState(record.order_state or OrderState.NONE),
+        replayed=replayed,
+    )
+
+
+def instruments_of(proposal: Proposal) -> tuple[str, ...]:
+    """What a structure holds: its option symbols, or the equity symbol."""
+    if proposal.legs:
+        return tuple(leg.option_symbol for leg in proposal.legs)
+    return (proposal.symbol,)
+
+
+@dataclass(frozen=True)
+class _Rejection:
+    code: ReasonCode
+    reason: str
+
+
+class Pipeline:
+    """Decides proposals against one store, one broker and one constitution."""
+
+    def __init__(
+        self,
+        store: GateStore,
+        inputs: BrokerInputs,
+        constitution: Constitution,
+        clock: Clock,
+        lease_ms: int = DEFAULT_LEASE_MS,
+    ) -> None:
+        self._store = store
+        self._inputs = inputs
+        self._constitution = constitution
+        self._clock = clock
+        self._limits = limits_from(constitution)
+        self._lease_ms = lease_ms
+
+    def submit(self, raw: bytes) -> Decision:
+        """Decide an authenticated request body; raises InvalidRequest/Conflict/StoreUnavailable."""
+        if len(raw) > MAX_BODY_BYTES:
+            raise BodyTooLarge(len(raw), MAX_BODY_BYTES)
+        proposal = decode_proposal(raw)
+        return self.decide(proposal, body_hash(raw))
+
+    def decide(self, proposal: Proposal, fingerprint: str, *, flatten: bool = False) -> Decision:
+        """Decide and execute a decoded proposal (`flatten`: an admin close, any state)."""
+        now = self._clock.now_ms()
+        c = self._constitution
+        skew = proposal.created_at - now
+        if not flatten and abs(skew) > c.staleness_ms:
+            code = ReasonCode.FUTURE_PROPOSAL if skew > 0 else ReasonCode.STALE_PROPOSAL
+            text = f"created_at is {abs(skew)} ms {'ahead of' if skew > 0 else 'behind'} the gate"
+            return self._reject(proposal, fingerprint, now, _Rejection(code, text))
+        found = c.groups_for(proposal.symbol)
+        groups = [g.name for g in found]
+        # Every symbol of the symbol's groups: the group checks sum them.
+        symbols = sorted({proposal.symbol}.union(*(g.symbols for g in found)))
+        snap = self._store.snapshot(proposal.id, trading_day(now), symbols, groups)
+        if snap.proposal is not None:
+            return self._replay(snap.proposal, fingerprint)
+        state = TradingState(snap.state.state)
+        opening = proposal.intent is Intent.OPEN
+        if not flatten:
+            refused = self._state_refusal(state, opening)
+            if refused is not None:
+                return self._reject(proposal, fingerprint, now, refused)
+        rejection, state = self._check_risk(proposal, snap, state, now, flatten)
+        if rejection is not None:
+            return self._reject(proposal, fingerprint, now, rejection)
+        return self._reserve_and_send(proposal, fingerprint, now, opening, groups)
+
+    # -- steps ------------------------------------------------------------------------
+
+    @staticmethod
+    def _state_refusal(state: TradingState, opening: bool) -> _Rejection | None:
+        if state is TradingState.HALTED:
+            return _Rejection(ReasonCode.STATE_HALTED, "trading is HALTED")
+        if state is TradingState.REDUCING and opening:
+            return _Rejection(ReasonCode.STATE_REDUCING, "REDUCING: only closing proposals")
+        return None
+
+    def _check_risk(
+        self,
+        proposal: Proposal,
+        snap: Snapshot,
+        state: TradingState,
+        now: int,
+        flatten: bool,
+    ) -> tuple[_Rejection | None, TradingState]:
+        equity = self._inputs.balances().total_equity or Decimal(0)
+        baseline = snap.baseline
+        if baseline is None and equity > 0:
+            baseline = self._store.put_baseline_if_absent(trading_day(now), equity, now)
+        inputs = risk.RiskInputs(
+            now_ms=now,
+            market_open=self._inputs.market_clock().state == "open",
+            equity=equity,
+            start_of_day_equity=baseline,
+            positions=tuple(risk.Holding(p.symbol, p.quantity) for p in self._inputs.positions()),
+            open_structures_total=snap.open_total,
+            open_structures_by_symbol=dict(snap.open_by_symbol),
+        )
+        if state is TradingState.ACTIVE and risk.daily_loss_breached(inputs, self._constitution):
+            state = self._tighten_for_daily_loss(equity, baseline, now)
+        effective = TradingState.ACTIVE if flatten else state
+        rejection = risk.evaluate(proposal, inputs, self._constitution, effective)
+        if rejection is not None and rejection.code is ReasonCode.QUOTE_UNAVAILABLE:
+            # Only some proposals need quotes (market equity, naked shorts, unpriced
+            # calendars); fetch them then, keeping the usual hot path at two broker calls.
+            inputs = self._with_quotes(proposal, inputs)
+            rejection = risk.evaluate(proposal, inputs, self._constitution, effective)
+        if rejection is None or (flatten and rejection.code is ReasonCode.MARKET_CLOSED):
+            return None, state
+        return _Rejection(rejection.code, rejection.message), state
+
+    def _with_quotes(self, proposal: Proposal, inputs: risk.RiskInputs) -> risk.RiskInputs:
+        legs = [leg.option_symbol for leg in proposal.legs or ()]
+        quotes = {q.symbol: q for q in self._inputs.broker.quotes([proposal.symbol, *legs])}
+        underlying = quotes.get(proposal.symbol)
+        mids = {
+            s: (q.bid + q.ask) / 2
+            for s, q in quotes.items()
+            if s in legs and q.bid is not None and q.ask is not None
+        }
+        return replace(
+            inputs,
+            underlying_last=underlying.last if underlying is not None else None,
+            leg_mids=mids,
+        )
+
+    def _tighten_for_daily_loss(
+        self, equity: Decimal, baseline: Decimal | None, now: int
+    ) -> TradingState:
+        new = state_after_daily_loss(TradingState.ACTIVE)
+        reason = f"daily loss limit: equity {equity} vs start-of-day {baseline}"
+        self._store.set_state(
+            StateRecord(new, reason, "gate", now), only_from=[TradingState.ACTIVE]
+        )
+        log.warning("daily loss breach: trading state %s", new)
+        return new
+
+    def _replay(self, existing: ProposalRecord, fingerprint: str) -> Decision:
+        if existing.body_hash != fingerprint:
+            raise ProposalIdReused(f"proposal {existing.proposal_id} was sent with another body")
+        if existing.status != STATUS_DECIDED:
+            raise ProposalInProgress(f"proposal {existing.proposal_id} is still being decided")
+        return decision_of(existing, replayed=True)
+
+    def _record(self, proposal: Proposal, fingerprint: str, now: int) -> ProposalRecord:
+        return ProposalRecord(
+            proposal_id=proposal.id,
+            body_hash=fingerprint,
+            symbol=proposal.symbol,
+            intent=proposal.intent,
+            status=STATUS_IN_PROGRESS,
+            created_at_ms=now,
+            updated_at_ms=now,
+            decision=DecisionKind.APPROVED,
+            order_state=OrderState.SUBMITTING,
+            lease_expires_ms=now + self._lease_ms,
+            body=encode(proposal).decode(),
+        )
+
+    def _audit(self, proposal: Proposal, now: int, decision: Decision) -> AuditEntry:
+        detail = {
+            "strategy": proposal.strategy,
+            "intent": proposal.intent,
+            "quantity": str(proposal.quantity),
+            "source": f"{proposal.source.kind}:{proposal.source.name}",
+            "order_id": "" if decision.order_id is None else str(decision.order_id),
+            "order_state": decision.order_state,
+            "reason": decision.reason or "",
+        }
+        return AuditEntry(
+            trading_day(now), now, proposal.id, "decision", proposal.symbol,
+            decision.decision, decision.reason_code or "", detail,
+        )  # fmt: skip
+
+    def _reject(
+        self, proposal: Proposal, fingerprint: str, now: int, rejection: _Rejection
+    ) -> Decision:
+        decision = Decision(
+            proposal_id=proposal.id,
+            decision=DecisionKind.REJECTED,
+            reason_code=rejection.code,
+            reason=rejection.reason,
+        )
+        record = ProposalRecord(
+            proposal_id=proposal.id,
+            body_hash=fingerprint,
+            symbol=proposal.symbol,
+            intent=proposal.intent,
+            status=STATUS_DECIDED,
+            created_at_ms=now,
+            updated_at_ms=now,
+            decision=DecisionKind.REJECTED,
+            reason_code=rejection.code,
+            reason=rejection.reason,
+            order_state=OrderState.NONE,
+            body=encode(proposal).decode(),
+        )
+        conflict = self._store.record_rejection(record, self._audit(proposal, now, decision))
+        if conflict is not None and conflict.existing is not None:
+            return self._replay(conflict.existing, fingerprint)
+        return decision
+
+    def _reserve_and_send(
+        self,
+        proposal: Proposal,
+        fingerprint: str,
+        now: int,
+        opening: bool,
+        groups: list[str],
+    ) -> Decision:
+        held = instruments_of(proposal)
+        structure = (
+            StructureRecord(proposal.id, proposal.symbol, tuple(groups), held, now)
+            if opening
+            else None
+        )
+        reservation = Reservation(
+            record=self._record(proposal, fingerprint, now),
+            intent=IntentRecord(proposal.id, proposal.symbol, now),
+            now_ms=now,
+            opening=opening,
+            limits=self._limits,
+            structure=structure,
+        )
+        conflict = self._store.reserve(reservation)
+        if conflict is not None:
+            if conflict.kind is ConflictKind.DUPLICATE:
+                if conflict.existing is None:
+                    raise ProposalInProgress(f"proposal {proposal.id} is being decided")
+                return self._replay(conflict.existing, fingerprint)
+            text = refusal_text(conflict.kind, self._limits, conflict.detail)
+            return self._reject(
+                proposal, fingerprint, now, _Rejection(CONFLICT_REASONS[conflict.kind], text)
+            )
+        result = send_once(self._inputs.broker, to_order_request(proposal), proposal.id)
+        return self._record_outcome(proposal, now, result, structure)
+
+    def _record_outcome(
+        self,
+        proposal: Proposal,
+        now: int,
+        result: SendResult,
+        structure: StructureRecord | None,
+    ) -> Decision:
+        done = self._clock.now_ms()
+        if result.rejected is not None:
+            decision = Decision(
+                proposal_id=proposal.id,
+                decision=DecisionKind.REJECTED,
+                reason_code=ReasonCode.BROKER_REJECTED,
+                reason=result.rejected[:500],
+                order_state=result.order_state,
+            )
+        else:
+            decision = Decision(
+                proposal_id=proposal.id,
+                decision=DecisionKind.APPROVED,
+                order_id=result.order_id,
+                order_state=result.order_state,
+            )
+        outcome = Outcome(
+            proposal_id=proposal.id,
+            decision=decision.decision,
+            reason_code=decision.reason_code,
+            reason=decision.reason,
+            order_id=None if result.order_id is None else str(result.order_id),
+            order_state=result.order_state,
+            now_ms=done,
+            settled=result.settled,
+            audit=self._audit(proposal, done, decision),
+            release=structure if result.rejected is not None else None,
+        )
+        try:
+            recorded = self._store.record_outcome(outcome, expect_status=STATUS_IN_PROGRESS)
+        except StoreUnavailable:
+            # The order's fate is known to us but not stored: reconcile adopts it by tag.
+            log.warning("outcome of %s not recorded; reconcile will settle it", proposal.id)
+            return decision
+        if not recorded:
+            stored = self._store.get_proposal(proposal.id)
+            if stored is not None and stored.status == STATUS_DECIDED:
+                return decision_of(stored)
+        return decision

@@ -1,0 +1,99 @@
+"""End-of-day report, run after the close in New York time, and the next day's baseline.
+
+The schedule fires at two UTC times so one of them is after the close whatever the
+daylight-saving offset; the report itself checks New York local time and writes once per
+day. Day P&L is total equity (dollars, from Tradier's balances) minus the start-of-day
+baseline recorded in the same unit, so the two are always comparable.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from gatekeeper.execution import Broker
+from gatekeeper.store import GateStore
+from tradier.clock import Clock, to_new_york
+from tradier.money import round_cents, to_wire
+
+REPORT_AFTER = time(16, 0)
+
+
+@dataclass(frozen=True)
+class DayReport:
+    """The day's numbers."""
+
+    day: str
+    equity: str | None
+    start_of_day_equity: str | None
+    day_pnl: str | None
+    decisions: dict[str, int] = field(default_factory=dict)
+    orders: dict[str, int] = field(default_factory=dict)
+    next_baselines: tuple[str, ...] = ()
+    skipped: str | None = None
+
+
+def next_trading_days(today: date) -> list[date]:
+    """Every calendar day after `today` up to and including the next weekday (a baseline
+    written for each covers weekends; a holiday's baseline is simply never read)."""
+    days = []
+    current = today
+    while True:
+        current += timedelta(days=1)
+        days.append(current)
+        if current.weekday() < 5:
+            return days
+
+
+class EndOfDay:
+    """Builds and stores the end-of-day report."""
+
+    def __init__(self, store: GateStore, broker: Broker, clock: Clock) -> None:
+        self._store = store
+        self._broker = broker
+        self._clock = clock
+
+    def run(self, force: bool = False) -> DayReport:
+        """The day's report; skipped before 16:00 New York time unless `force`."""
+        now = self._clock.now_ms()
+        local = to_new_york(now)
+        day = local.date().isoformat()
+        if not force and local.time() < REPORT_AFTER:
+            return DayReport(day, None, None, None, skipped="before the close in New York")
+        equity = self._broker.balances().total_equity
+        baseline = self._store.snapshot(None, day).baseline
+        pnl = None if equity is None or baseline is None else round_cents(equity - baseline)
+        decisions: Counter[str] = Counter()
+        for entry in self._store.audit_for_day(day, limit=10_000):
+            if entry.kind == "decision":
+                decisions[f"{entry.decision}:{entry.reason_code or '-'}"] += 1
+        orders: Counter[str] = Counter(o.status for o in self._broker.orders(include_tags=True))
+        written: list[str] = []
+        if equity is not None:
+            for nxt in next_trading_days(local.date()):
+                self._store.put_baseline_if_absent(nxt.isoformat(), equity, now)
+                written.append(nxt.isoformat())
+        report = DayReport(
+            day=day,
+            equity=_wire(equity),
+            start_of_day_equity=_wire(baseline),
+            day_pnl=_wire(pnl),
+            decisions=dict(decisions),
+            orders=dict(orders),
+            next_baselines=tuple(written),
+        )
+        doc = {
+            "equity": report.equity or "",
+            "start_of_day_equity": report.start_of_day_equity or "",
+            "day_pnl": report.day_pnl or "",
+            **{f"decisions.{k}": str(v) for k, v in report.decisions.items()},
+            **{f"orders.{k}": str(v) for k, v in report.orders.items()},
+        }
+        self._store.put_doc(f"REPORT#{day}", doc)
+        return report
+
+
+def _wire(value: Decimal | None) -> str | None:
+    return None if value is None else to_wire(value)

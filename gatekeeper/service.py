@@ -1,0 +1,262 @@
+"""`Gate`: the facade every handler calls, composed once per container.
+
+Every route authenticates first (the signing secret, or the admin secret for admin routes)
+and answers 401 before any DynamoDB or Tradier call. Results are `GateResponse(status, body)`;
+errors use the `{"error": {"code", "message", "field"}}` body; a rejected proposal is a 200.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gatekeeper.constitution import Constitution, check_trading_host
+from gatekeeper.contract import (
+    AdminStateRequest,
+    AdminStateResponse,
+    ContractError,
+    ErrorBody,
+    ErrorCode,
+    ErrorDetail,
+    FlattenRequest,
+    HeartbeatRequest,
+    HeartbeatResponse,
+    ProposalRecordResponse,
+    TradingState,
+    decode,
+    encode,
+)
+from gatekeeper.errors import (
+    BodyTooLarge,
+    GatekeeperError,
+    InvalidRequest,
+    ProposalIdReused,
+    ProposalInProgress,
+    RetryableGateError,
+)
+from gatekeeper.execution import Broker, BrokerInputs
+from gatekeeper.flatten import flatten_all
+from gatekeeper.pipeline import Pipeline
+from gatekeeper.reconcile import Reconciler, ReconcileReport, trading_day
+from gatekeeper.report import DayReport, EndOfDay
+from gatekeeper.signing import verify
+from gatekeeper.states import Actor, transition
+from gatekeeper.status import build_status, record_response
+from gatekeeper.store import AuditEntry, GateStore, Heartbeat, StateRecord
+from gatekeeper.watchdog import AuditNotifier, Notifier, Watchdog, WatchdogResult
+from tradier.clock import Clock
+
+log = logging.getLogger(__name__)
+_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@dataclass(frozen=True)
+class GateResponse:
+    """An HTTP status and a body (bytes, or a JSON-encodable object)."""
+
+    status: int
+    body: Any
+
+
+def error(status: int, code: ErrorCode, message: str, field: str | None = None) -> GateResponse:
+    """The error body of every non-200 answer."""
+    return GateResponse(status, encode(ErrorBody(ErrorDetail(code, message, field))))
+
+
+def _fault(exc: GatekeeperError) -> GateResponse:
+    if isinstance(exc, BodyTooLarge):
+        return error(413, ErrorCode.PAYLOAD_TOO_LARGE, str(exc), "body")
+    if isinstance(exc, ContractError):
+        return error(400, ErrorCode.INVALID_REQUEST, exc.message, exc.field)
+    if isinstance(exc, InvalidRequest):
+        return error(400, ErrorCode.INVALID_REQUEST, str(exc))
+    if isinstance(exc, ProposalIdReused):
+        return error(409, ErrorCode.PROPOSAL_ID_REUSED, str(exc), "id")
+    if isinstance(exc, ProposalInProgress):
+        return error(409, ErrorCode.PROPOSAL_IN_PROGRESS, str(exc), "id")
+    if isinstance(exc, RetryableGateError):
+        return error(503, ErrorCode.STORAGE_UNAVAILABLE, "storage unavailable; nothing was sent")
+    raise exc
+
+
+class Gate:
+    """The gate's routes and scheduled jobs over one store, broker and constitution."""
+
+    def __init__(
+        self,
+        *,
+        store: GateStore,
+        tradier: Broker | None,
+        constitution: Constitution,
+        clock: Clock,
+        signing_secret: bytes | None,
+        admin_secret: bytes | None,
+        id_factory: Callable[[], str] | None = None,
+        notifier: Notifier | None = None,
+        cache_ttl_ms: int = 5_000,
+    ) -> None:
+        base_url = getattr(tradier, "base_url", None)
+        if isinstance(base_url, str):
+            check_trading_host(constitution, base_url)  # refuses a live host unless enabled
+        self.store = store
+        self.tradier = tradier
+        self.constitution = constitution
+        self.clock = clock
+        self._signing = signing_secret
+        self._admin = admin_secret
+        self._ids = id_factory or (lambda: str(uuid.uuid4()))
+        self.notifier = notifier or AuditNotifier(store, clock)
+        self._inputs = BrokerInputs(tradier, clock, cache_ttl_ms) if tradier else None
+        self._pipeline = (
+            Pipeline(store, self._inputs, constitution, clock) if self._inputs else None
+        )
+
+    # -- auth -------------------------------------------------------------------------
+
+    def _refused(
+        self, secret: bytes | None, headers: Mapping[str, str], body: bytes
+    ) -> GateResponse | None:
+        if not secret:
+            return error(401, ErrorCode.UNAUTHORIZED, "this route is not enabled here")
+        failure = verify(secret, headers, body, self.clock.now_ms())
+        if failure is not None:
+            return error(401, ErrorCode.UNAUTHORIZED, failure.message)
+        return None
+
+    def _run(self, call: Callable[[], GateResponse]) -> GateResponse:
+        try:
+            return call()
+        except GatekeeperError as exc:
+            return _fault(exc)
+
+    def _trading(self) -> Pipeline:
+        if self._pipeline is None:
+            raise RetryableGateError("no Tradier client is configured for this function")
+        return self._pipeline
+
+    def _broker(self) -> Broker:
+        if self.tradier is None:
+            raise RetryableGateError("no Tradier client is configured for this function")
+        return self.tradier
+
+    # -- routes -----------------------------------------------------------------------
+
+    def submit_proposal(self, headers: Mapping[str, str], raw_body: bytes) -> GateResponse:
+        """POST /v1/proposals."""
+        refused = self._refused(self._signing, headers, raw_body)
+        if refused is not None:
+            return refused
+        return self._run(lambda: GateResponse(200, encode(self._trading().submit(raw_body))))
+
+    def get_proposal(
+        self, headers: Mapping[str, str], raw_body: bytes, proposal_id: str
+    ) -> GateResponse:
+        """GET /v1/proposals/{id}."""
+        refused = self._refused(self._signing, headers, raw_body)
+        if refused is not None:
+            return refused
+        if not _ID.fullmatch(proposal_id):
+            return error(400, ErrorCode.INVALID_REQUEST, "must be a lower-case UUID", "id")
+
+        def call() -> GateResponse:
+            record = self.store.get_proposal(proposal_id)
+            if record is None or not record.body:
+                return error(404, ErrorCode.NOT_FOUND, "no such proposal", "id")
+            response: ProposalRecordResponse = record_response(record)
+            return GateResponse(200, encode(response))
+
+        return self._run(call)
+
+    def status(self, headers: Mapping[str, str], raw_body: bytes) -> GateResponse:
+        """GET /v1/status."""
+        refused = self._refused(self._signing, headers, raw_body)
+        if refused is not None:
+            return refused
+        inputs = self._inputs
+        return self._run(
+            lambda: GateResponse(
+                200,
+                encode(
+                    build_status(
+                        self.store,
+                        self.constitution,
+                        self.clock.now_ms(),
+                        inputs.balances if inputs else None,
+                    )
+                ),
+            )
+        )
+
+    def heartbeat(self, headers: Mapping[str, str], raw_body: bytes) -> GateResponse:
+        """POST /v1/heartbeat."""
+        refused = self._refused(self._signing, headers, raw_body)
+        if refused is not None:
+            return refused
+
+        def call() -> GateResponse:
+            request = decode(raw_body, HeartbeatRequest)
+            now = self.clock.now_ms()
+            summary = {str(k): str(v)[:200] for k, v in list(request.summary.items())[:32]}
+            summary["brain_id"] = request.brain_id
+            self.store.put_heartbeat(Heartbeat(now, summary))
+            state = TradingState(self.store.get_state().state)
+            return GateResponse(200, encode(HeartbeatResponse(state=state, received_at=now)))
+
+        return self._run(call)
+
+    def admin_state(self, headers: Mapping[str, str], raw_body: bytes) -> GateResponse:
+        """POST /v1/admin/state (admin secret)."""
+        refused = self._refused(self._admin, headers, raw_body)
+        if refused is not None:
+            return refused
+
+        def call() -> GateResponse:
+            request = decode(raw_body, AdminStateRequest)
+            now = self.clock.now_ms()
+            previous = TradingState(self.store.get_state().state)
+            new = transition(previous, request.state, Actor.ADMIN)
+            self.store.set_state(StateRecord(new, request.reason, "admin", now))
+            detail = {"previous": previous.value, "reason": request.reason}
+            ref = f"state-{now}"
+            entry = AuditEntry(trading_day(now), now, ref, "state", "", new.value, "", detail)
+            self.store.append_audit(entry)
+            response = AdminStateResponse(
+                state=new, previous=previous, reason=request.reason, changed_at=now
+            )
+            return GateResponse(200, encode(response))
+
+        return self._run(call)
+
+    def admin_flatten(self, headers: Mapping[str, str], raw_body: bytes) -> GateResponse:
+        """POST /v1/admin/flatten (admin secret): close every open position, in any state."""
+        refused = self._refused(self._admin, headers, raw_body)
+        if refused is not None:
+            return refused
+
+        def call() -> GateResponse:
+            request = decode(raw_body, FlattenRequest)
+            response = flatten_all(
+                self._trading(), self._broker(), self.store, self.clock, self._ids, request.reason
+            )
+            return GateResponse(200, encode(response))
+
+        return self._run(call)
+
+    # -- scheduled --------------------------------------------------------------------
+
+    def reconcile(self) -> ReconcileReport:
+        """Scheduled every minute in market hours."""
+        return Reconciler(self.store, self._broker(), self.clock, self.notifier).run()
+
+    def watchdog(self) -> WatchdogResult:
+        """Scheduled: brain heartbeat check."""
+        timeout = self.constitution.heartbeat_timeout_ms
+        return Watchdog(self.store, self._broker(), self.clock, self.notifier, timeout).run()
+
+    def end_of_day(self, force: bool = False) -> DayReport:
+        """Scheduled after the close: the day's report and the next baseline."""
+        return EndOfDay(self.store, self._broker(), self.clock).run(force)
