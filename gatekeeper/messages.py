@@ -35,7 +35,14 @@ _NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.:/@-]{0,63}$"
 ProposalId = Annotated[str, Meta(pattern=_UUID_PATTERN, description="UUID, lower case")]
 EpochMs = Annotated[int, Meta(ge=0, le=4_102_444_800_000, description="UTC epoch ms")]
 Symbol = Annotated[str, Meta(pattern=_SYMBOL_PATTERN, description="upper-case ticker")]
-Price = Annotated[str, Meta(pattern=_PRICE_PATTERN, description="decimal per unit")]
+Price = Annotated[
+    str,
+    Meta(
+        pattern=_PRICE_PATTERN,
+        description="decimal string per unit; in a proposal: required and > 0 for limit,"
+        " credit and debit, absent for market and even",
+    ),
+]
 Name = Annotated[str, Meta(pattern=_NAME_PATTERN)]
 Text = Annotated[str, Meta(min_length=1, max_length=500)]
 SmallObject = Annotated[dict[str, Any], Meta(max_length=32)]

@@ -499,3 +499,14 @@ def test_proposal_when_constructed_then_frozen() -> None:
     decoded: Proposal = proposal(EQUITY)
     with pytest.raises(AttributeError):
         decoded.quantity = 5  # type: ignore[misc]
+
+
+def test_reason_codes_when_listed_then_cover_every_gate_rejection() -> None:
+    expected = {
+        "STATE_HALTED", "STATE_REDUCING", "SYMBOL_NOT_ALLOWED", "STRATEGY_NOT_ALLOWED",
+        "QUANTITY_LIMIT", "NOTIONAL_LIMIT", "DTE_OUT_OF_RANGE", "MARKET_CLOSED",
+        "DAILY_LOSS_LIMIT", "OPEN_STRUCTURES_LIMIT", "SYMBOL_CONCENTRATION",
+        "CORRELATION_GROUP_LIMIT", "SYMBOL_RATE_LIMITED", "GLOBAL_RATE_LIMITED",
+        "STALE_PROPOSAL", "FUTURE_PROPOSAL", "NO_MATCHING_POSITION", "BROKER_REJECTED",
+    }  # fmt: skip
+    assert expected <= {code.value for code in ReasonCode}
