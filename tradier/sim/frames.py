@@ -8,6 +8,7 @@ from typing import Any
 
 from tradier.sim.calendar import MarketState
 from tradier.sim.market import Trade
+from tradier.sim.replay import ReplayMarket
 from tradier.sim.symbols import SymbolState
 from tradier.sim.venue import Venue
 
@@ -99,6 +100,8 @@ class FrameGenerator:
     def between(self, t0: int, t1: int, symbols: set[str]) -> list[dict[str, Any]]:
         """Payloads for every second boundary in (t0, t1], in time order."""
         t0 = max(t0, t1 - MAX_SPAN_MS)
+        if isinstance(self.venue.source, ReplayMarket):
+            return self.venue.source.frames_between(t0, t1, symbols)
         out: list[dict[str, Any]] = []
         underlyings = [s for s in self.venue.symbols if s in symbols]
         options = sorted(s for s in symbols if s not in self.venue.symbols)
