@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from tradier.clock import NEW_YORK, to_new_york
 from tradier.sim.calendar import TradingDay, trading_day
@@ -143,8 +144,25 @@ class SessionCalendar:
         return Session.CLOSED
 
 
+class TradeSink(Protocol):
+    """A per-trade consumer of the regular session (session VWAP, volume profile)."""
+
+    def update(self, price: float, size: int) -> None:
+        """Add one trade."""
+        ...
+
+    def reset(self) -> None:
+        """Start a new session."""
+        ...
+
+
 class BarBuilder:
-    """Builds one symbol's one-minute bars from its trades (O(1) per trade)."""
+    """Builds one symbol's one-minute bars from its trades (O(1) per trade).
+
+    `sinks` receive every accepted regular-session trade and are reset at the first
+    regular-session trade of each New York date, so the session VWAP and the volume
+    profile see exactly the trades the bars see (late and bad trades excluded).
+    """
 
     __slots__ = (
         "_calendar",
@@ -158,6 +176,10 @@ class BarBuilder:
         "_n",
         "_open",
         "_pv",
+        "_regular",
+        "_resets",
+        "_sink_day",
+        "_sinks",
         "_vol",
         "bad_dropped",
         "day",
@@ -167,8 +189,17 @@ class BarBuilder:
         "symbol",
     )
 
-    def __init__(self, symbol: str, calendar: SessionCalendar | None = None) -> None:
+    def __init__(
+        self,
+        symbol: str,
+        calendar: SessionCalendar | None = None,
+        sinks: tuple[TradeSink, ...] = (),
+    ) -> None:
         self.symbol = symbol
+        self._sinks = tuple(s.update for s in sinks)
+        self._resets = tuple(s.reset for s in sinks)
+        self._regular = False
+        self._sink_day = -1
         self._calendar = calendar or SessionCalendar()
         self.late_dropped = 0
         self.bad_dropped = 0
@@ -182,6 +213,11 @@ class BarBuilder:
         self._vol = 0
         self._n = 0
         self._gap = 0
+
+    @property
+    def last_price(self) -> float | None:
+        """Price of the latest accepted trade, None before any."""
+        return self._close if self._last >= 0 else None
 
     @property
     def is_open(self) -> bool:
@@ -203,6 +239,9 @@ class BarBuilder:
             self._vol += size
             self._n += 1
             self._pv += price * size
+            if self._regular:
+                for sink in self._sinks:
+                    sink(price, size)
             return None
         if m <= self._last:
             self.late_dropped += 1
@@ -212,6 +251,13 @@ class BarBuilder:
             return None
         closed = self._emit() if self._cur >= 0 else None
         self._start(m, price, size)
+        if self._regular:
+            if self._sink_day != self.day:
+                self._sink_day = self.day
+                for reset in self._resets:
+                    reset()
+            for sink in self._sinks:
+                sink(price, size)
         return closed
 
     def flush(self, now_ms: int) -> Bar | None:
@@ -234,6 +280,7 @@ class BarBuilder:
             session = Session.CLOSED
         self._gap = (m - self._last) // MINUTE_MS - 1 if h.ny_day == self._last_day else 0
         self.session = session
+        self._regular = session is Session.REGULAR and bool(self._sinks)
         self.day = h.ny_day
         self.minute = (m - h.day_start_ms) // MINUTE_MS
         self._last = self._cur = m

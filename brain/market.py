@@ -116,10 +116,7 @@ class SymbolState:
         "ema_fast",
         "ema_slow",
         "iv_rank",
-        "last",
         "last_bar",
-        "last_size",
-        "last_trade_ms",
         "opening_range",
         "quote_ms",
         "realized_vol",
@@ -150,13 +147,12 @@ class SymbolState:
         self.bid_size = 0
         self.ask_size = 0
         self.quote_ms = -1
-        self.last: float | None = None
-        self.last_size = 0
-        self.last_trade_ms = -1
-        self.builder = BarBuilder(symbol, calendar)
         self.bars: deque[Bar] = deque(maxlen=c.bar_history)
         self.last_bar: Bar | None = None
         self.vwap = SessionVwap()
+        self.volume_profile = VolumeProfile(c.profile_tick, c.value_area)
+        # the builder feeds every accepted regular-session trade to VWAP and the profile
+        self.builder = BarBuilder(symbol, calendar, (self.vwap, self.volume_profile))
         self.sma_fast = SMA(c.sma_fast)
         self.sma_slow = SMA(c.sma_slow)
         self.ema_fast = EMA(c.ema_fast)
@@ -167,7 +163,6 @@ class SymbolState:
         self.bb = BollingerBands(c.bb, c.bb_k)
         self.opening_range = OpeningRange()
         self.volume_velocity = VolumeVelocity(c.volume_velocity)
-        self.volume_profile = VolumeProfile(c.profile_tick, c.value_area)
         self.realized_vol = RealizedVolatility(c.realized_vol)
         self.iv_rank = IvRank(c.iv_rank_lookback_ms)
         self.vix = vix if vix is not None else Vix()  # shared across symbols by the pipeline
@@ -188,6 +183,11 @@ class SymbolState:
         if b is None or a is None or b <= 0.0 or a < b:
             return None
         return a - b
+
+    @property
+    def last(self) -> float | None:
+        """Price of the latest accepted trade (late and bad prints excluded)."""
+        return self.builder.last_price
 
     @property
     def session(self) -> Session:

@@ -1,0 +1,178 @@
+"""The hot path: stream event -> quotes / bars -> indicators -> regime -> strategies.
+
+One `Pipeline` per brain. `on_frame(bytes)` decodes with `tradier.stream.decode_frame` and
+hands the typed event to `on_event`. Quotes only update the symbol's bid/ask; trades feed
+the bar builder (and through it the session VWAP and volume profile); a closed bar
+updates the indicators and the regime and then runs the strategies. Nothing here grows
+with time: bars live in a ring per symbol and signals in a bounded deque.
+
+Policies:
+- `trade` events always count; `tradex` (extended-hours trades) count only outside the
+  regular session, because inside it the same prints arrive as `trade` too.
+- `summary` and `timesale` events do not make bars (trades are the single source);
+  the VIX also takes its level from trades and quotes of `vix_symbol`.
+- Indicators see pre, regular and post bars; strategies run only on bars of
+  `strategy_sessions` (the regular session by default).
+- A strategy that raises is counted in `strategy_errors` and logged; the others still run
+  and the bars keep flowing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+
+from brain.bars import Bar, Session, SessionCalendar
+from brain.indicators import Vix
+from brain.market import IndicatorConfig, Signal, Strategy, SymbolState
+from tradier.clock import Clock, SystemClock
+from tradier.stream import (
+    QuoteEvent,
+    StreamError,
+    StreamEvent,
+    SummaryEvent,
+    TimesaleEvent,
+    TradeEvent,
+    TradexEvent,
+    decode_frame,
+)
+
+log = logging.getLogger(__name__)
+
+_NONE: tuple[Signal, ...] = ()
+DEFAULT_STRATEGY_SESSIONS = frozenset({Session.REGULAR})
+INDICATOR_SESSIONS = frozenset({Session.PRE, Session.REGULAR, Session.POST})
+
+
+class Pipeline:
+    """Per-event market pipeline for a fixed set of symbols."""
+
+    def __init__(
+        self,
+        symbols: Iterable[str],
+        strategies: Sequence[Strategy],
+        clock: Clock | None = None,
+        *,
+        config: IndicatorConfig | None = None,
+        calendar: SessionCalendar | None = None,
+        vix_symbol: str = "VIX",
+        on_signal: Callable[[Signal], None] | None = None,
+        strategy_sessions: frozenset[Session] = DEFAULT_STRATEGY_SESSIONS,
+        signal_history: int = 1000,
+    ) -> None:
+        self.clock = clock or SystemClock()
+        self.calendar = calendar or SessionCalendar()
+        self.vix = Vix()
+        self.vix_symbol = vix_symbol
+        self.states: dict[str, SymbolState] = {
+            s: SymbolState(s, config, calendar=self.calendar, vix=self.vix) for s in symbols
+        }
+        if not self.states:
+            raise ValueError("symbols: must name at least one symbol")
+        self.strategies = tuple(strategies)
+        self.on_signal = on_signal
+        self.strategy_sessions = strategy_sessions
+        self.signals: deque[Signal] = deque(maxlen=signal_history)
+        self.bars = 0
+        self.ignored = 0  # events for symbols we do not track, summaries, timesales
+        self.errors = 0  # StreamError frames
+        self.tradex_in_regular = 0
+        self.strategy_errors = 0
+
+    def on_frame(self, data: bytes) -> Sequence[Signal]:
+        """Decode one stream payload and process it."""
+        return self.on_event(decode_frame(data))
+
+    def on_event(self, event: StreamEvent | StreamError) -> Sequence[Signal]:
+        """Process one decoded event; returns the signals it caused (usually none)."""
+        cls = event.__class__
+        if cls is QuoteEvent:
+            q: QuoteEvent = event  # type: ignore[assignment]
+            st = self.states.get(q.symbol)
+            if st is None:
+                if q.symbol == self.vix_symbol:
+                    self.vix.update_quote(q.bid, q.ask, max(q.biddate, q.askdate))
+                else:
+                    self.ignored += 1
+                return _NONE
+            st.bid = q.bid
+            st.ask = q.ask
+            st.bid_size = q.bidsz
+            st.ask_size = q.asksz
+            st.quote_ms = q.biddate if q.biddate > q.askdate else q.askdate
+            return _NONE
+        if cls is TradeEvent:
+            t: TradeEvent = event  # type: ignore[assignment]
+            st = self.states.get(t.symbol)
+            if st is None:
+                return self._untracked_trade(t.symbol, t.price, t.date)
+            closed = st.builder.on_trade(t.price, t.size, t.date)
+            return _NONE if closed is None else self._bar(st, closed)
+        if cls is TradexEvent:
+            x: TradexEvent = event  # type: ignore[assignment]
+            if self.calendar.session_of(x.date) is Session.REGULAR:
+                self.tradex_in_regular += 1
+                return _NONE
+            return self._trade(x.symbol, x.price, x.size, x.date)
+        if cls is StreamError:
+            self.errors += 1
+            return _NONE
+        if cls is SummaryEvent or cls is TimesaleEvent:
+            self.ignored += 1
+            return _NONE
+        raise TypeError(f"event: unsupported type {cls.__name__}")
+
+    def _trade(self, symbol: str, price: float, size: int, ts_ms: int) -> Sequence[Signal]:
+        st = self.states.get(symbol)
+        if st is None:
+            return self._untracked_trade(symbol, price, ts_ms)
+        closed = st.builder.on_trade(price, size, ts_ms)
+        return _NONE if closed is None else self._bar(st, closed)
+
+    def _untracked_trade(self, symbol: str, price: float, ts_ms: int) -> Sequence[Signal]:
+        if symbol == self.vix_symbol:
+            self.vix.update_last(price, ts_ms)
+        else:
+            self.ignored += 1
+        return _NONE
+
+    def _bar(self, st: SymbolState, bar: Bar) -> Sequence[Signal]:
+        self.bars += 1
+        if bar.session not in INDICATOR_SESSIONS:
+            return _NONE
+        st.apply_bar(bar)
+        if bar.session not in self.strategy_sessions or not self.strategies:
+            return _NONE
+        out: list[Signal] | None = None
+        for strategy in self.strategies:
+            try:
+                sigs = strategy.on_bar(st, bar)
+            except Exception:
+                self.strategy_errors += 1
+                log.exception("strategy %s failed on %s", strategy.name, bar.symbol)
+                continue
+            if sigs:
+                if out is None:
+                    out = []
+                out.extend(sigs)
+        if out is None:
+            return _NONE
+        self.signals.extend(out)
+        if self.on_signal is not None:
+            for sig in out:
+                self.on_signal(sig)
+        return out
+
+    def flush(self, now_ms: int | None = None) -> Sequence[Signal]:
+        """Close every bar whose minute has ended (call from a timer, e.g. each second)."""
+        now = self.clock.now_ms() if now_ms is None else now_ms
+        hours = self.calendar.hours(now)
+        minute = (now - hours.day_start_ms) // 60_000
+        out: list[Signal] = []
+        for st in self.states.values():
+            bar = st.builder.flush(now)
+            if bar is not None:
+                out.extend(self._bar(st, bar))
+            st.opening_range.mark_time(hours.ny_day, minute)
+        return out or _NONE
