@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gatekeeper.constitution import Constitution, load
 from gatekeeper.contract import ReasonCode, TradingState
@@ -456,3 +458,42 @@ def test_correlation_group_when_store_counter_given_then_used() -> None:
     assert code(rejection) is ReasonCode.CORRELATION_GROUP_LIMIT
     empty = inputs(open_structures_by_symbol={"SPY": 9}, open_structures_by_group={})
     assert check_correlation_groups(proposal(VERTICAL), empty, C) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    name=st.sampled_from(["equity", "single_option", "vertical", "iron_condor", "ratio_spread"]),
+    quantity=st.integers(1, 50),
+    state=st.sampled_from([ACTIVE, REDUCING]),
+    limit=st.integers(1, 3),
+    equity=st.integers(0, 200_000),
+    open_total=st.integers(0, 100),
+)
+def test_evaluate_when_matching_close_then_no_entry_limit_blocks(
+    name: str, quantity: int, state: TradingState, limit: int, equity: int, open_total: int
+) -> None:
+    from tests.unit.gatekeeper.builders import ALL_VALID
+
+    close = closing(ALL_VALID[name], quantity=quantity)
+    held = [
+        Holding(lg.option_symbol, (1 if lg.is_long else -1) * quantity * lg.ratio)
+        for lg in close.legs or ()
+    ] or [Holding("SPY", quantity)]
+    tight = constitution(
+        symbols=frozenset({"QQQ"}),
+        strategies=frozenset(),
+        max_shares_per_proposal=limit,
+        max_contracts_per_proposal=limit,
+        max_notional=Decimal(limit),
+        max_open_structures=limit,
+        max_open_structures_per_symbol=limit,
+    )
+    worst = inputs(
+        equity=Decimal(equity),
+        positions=tuple(held),
+        open_structures_total=open_total,
+        open_structures_by_symbol={"SPY": open_total},
+        underlying_last=None,
+        leg_mids={},
+    )
+    assert evaluate(close, worst, tight, state) is None
