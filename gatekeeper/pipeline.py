@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from gatekeeper import risk
@@ -51,6 +51,7 @@ from gatekeeper.store import (
     StateRecord,
     StructureRecord,
 )
+from tradier import models
 from tradier.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -122,11 +123,8 @@ class Pipeline:
             code = ReasonCode.FUTURE_PROPOSAL if skew > 0 else ReasonCode.STALE_PROPOSAL
             text = f"created_at is {abs(skew)} ms {'ahead of' if skew > 0 else 'behind'} the gate"
             return self._reject(proposal, fingerprint, now, _Rejection(code, text))
-        found = c.groups_for(proposal.symbol)
-        groups = [g.name for g in found]
-        # Every symbol of the symbol's groups: the group checks sum them.
-        symbols = sorted({proposal.symbol}.union(*(g.symbols for g in found)))
-        snap = self._store.snapshot(proposal.id, trading_day(now), symbols, groups)
+        groups = [g.name for g in c.groups_for(proposal.symbol)]
+        snap = self._store.snapshot(proposal.id, trading_day(now), [proposal.symbol], groups)
         if snap.proposal is not None:
             return self._replay(snap.proposal, fingerprint)
         state = TradingState(snap.state.state)
@@ -158,46 +156,42 @@ class Pipeline:
         now: int,
         flatten: bool,
     ) -> tuple[_Rejection | None, TradingState]:
-        equity = self._inputs.balances().total_equity or Decimal(0)
+        balances = self._inputs.balances()
+        equity = balances.total_equity
         baseline = snap.baseline
-        if baseline is None and equity > 0:
+        if baseline is None and equity is not None and equity > 0:
             baseline = self._store.put_baseline_if_absent(trading_day(now), equity, now)
-        inputs = risk.RiskInputs(
-            now_ms=now,
-            market_open=self._inputs.market_clock().state == "open",
-            equity=equity,
-            start_of_day_equity=baseline,
-            positions=tuple(risk.Holding(p.symbol, p.quantity) for p in self._inputs.positions()),
-            open_structures_total=snap.open_total,
-            open_structures_by_symbol=dict(snap.open_by_symbol),
-        )
-        if state is TradingState.ACTIVE and risk.daily_loss_breached(inputs, self._constitution):
-            state = self._tighten_for_daily_loss(equity, baseline, now)
+        market_clock = self._inputs.market_clock()
+        positions = self._inputs.positions()
+
+        def inputs(quotes: list[models.Quote]) -> risk.RiskInputs:
+            return risk.inputs_from_broker(
+                proposal,
+                now_ms=now,
+                clock=market_clock,
+                balances=balances,
+                positions=positions,
+                start_of_day_equity=baseline,
+                open_structures_total=snap.open_total,
+                open_structures_by_symbol=snap.open_by_symbol,
+                open_structures_by_group=snap.open_by_group,
+                quotes=quotes,
+            )
+
+        current = inputs([])
+        if state is TradingState.ACTIVE and risk.daily_loss_breached(current, self._constitution):
+            state = self._tighten_for_daily_loss(current.equity, baseline, now)
         effective = TradingState.ACTIVE if flatten else state
-        rejection = risk.evaluate(proposal, inputs, self._constitution, effective)
+        rejection = risk.evaluate(proposal, current, self._constitution, effective)
         if rejection is not None and rejection.code is ReasonCode.QUOTE_UNAVAILABLE:
             # Only some proposals need quotes (market equity, naked shorts, unpriced
             # calendars); fetch them then, keeping the usual hot path at two broker calls.
-            inputs = self._with_quotes(proposal, inputs)
-            rejection = risk.evaluate(proposal, inputs, self._constitution, effective)
+            legs = [leg.option_symbol for leg in proposal.legs or ()]
+            quotes = self._inputs.broker.quotes([proposal.symbol, *legs])
+            rejection = risk.evaluate(proposal, inputs(quotes), self._constitution, effective)
         if rejection is None or (flatten and rejection.code is ReasonCode.MARKET_CLOSED):
             return None, state
         return _Rejection(rejection.code, rejection.message), state
-
-    def _with_quotes(self, proposal: Proposal, inputs: risk.RiskInputs) -> risk.RiskInputs:
-        legs = [leg.option_symbol for leg in proposal.legs or ()]
-        quotes = {q.symbol: q for q in self._inputs.broker.quotes([proposal.symbol, *legs])}
-        underlying = quotes.get(proposal.symbol)
-        mids = {
-            s: (q.bid + q.ask) / 2
-            for s, q in quotes.items()
-            if s in legs and q.bid is not None and q.ask is not None
-        }
-        return replace(
-            inputs,
-            underlying_last=underlying.last if underlying is not None else None,
-            leg_mids=mids,
-        )
 
     def _tighten_for_daily_loss(
         self, equity: Decimal, baseline: Decimal | None, now: int

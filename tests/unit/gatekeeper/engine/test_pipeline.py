@@ -1,0 +1,198 @@
+"""The decision pipeline: order of checks, idempotency, limits, and calls per approval."""
+
+from __future__ import annotations
+
+import json
+
+from gatekeeper.service import Gate
+from gatekeeper.store import MemoryGateStore, StateRecord
+from tests.support.gate_harness import (
+    DAY,
+    EXPIRY,
+    equity,
+    orders_tagged,
+    post,
+    raw,
+    signed,
+    single_option,
+)
+from tradier.client import TradierClient
+from tradier.clock import ManualClock
+from tradier.sim.server import RunningSim
+
+
+def _approve(gate: Gate, clock: ManualClock, **kw: object) -> dict[str, object]:
+    result = post(gate, clock, equity(clock, **kw))  # type: ignore[arg-type]
+    assert result.status == 200 and result.json["decision"] == "APPROVED", result.json
+    return result.json
+
+
+def test_proposal_when_valid_then_one_tagged_order_and_approved(
+    gate: Gate, clock: ManualClock, sim: RunningSim
+) -> None:
+    body = equity(clock)
+    result = post(gate, clock, body)
+    assert result.status == 200
+    assert result.json["decision"] == "APPROVED"
+    assert result.json["order_state"] == "SUBMITTED"
+    assert result.json["replayed"] is False
+    [order] = orders_tagged(sim, body["id"])
+    assert order["id"] == result.json["order_id"]
+
+
+def test_proposal_when_warm_then_three_store_calls_and_two_tradier_calls(
+    gate: Gate, store: MemoryGateStore, client: TradierClient, clock: ManualClock
+) -> None:
+    # Priced orders need no quote; the first one warms the clock/balance caches and baseline.
+    _approve(gate, clock, symbol="SPY", order_type="limit", price="500.00")
+    store_before, tradier_before = store.calls, sum(client.calls.values())
+    _approve(gate, clock, symbol="QQQ", order_type="limit", price="400.00")
+    assert store.calls - store_before == 3
+    assert sum(client.calls.values()) - tradier_before == 2
+
+
+def test_proposal_when_sent_twice_then_replayed_and_one_order(
+    gate: Gate, clock: ManualClock, sim: RunningSim
+) -> None:
+    body = equity(clock)
+    first = post(gate, clock, body)
+    second = post(gate, clock, body)
+    assert second.status == 200 and second.json["replayed"] is True
+    assert {k: v for k, v in second.json.items() if k != "replayed"} == {
+        k: v for k, v in first.json.items() if k != "replayed"
+    }
+    assert len(orders_tagged(sim, body["id"])) == 1
+
+
+def test_proposal_when_id_reused_with_other_body_then_409(gate: Gate, clock: ManualClock) -> None:
+    body = equity(clock)
+    post(gate, clock, body)
+    result = post(gate, clock, {**body, "quantity": 11})
+    assert result.status == 409
+    assert result.json["error"]["code"] == "PROPOSAL_ID_REUSED"
+
+
+def test_proposal_when_same_id_in_progress_then_409(
+    gate: Gate, store: MemoryGateStore, clock: ManualClock, sim: RunningSim
+) -> None:
+    from dataclasses import replace
+
+    body = equity(clock)
+    post(gate, clock, body)
+    record = store.proposals[body["id"]]
+    store.proposals[body["id"]] = replace(record, status="IN_PROGRESS")
+    result = post(gate, clock, body)
+    assert result.status == 409
+    assert result.json["error"]["code"] == "PROPOSAL_IN_PROGRESS"
+    assert len(orders_tagged(sim, body["id"])) == 1
+
+
+def test_proposal_when_signature_wrong_then_401_before_any_call(
+    gate: Gate, store: MemoryGateStore, client: TradierClient, clock: ManualClock
+) -> None:
+    data = raw(equity(clock))
+    tampered = data.replace(b'"quantity": 10', b'"quantity": 99')
+    cases = [
+        (signed(data, clock), tampered),
+        (signed(data, clock, secret=b"wrong-secret"), data),
+        ({**signed(data, clock), "X-Edgegate-Timestamp": str(clock.now_ms() - 31_000)}, data),
+        ({}, data),
+    ]
+    for headers, body in cases:
+        response = gate.submit_proposal(headers, body)
+        assert response.status == 401
+        assert json.loads(response.body)["error"]["code"] == "UNAUTHORIZED"
+    assert store.calls == 0
+    assert sum(client.calls.values()) == 0
+
+
+def test_proposal_when_body_too_large_then_413(gate: Gate, clock: ManualClock) -> None:
+    data = b" " * (64 * 1024 + 1)
+    assert post(gate, clock, data).status == 413
+
+
+def test_proposal_when_field_invalid_then_400_naming_field(
+    gate: Gate, store: MemoryGateStore, clock: ManualClock
+) -> None:
+    result = post(gate, clock, equity(clock, quantity=0))
+    assert result.status == 400
+    assert result.json["error"]["field"] == "quantity"
+    assert store.calls == 0
+
+
+def test_proposal_when_stale_or_future_then_rejected(gate: Gate, clock: ManualClock) -> None:
+    stale = post(gate, clock, {**equity(clock), "created_at": clock.now_ms() - 10_001})
+    future = post(gate, clock, {**equity(clock), "created_at": clock.now_ms() + 10_001})
+    assert (stale.json["decision"], stale.json["reason_code"]) == ("REJECTED", "STALE_PROPOSAL")
+    assert future.json["reason_code"] == "FUTURE_PROPOSAL"
+
+
+def test_proposal_when_halted_then_rejected_and_no_order(
+    gate: Gate, store: MemoryGateStore, clock: ManualClock, sim: RunningSim
+) -> None:
+    store.set_state(StateRecord("HALTED", "test", "admin", clock.now_ms()))
+    body = equity(clock)
+    result = post(gate, clock, body)
+    assert (result.json["decision"], result.json["reason_code"]) == ("REJECTED", "STATE_HALTED")
+    assert orders_tagged(sim, body["id"]) == []
+
+
+def test_proposal_when_reducing_then_only_closes_pass(
+    gate: Gate, store: MemoryGateStore, clock: ManualClock, sim: RunningSim
+) -> None:
+    _approve(gate, clock, symbol="SPY", quantity=10)
+    store.set_state(StateRecord("REDUCING", "test", "admin", clock.now_ms()))
+    opening = post(gate, clock, equity(clock, symbol="QQQ"))
+    assert opening.json["reason_code"] == "STATE_REDUCING"
+    closing = post(gate, clock, equity(clock, symbol="SPY", intent="close", side="sell"))
+    assert closing.json["decision"] == "APPROVED"
+
+
+def test_proposal_when_daily_loss_breached_then_reducing_and_open_rejected(
+    gate: Gate, store: MemoryGateStore, clock: ManualClock
+) -> None:
+    store.baselines[DAY] = store.baselines.get(DAY) or __import__("decimal").Decimal("200000")
+    result = post(gate, clock, equity(clock))
+    assert result.json["decision"] == "REJECTED"
+    assert result.json["reason_code"] in ("DAILY_LOSS_LIMIT", "STATE_REDUCING")
+    assert store.state.state == "REDUCING"
+
+
+def test_proposal_when_symbol_opened_within_window_then_rate_limited_but_close_passes(
+    gate: Gate, clock: ManualClock
+) -> None:
+    _approve(gate, clock, symbol="SPY", quantity=10)
+    clock.advance(30_000)
+    again = post(gate, clock, equity(clock, symbol="SPY"))
+    assert again.json["reason_code"] == "SYMBOL_RATE_LIMITED"
+    closing = post(gate, clock, equity(clock, symbol="SPY", intent="close", side="sell"))
+    assert closing.json["decision"] == "APPROVED"
+    clock.advance(30_000)
+    _approve(gate, clock, symbol="SPY")
+
+
+def test_proposal_when_close_matches_no_position_then_rejected(
+    gate: Gate, clock: ManualClock
+) -> None:
+    result = post(gate, clock, equity(clock, intent="close", side="sell"))
+    assert result.json["reason_code"] == "NO_MATCHING_POSITION"
+
+
+def test_proposal_when_open_structures_full_then_rejected(
+    gate: Gate, store: MemoryGateStore, clock: ManualClock
+) -> None:
+    store.open_total = 10
+    result = post(gate, clock, equity(clock))
+    assert result.json["reason_code"] == "OPEN_STRUCTURES_LIMIT"
+
+
+def test_proposal_when_broker_rejects_then_rejected_and_counters_released(
+    gate: Gate, store: MemoryGateStore, clock: ManualClock, sim: RunningSim
+) -> None:
+    body = single_option(clock, f"SPY{EXPIRY}C09990000")  # not a listed strike
+    result = post(gate, clock, body)
+    assert (result.json["decision"], result.json["reason_code"]) == ("REJECTED", "BROKER_REJECTED")
+    assert "not a listed option" in result.json["reason"]
+    assert store.open_total == 0 and store.open_symbol.get("SPY") == 0
+    assert store.structures == {}
+    assert not store.intents[body["id"]].pending
