@@ -1,10 +1,9 @@
 """The one adapter every HTTP handler uses: event → request → one gate call → response.
 
-Errors are mapped to responses in one place. A malformed event is a 400; a gatekeeper
-fault the gate did not already turn into a response is mapped by kind (invalid 400, too
-large 413, conflict 409, retryable 503); configuration faults (missing variable, invalid
-constitution, live trading refused) are raised so the function stops loudly; anything
-else is logged with the request id and answered 500 without details.
+The gate answers every outcome it knows (401, 400, 409, 413, 503, 200) itself. Here: a
+malformed event is a 400; configuration faults (missing variable, invalid constitution,
+live trading refused) are raised so the function stops loudly; anything else is logged
+with the request id and answered 500 without details.
 """
 
 from __future__ import annotations
@@ -36,22 +35,6 @@ ADMIN_TRADING = frozenset({Need.ADMIN_SECRET, Need.TRADIER_TOKEN, Need.TRADIER_A
 SCHEDULED = frozenset({Need.TRADIER_TOKEN, Need.TRADIER_ACCOUNT})
 
 
-def _fault_response(exc: gate_errors.GatekeeperError, request_id: str) -> dict[str, Any]:
-    if isinstance(exc, gate_errors.BodyTooLarge):
-        return error_response(413, "PAYLOAD_TOO_LARGE", str(exc), "body", request_id)
-    if isinstance(exc, gate_errors.ContractError):
-        return error_response(400, "INVALID_REQUEST", exc.message, exc.field, request_id)
-    if isinstance(exc, gate_errors.InvalidRequest):
-        return error_response(400, "INVALID_REQUEST", str(exc), None, request_id)
-    if isinstance(exc, gate_errors.ProposalIdReused):
-        return error_response(409, "PROPOSAL_ID_REUSED", str(exc), "id", request_id)
-    if isinstance(exc, gate_errors.ConflictError):
-        return error_response(409, "PROPOSAL_IN_PROGRESS", str(exc), "id", request_id)
-    if isinstance(exc, gate_errors.RetryableGateError):
-        return error_response(503, "STORAGE_UNAVAILABLE", "storage unavailable", None, request_id)
-    return error_response(500, "INTERNAL", "internal error", None, request_id)
-
-
 def handle_http(event: Event, call: GateCall, needs: Iterable[Need], route: str) -> dict[str, Any]:
     """Run one HTTP route: parse, call the gate once, map the result or fault."""
     started = time.perf_counter()
@@ -65,8 +48,6 @@ def handle_http(event: Event, call: GateCall, needs: Iterable[Need], route: str)
         response = to_response(call(gate, request), {"x-request-id": request.request_id})
     except (ConfigError, gate_errors.FatalGateError):
         raise
-    except gate_errors.GatekeeperError as exc:
-        response = _fault_response(exc, request.request_id)
     except Exception:
         log.exception("unhandled fault", extra={"route": route, "request_id": request.request_id})
         response = error_response(500, "INTERNAL", "internal error", None, request.request_id)

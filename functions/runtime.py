@@ -21,7 +21,6 @@ from functions.errors import ConfigError
 
 if TYPE_CHECKING:
     from gatekeeper.service import Gate
-
     from tradier.clock import Clock
 
 log = logging.getLogger("edgegate.functions")
@@ -79,10 +78,9 @@ def compose(
     tradier: Any = None,
 ) -> Gate:
     """Build the gate from a configuration; pass `dynamodb`/`tradier` to reuse clients."""
-    from gatekeeper.service import Gate
-
     from gatekeeper.constitution import load as load_constitution
     from gatekeeper.dynamo_store import DynamoGateStore
+    from gatekeeper.service import Gate
     from tradier.clock import SystemClock
 
     clock = clock or SystemClock()
@@ -93,6 +91,18 @@ def compose(
     )
     if tradier is None and config.has(Need.TRADIER_TOKEN):
         tradier = tradier_client(config, clock)
+    notifier = None
+    if config.alerts_topic_arn:
+        import boto3
+
+        from functions.notify import SnsNotifier
+        from gatekeeper.watchdog import AuditNotifier
+
+        notifier = SnsNotifier(
+            AuditNotifier(store, clock),
+            config.alerts_topic_arn,
+            boto3.client("sns", region_name=config.region),
+        )
     return Gate(
         store=store,
         tradier=tradier,
@@ -100,6 +110,7 @@ def compose(
         clock=clock,
         signing_secret=_secret_bytes(config, Need.SIGNING_SECRET),
         admin_secret=_secret_bytes(config, Need.ADMIN_SECRET),
+        notifier=notifier,
     )
 
 

@@ -1,0 +1,34 @@
+"""Operator notifications: the gate's audit trail always, and SNS when a topic is set."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from gatekeeper.watchdog import Notifier
+
+log = logging.getLogger("edgegate.functions")
+
+
+class SnsNotifier:
+    """Publishes to an SNS topic after the inner notifier (the audit trail) has recorded it;
+    a failed publish is logged, never allowed to undo the watchdog's state change."""
+
+    def __init__(self, inner: Notifier, topic_arn: str, client: Any) -> None:
+        self._inner = inner
+        self._topic_arn = topic_arn
+        self._client = client
+
+    def notify(self, subject: str, detail: Mapping[str, str]) -> None:
+        """Record, then publish."""
+        self._inner.notify(subject, detail)
+        try:
+            self._client.publish(
+                TopicArn=self._topic_arn,
+                Subject=f"edgegate: {subject}"[:100],
+                Message=json.dumps({"subject": subject, **dict(detail)}, sort_keys=True),
+            )
+        except Exception:
+            log.exception("SNS publish failed", extra={"subject": subject})
