@@ -4,37 +4,38 @@ from __future__ import annotations
 
 from collections import deque
 
-from brain.indicators.base import CloseIndicator, check_period
+from brain.indicators.base import INV_SCALE, SCALE, CloseIndicator, check_period
 
 
 class SMA(CloseIndicator):
-    """Simple moving average over a ring buffer with a running sum."""
+    """Simple moving average over a ring buffer with an exact running sum (the values are
+    kept as integers of 2**-60, see `RollingStats`), so a week of updates never drifts."""
 
     __slots__ = ("_sum", "_window", "period")
 
     def __init__(self, period: int) -> None:
         super().__init__()
         self.period = check_period(period)
-        self._window: deque[float] = deque(maxlen=period)
-        self._sum = 0.0
+        self._window: deque[int] = deque(maxlen=period)
+        self._sum = 0
 
     def update(self, value: float) -> None:
         """Feed one value."""
+        q = int(value * SCALE)
         w = self._window
         if len(w) == self.period:
-            self._sum += value - w[0]
-        else:
-            self._sum += value
-        w.append(value)
+            self._sum -= w[0]
+        w.append(q)
+        self._sum += q
         self.count += 1
         if len(w) == self.period:
-            self.value = self._sum / self.period
+            self.value = self._sum / self.period * INV_SCALE
 
     def reset(self) -> None:
         """Forget every input."""
         super().reset()
         self._window.clear()
-        self._sum = 0.0
+        self._sum = 0
 
 
 class EMA(CloseIndicator):

@@ -57,21 +57,29 @@ def check_period(period: int, name: str = "period") -> int:
     return period
 
 
-class RollingStats:
-    """Mean and population variance over the last `period` values, O(1) per push.
+SCALE = float(1 << 60)  # values are summed as exact integers in units of 2**-60
+INV_SCALE = 1.0 / SCALE
+_INV2 = INV_SCALE * INV_SCALE
 
-    Uses the rolling form of Welford's update (replace the oldest value with the newest)
-    rather than sums of squares, which lose precision when the spread is small next to
-    the price level (a 0.01 stdev on a 400 price).
+
+class RollingStats:
+    """Mean and variance over the last `period` values, O(1) per push, with no drift.
+
+    Each value is quantized once to an integer number of 2**-60 units (exact for any
+    price above 1/256; a 1e-18 absolute truncation for tiny values such as log
+    returns) and the window keeps those integers, so the running sums of x and x**2
+    are exact Python integers: the value leaving the window is subtracted exactly as it
+    was added. Float rolling sums (or a rolling Welford update) drift by ~1e-10 after a
+    few hundred updates, which shows up as a fake spread on a window of equal prices.
     """
 
-    __slots__ = ("_m2", "_window", "mean", "period")
+    __slots__ = ("_s1", "_s2", "_window", "period")
 
     def __init__(self, period: int) -> None:
         self.period = check_period(period)
-        self._window: deque[float] = deque(maxlen=period)
-        self.mean = 0.0
-        self._m2 = 0.0
+        self._window: deque[int] = deque(maxlen=period)
+        self._s1 = 0
+        self._s2 = 0
 
     def __len__(self) -> int:
         return len(self._window)
@@ -83,35 +91,36 @@ class RollingStats:
 
     def push(self, x: float) -> None:
         """Add `x`, dropping the oldest value when the window is full."""
+        q = int(x * SCALE)
         w = self._window
-        n = len(w)
-        if n < self.period:
-            w.append(x)
-            delta = x - self.mean
-            self.mean += delta / (n + 1)
-            self._m2 += delta * (x - self.mean)
-            return
-        old = w[0]
-        w.append(x)  # deque(maxlen) drops `old`
-        old_mean = self.mean
-        self.mean = old_mean + (x - old) / n
-        self._m2 += (x - old) * (x - self.mean + old - old_mean)
-        if self._m2 < 0.0:  # rounding can take a zero variance a hair below zero
-            self._m2 = 0.0
+        if len(w) == self.period:
+            old = w[0]
+            self._s1 -= old
+            self._s2 -= old * old
+        w.append(q)
+        self._s1 += q
+        self._s2 += q * q
 
-    def oldest(self) -> float:
-        """The value that the next push will drop (window must be non-empty)."""
-        return self._window[0]
+    @property
+    def mean(self) -> float:
+        """Mean of the window (0.0 when empty)."""
+        n = len(self._window)
+        return self._s1 / n * INV_SCALE if n else 0.0
+
+    def _centered(self) -> int:
+        # n * sum(x^2) - sum(x)^2, exact, in units of 2**-120
+        n = len(self._window)
+        return n * self._s2 - self._s1 * self._s1
 
     def population_variance(self) -> float:
         """Variance dividing by the number of values."""
         n = len(self._window)
-        return self._m2 / n if n else 0.0
+        return self._centered() / (n * n) * _INV2 if n else 0.0
 
     def sample_variance(self) -> float:
         """Variance dividing by the number of values minus one."""
         n = len(self._window)
-        return self._m2 / (n - 1) if n > 1 else 0.0
+        return self._centered() / (n * (n - 1)) * _INV2 if n > 1 else 0.0
 
     def population_stdev(self) -> float:
         """Square root of the population variance."""
@@ -120,5 +129,5 @@ class RollingStats:
     def clear(self) -> None:
         """Empty the window."""
         self._window.clear()
-        self.mean = 0.0
-        self._m2 = 0.0
+        self._s1 = 0
+        self._s2 = 0
