@@ -74,7 +74,7 @@ def mutated(draw: st.DrawFn) -> bytes:
     return raw
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(mutated())
 def test_decode_when_body_mutated_then_only_contract_error(raw: bytes) -> None:
     try:
