@@ -83,6 +83,7 @@ class MarketStream:
         self._ws: ClientConnection | None = None
         self._session_id: str | None = None
         self._closed = False
+        self._iterator: AsyncIterator[StreamEvent] | None = None
         # counters for tests and health
         self.connects = 0
         self.reconnects = 0
@@ -122,7 +123,10 @@ class MarketStream:
         await self._rest.aclose()
 
     def __aiter__(self) -> AsyncIterator[StreamEvent]:
-        return self._events()
+        # One stream, however many `async for` loops read it (a loop may break and resume).
+        if self._iterator is None:
+            self._iterator = self._events()
+        return self._iterator
 
     async def _events(self) -> AsyncIterator[StreamEvent]:
         attempt = 0
