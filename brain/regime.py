@@ -19,7 +19,7 @@ a missing VIX only removes the VIX rule.
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
@@ -82,13 +82,15 @@ class RollingPercentile:
         self._sorted: list[float] = []
 
     def push(self, x: float) -> float:
-        """Add `x` and return its rank in [0, 1] among the window (including itself)."""
+        """Add `x` and return its mid-rank in (0, 1) among the window (including itself):
+        ties count half, so a flat history ranks 0.5 rather than looking extreme."""
+        s = self._sorted
         if len(self._fifo) == self.window:
             old = self._fifo.popleft()
-            del self._sorted[bisect_right(self._sorted, old) - 1]
+            del s[bisect_right(s, old) - 1]
         self._fifo.append(x)
-        insort(self._sorted, x)
-        return bisect_right(self._sorted, x) / len(self._sorted)
+        insort(s, x)
+        return (bisect_left(s, x) + bisect_right(s, x)) / (2 * len(s))
 
     def __len__(self) -> int:
         return len(self._fifo)
