@@ -127,6 +127,12 @@ def harness(
         tradier.close()
 
 
+@pytest.fixture
+def h(harness: Harness) -> Harness:
+    """Short name for the harness."""
+    return harness
+
+
 def body_of(response: dict[str, Any]) -> Any:
     """The JSON body of a handler response."""
     return response_json(response)

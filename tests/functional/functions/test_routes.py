@@ -6,8 +6,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import pytest
-
 from functions import admin_flatten, admin_state, heartbeat, proposal_get, proposals, status
 from tests.functional.functions.conftest import ADMIN_SECRET, Harness, body_of
 from tests.support.events import body_json, encode_json, fresh_proposal
@@ -169,9 +167,3 @@ def test_admin_flatten_when_position_held_then_closing_order_sent(h: Harness) ->
     assert decisions[0]["decision"] == "APPROVED"
     sides = sorted(o["side"] for o in h.orders())
     assert sides == ["buy", "sell"]
-
-
-@pytest.fixture
-def h(harness: Harness) -> Harness:
-    """Short name for the harness."""
-    return harness
