@@ -61,10 +61,10 @@ def mutated(draw: st.DrawFn) -> bytes:
         elif action == "set":
             data[draw(st.sampled_from(KEYS))] = draw(JSON)
         elif action == "leg" and isinstance(data.get("legs"), list) and data["legs"]:
-            i = draw(st.integers(0, len(data["legs"]) - 1))
-            data["legs"][i][draw(st.sampled_from(["option_symbol", "side", "ratio", "x"]))] = draw(
-                JSON
-            )
+            target = data["legs"][draw(st.integers(0, len(data["legs"]) - 1))]
+            if isinstance(target, dict):  # an earlier "set" may have replaced the legs
+                key = draw(st.sampled_from(["option_symbol", "side", "ratio", "x"]))
+                target[key] = draw(JSON)
         elif action == "source":
             data["source"] = draw(JSON)
     raw = msgspec.json.encode(data)
