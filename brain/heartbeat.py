@@ -27,7 +27,7 @@ HEARTBEAT_INTERVAL_S = 60.0
 class Heartbeat:
     """Sends `summary()` to the gate every `interval_s` seconds of the injected clock."""
 
-    gate: GateClient
+    gate: GateClient | None
     clock: Clock
     sleep: Sleep
     brain_id: str
@@ -41,6 +41,8 @@ class Heartbeat:
 
     async def beat(self) -> bool:
         """Send one heartbeat; True when the gate acknowledged it."""
+        if self.gate is None:
+            return False
         try:
             reply = await self.gate.heartbeat(self.brain_id, self.clock.now_ms(), self.summary())
         except asyncio.CancelledError:

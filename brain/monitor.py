@@ -57,6 +57,7 @@ class OpenPosition:
     closing_id: str | None = None
     closing_since_ms: int | None = None
     last_pnl_each: Decimal | None = None
+    source: str = ""
 
     @property
     def multiplier(self) -> int:
@@ -147,7 +148,7 @@ class PositionMonitor:
 
     clock: Clock
     quotes: QuoteSource
-    close: CloseRequest
+    close: CloseRequest | None = None
     policy: ExitPolicy = field(default_factory=ExitPolicy)
     store: StateStore | None = None
     positions: dict[str, OpenPosition] = field(default_factory=dict)
@@ -184,9 +185,9 @@ class PositionMonitor:
             self.positions[position_id] = replace(position, closing_id=None, closing_since_ms=None)
             self.save()
 
-    def has_open(self, symbol: str, strategy: Strategy) -> bool:
-        """True when a position of `strategy` on `symbol` is open or closing."""
-        return any(p.symbol == symbol and p.strategy is strategy for p in self.positions.values())
+    def has_open(self, symbol: str, source: str) -> bool:
+        """True when a position opened by strategy `source` on `symbol` is open or closing."""
+        return any(p.symbol == symbol and p.source == source for p in self.positions.values())
 
     async def check(self) -> list[tuple[str, ExitReason]]:
         """Mark every position and request the closes that fire; returns what was asked."""
@@ -222,7 +223,7 @@ class PositionMonitor:
                 today,
                 self.policy,
             )
-            if reason is None:
+            if reason is None or self.close is None:
                 continue
             closing_id = await self.close(position, reason, price)
             if closing_id is not None:
@@ -285,6 +286,7 @@ def to_json(p: OpenPosition) -> dict[str, Any]:
         "adopted": p.adopted,
         "closing_id": p.closing_id,
         "closing_since_ms": p.closing_since_ms,
+        "source": p.source,
     }
 
 
@@ -303,4 +305,5 @@ def from_json(raw: dict[str, Any]) -> OpenPosition:
         adopted=bool(raw.get("adopted", False)),
         closing_id=raw.get("closing_id"),
         closing_since_ms=raw.get("closing_since_ms"),
+        source=str(raw.get("source", "")),
     )

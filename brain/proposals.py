@@ -97,6 +97,8 @@ class Planner:
     def __init__(self, chains: ChainSource, exit_policy: ExitPolicy | None = None) -> None:
         self._chains = chains
         self._exit_policy = exit_policy or ExitPolicy()
+        # Listed expirations do not change during a day: one request per symbol per day.
+        self._expirations: dict[tuple[str, date], list[date]] = {}
 
     async def plan(
         self, signal: Signal, strategy: OptionStrategy, today: date
@@ -108,7 +110,10 @@ class Planner:
         price = param_decimal(signal.params, "price")
         if price is None or price <= 0:
             return Skip("no_underlying_price")
-        listed = await self._chains.expirations(signal.symbol)
+        key = (signal.symbol, today)
+        listed = self._expirations.get(key)
+        if listed is None:
+            listed = self._expirations[key] = list(await self._chains.expirations(signal.symbol))
         chosen = tuple(
             pick_expiration(listed, today, w.min_dte, w.max_dte, w.target_dte)
             for w in strategy.windows

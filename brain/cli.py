@@ -1,0 +1,122 @@
+"""`edgegate brain run` and `edgegate brain replay (FILE | --sim)`.
+
+`run` is the live brain, configured from the environment (see `brain.config`); a missing
+variable stops it with a message naming it. `replay` runs the same code path in simulated
+time and prints every signal, proposal and decision it makes, then a summary line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from brain.config import ConfigError, load_config, parse_symbols
+from brain.engine import EngineEvent
+from brain.replay import ReplayOptions, ReplayResult, replay_file, replay_sim
+from tradier.clock import to_new_york
+
+
+def register(parser: argparse.ArgumentParser) -> None:
+    """Add the brain's sub-commands to `parser`."""
+    sub = parser.add_subparsers(dest="brain_command", metavar="{run,replay}")
+    sub.required = True
+    run = sub.add_parser("run", help="stream, decide and propose live (config from env)")
+    run.add_argument("--log-level", default="INFO")
+    replay = sub.add_parser("replay", help="replay recorded frames or a simulated day")
+    source = replay.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", nargs="?", type=Path, help="newline-delimited Tradier frames")
+    source.add_argument("--sim", action="store_true", help="a generated day on the simulator")
+    replay.add_argument("--seed", type=int, default=1)
+    replay.add_argument("--speed", type=float, default=None, help="simulated s per real s")
+    replay.add_argument("--minutes", type=int, default=390, help="minutes from the open")
+    replay.add_argument("--day", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
+    replay.add_argument("--step", type=float, default=5.0, help="clock step, seconds")
+    replay.add_argument("--symbols", default="SPY,QQQ,IWM,DIA")
+    replay.add_argument("--gate", default=None, help="gate URL (default: in-process gate)")
+    replay.add_argument("--dry-run", action="store_true", help="build proposals, send none")
+    replay.add_argument("--chains", default=None, help="FILE replay: REST base for chains")
+    replay.add_argument("--log-level", default="WARNING")
+
+
+def _line(event: EngineEvent) -> str:
+    at = to_new_york(event.at_ms).strftime("%H:%M:%S") if event.at_ms else "--:--:--"
+    head = f"{at} {event.kind.upper():8} {event.symbol:5} {event.strategy:20}"
+    if event.proposal is not None:
+        p = event.proposal
+        price = f" {p.order_type.value} {p.price}" if p.price else f" {p.order_type.value}"
+        return f"{head} {p.intent.value} x{p.quantity}{price} id={p.id} {event.detail}"
+    return f"{head} {event.detail}"
+
+
+def _print(event: EngineEvent) -> None:
+    print(_line(event), flush=True)
+
+
+def _summary(result: ReplayResult) -> str:
+    counts: dict[str, int] = {}
+    for event in result.events:
+        counts[event.kind] = counts.get(event.kind, 0) + 1
+    approved = sum(
+        1 for e in result.events if e.decision is not None and e.decision.decision == "APPROVED"
+    )
+    return (
+        f"replay signals={counts.get('signal', 0)} proposals={counts.get('proposal', 0)} "
+        f"approved={approved} skipped={counts.get('skip', 0)} errors={counts.get('error', 0)} "
+        f"connects={result.connects} reconnects={result.reconnects} "
+        f"dead_tasks={len(result.dead_tasks)} wall_s={result.wall_s:.1f}"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dispatch `edgegate brain ...`."""
+    level = getattr(logging, str(args.log_level).upper(), logging.INFO)
+    logging.basicConfig(level=level)
+    # The embedded DynamoDB's HTTP server logs every request at INFO.
+    logging.getLogger("werkzeug").setLevel(max(level, logging.WARNING))
+    if args.brain_command == "run":
+        try:
+            config = load_config(os.environ)
+        except ConfigError as exc:
+            print(f"edgegate brain run: {exc}", file=sys.stderr)
+            return 2
+        from brain.runtime import run_live
+
+        return asyncio.run(run_live(config, _print))
+    try:
+        symbols = parse_symbols(args.symbols, "--symbols")
+    except ConfigError as exc:
+        print(f"edgegate brain replay: {exc}", file=sys.stderr)
+        return 2
+    secret = os.environ.get("EDGEGATE_SIGNING_SECRET", "")
+    if args.gate and not secret:
+        print(
+            "edgegate brain replay: EDGEGATE_SIGNING_SECRET is required with --gate",
+            file=sys.stderr,
+        )
+        return 2
+    options = ReplayOptions(
+        seed=args.seed,
+        day=args.day,
+        minutes=args.minutes,
+        step_s=args.step,
+        symbols=symbols,
+        gate_url=args.gate,
+        dry_run=args.dry_run,
+        speed=args.speed,
+    )
+    if args.gate:
+        options.gate_secret = secret.encode()
+    if args.sim:
+        result = asyncio.run(replay_sim(options, _print))
+    else:
+        if not args.file.is_file():
+            print(f"edgegate brain replay: no such file: {args.file}", file=sys.stderr)
+            return 2
+        result = asyncio.run(replay_file(args.file, options, _print, base_url=args.chains))
+    print(_summary(result), flush=True)
+    return 0

@@ -1,0 +1,289 @@
+"""The engine: signals to sized, signed proposals; exits to closing proposals.
+
+Signals arrive from the feed into a bounded queue (the feed never waits). `process_pending`
+takes every queued signal, in a fixed order (time, symbol, strategy), and for each:
+skips it while a position of the same strategy is open on the symbol or the gate is not
+ACTIVE; applies the brain's own limits (`brain.limits`); plans the trade from the chain
+(`brain.proposals.Planner`); sizes it (`brain.sizing`); builds the proposal with an id
+from the injected factory; and sends it through the gate client. An approved opening
+becomes a managed position; exits found by the monitor come back through `close`.
+Every step is reported to `report` (the replay prints these).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from brain.exits import ExitReason
+from brain.gate_client import GateClient, GateClientError, GateUnavailable
+from brain.legs import NetPrice
+from brain.limits import SignalLimiter
+from brain.market import Signal
+from brain.monitor import HeldLeg, OpenPosition, PositionMonitor
+from brain.proposals import (
+    CloseLeg,
+    IdFactory,
+    Planner,
+    Skip,
+    close_equity_proposal,
+    close_option_proposal,
+    open_proposal,
+    plan_summary,
+    signal_key,
+)
+from brain.sizing import SizingPolicy, shares_for, size
+from brain.strategies.base import EquityPlan, OptionStrategy, PlannedTrade
+from gatekeeper.contract import Decision, DecisionKind, Proposal, TradingState
+from tradier.clock import Clock, to_new_york
+
+log = logging.getLogger(__name__)
+EquitySource = Callable[[], Awaitable[Decimal]]
+MAX_QUEUE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class EngineEvent:
+    """One thing the engine did: a signal seen, skipped, proposed or decided."""
+
+    at_ms: int
+    kind: str  # signal | skip | proposal | decision | error
+    symbol: str
+    strategy: str
+    detail: str
+    proposal: Proposal | None = None
+    decision: Decision | None = None
+
+
+@dataclass
+class EngineStats:
+    """Counters for the heartbeat and the replay summary."""
+
+    signals: int = 0
+    dropped: int = 0
+    skipped: int = 0
+    proposals: int = 0
+    approved: int = 0
+    rejected: int = 0
+    unknown: int = 0
+    closes: int = 0
+
+
+@dataclass
+class Engine:
+    """Turns signals into proposals and exits into closes, through the gate."""
+
+    clock: Clock
+    strategies: Sequence[OptionStrategy]
+    planner: Planner
+    limiter: SignalLimiter
+    gate: GateClient | None
+    monitor: PositionMonitor
+    equity: EquitySource
+    ids: IdFactory
+    sizing: SizingPolicy = field(default_factory=SizingPolicy)
+    report: Callable[[EngineEvent], None] = lambda event: None
+    gate_state: Callable[[], TradingState | None] = lambda: None
+    stats: EngineStats = field(default_factory=EngineStats)
+    _queue: deque[Signal] = field(default_factory=lambda: deque(maxlen=MAX_QUEUE))
+    _by_name: dict[str, OptionStrategy] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._by_name = {s.name: s for s in self.strategies}
+        self.monitor.close = self.close
+
+    def submit_signal(self, signal: Signal) -> None:
+        """Queue a signal (called on the feed's path: never blocks)."""
+        self.stats.signals += 1
+        if len(self._queue) == self._queue.maxlen:
+            self.stats.dropped += 1
+        self._queue.append(signal)
+
+    def take_pending(self) -> list[Signal]:
+        """Remove and return the queued signals (when they cannot be planned)."""
+        batch = list(self._queue)
+        self._queue.clear()
+        return batch
+
+    @property
+    def pending(self) -> int:
+        """Signals waiting to be processed."""
+        return len(self._queue)
+
+    async def process_pending(self) -> int:
+        """Handle every queued signal in a fixed order; returns how many."""
+        batch = sorted(self._queue, key=lambda s: (s.created_at_ms, s.symbol, s.strategy, s.kind))
+        self._queue.clear()
+        for signal in batch:
+            try:
+                await self.handle(signal)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # one bad signal must not stop the others
+                self._emit("error", signal.symbol, signal.strategy, f"{type(exc).__name__}: {exc}")
+                log.exception("signal %s failed", signal_key(signal))
+        return len(batch)
+
+    async def handle(self, signal: Signal) -> Decision | None:
+        """One signal to (at most) one proposal; returns the gate's decision if sent."""
+        self._emit("signal", signal.symbol, signal.strategy, f"{signal.kind} ({signal.reason})")
+        strategy = self._by_name.get(signal.strategy)
+        if strategy is None or signal.kind == "exit":
+            return self._skip(signal, "no_strategy" if strategy is None else "exit_signal")
+        state = self.gate_state()
+        if state is not None and state is not TradingState.ACTIVE:
+            return self._skip(signal, f"gate_{state.value.lower()}")
+        if self.monitor.has_open(signal.symbol, signal.strategy):
+            return self._skip(signal, "position_open")
+        key = signal_key(signal)
+        hit = self.limiter.check(signal.symbol, key)
+        if hit is not None:
+            return self._skip(signal, hit.reason.value)
+        today = to_new_york(self.clock.now_ms()).date()
+        planned = await self.planner.plan(signal, strategy, today)
+        if isinstance(planned, Skip):
+            return self._skip(signal, planned.reason)
+        quantity = await self._quantity(planned)
+        if quantity <= 0:
+            return self._skip(signal, "size_zero")
+        proposal = open_proposal(
+            planned,
+            quantity,
+            proposal_id=self.ids(),
+            created_at_ms=self.clock.now_ms(),
+            source_name=signal.strategy,
+            context={"reason": signal.reason[:200], "regime": str(signal.params.get("regime", ""))},
+        )
+        self.limiter.record(signal.symbol, key)
+        decision = await self._send(proposal, signal.strategy, plan_summary(planned.plan))
+        if decision is not None and decision.decision is DecisionKind.APPROVED:
+            self.monitor.add(self._position(proposal, planned, signal.strategy))
+        return decision
+
+    async def _quantity(self, planned: PlannedTrade) -> int:
+        equity = await self.equity()
+        plan = planned.plan
+        if isinstance(plan, EquityPlan):
+            return shares_for(equity, plan.price, plan.stop, self.sizing).quantity
+        biggest_ratio = max(leg.ratio for leg in plan.legs)
+        sized = size(equity, plan.max_loss_each, self.sizing).quantity
+        # The gate counts contracts as quantity x the largest ratio: stay within the cap.
+        return min(sized, self.sizing.cap // biggest_ratio)
+
+    def _position(self, proposal: Proposal, planned: PlannedTrade, source: str) -> OpenPosition:
+        plan = planned.plan
+        if isinstance(plan, EquityPlan):
+            entry = plan.price if plan.side.value == "sell_short" else -plan.price
+            return OpenPosition(
+                id=proposal.id,
+                symbol=plan.symbol,
+                strategy=proposal.strategy,
+                quantity=proposal.quantity,
+                entry_signed=entry,
+                targets=planned.targets,
+                opened_at_ms=self.clock.now_ms(),
+                equity_side=plan.side,
+                source=source,
+            )
+        return OpenPosition(
+            id=proposal.id,
+            symbol=plan.symbol,
+            strategy=plan.strategy,
+            quantity=proposal.quantity,
+            entry_signed=plan.net.signed,
+            targets=planned.targets,
+            opened_at_ms=self.clock.now_ms(),
+            legs=tuple(HeldLeg(leg.contract.symbol, leg.side, leg.ratio) for leg in plan.legs),
+            source=source,
+        )
+
+    async def close(
+        self, position: OpenPosition, reason: ExitReason, price: NetPrice
+    ) -> str | None:
+        """Send the closing proposal for `position`; its id, or None when not accepted."""
+        key = f"{position.id}|close"
+        if self.limiter.admit(position.symbol, key, closing=True) is not None:
+            return None
+        common: dict[str, Any] = {
+            "proposal_id": self.ids(),
+            "created_at_ms": self.clock.now_ms(),
+            "source_name": position.source or "monitor",
+            "context": {"exit": reason.value, "position": position.id[:64]},
+        }
+        if position.equity_side is not None:
+            proposal = close_equity_proposal(
+                position.symbol, position.equity_side, position.quantity, price.price, **common
+            )
+        else:
+            legs = [CloseLeg(leg.option_symbol, leg.side, leg.ratio) for leg in position.legs]
+            proposal = close_option_proposal(
+                position.symbol, position.strategy, legs, position.quantity, price, **common
+            )
+        self.stats.closes += 1
+        decision = await self._send(proposal, common["source_name"], f"close {reason.value}")
+        if decision is None or decision.decision is not DecisionKind.APPROVED:
+            return None
+        if decision.order_state.value == "FILLED":
+            self.monitor.remove(position.id)
+        return proposal.id
+
+    async def _send(self, proposal: Proposal, strategy: str, summary: str) -> Decision | None:
+        self.stats.proposals += 1
+        self._emit("proposal", proposal.symbol, strategy, summary, proposal=proposal)
+        if self.gate is None:
+            return None  # dry run: proposals are built and reported, never sent
+        try:
+            decision = await self.gate.submit(proposal)
+        except GateUnavailable as exc:
+            # The outcome is unknown: the broker sync adopts it if it filled; never resend.
+            self.stats.unknown += 1
+            self._emit("error", proposal.symbol, strategy, f"gate unavailable: {exc}")
+            return None
+        except GateClientError as exc:
+            self.stats.rejected += 1
+            self._emit("error", proposal.symbol, strategy, str(exc))
+            return None
+        if decision.decision is DecisionKind.APPROVED:
+            self.stats.approved += 1
+        else:
+            self.stats.rejected += 1
+        detail = f"{decision.decision.value} {decision.order_state.value}"
+        if decision.reason_code is not None:
+            detail += f" {decision.reason_code.value}"
+        self._emit("decision", proposal.symbol, strategy, detail, decision=decision)
+        return decision
+
+    def _skip(self, signal: Signal, reason: str) -> Decision | None:
+        self.stats.skipped += 1
+        self._emit("skip", signal.symbol, signal.strategy, reason)
+        return None
+
+    def _emit(
+        self,
+        kind: str,
+        symbol: str,
+        strategy: str,
+        detail: str,
+        *,
+        proposal: Proposal | None = None,
+        decision: Decision | None = None,
+    ) -> None:
+        self.report(
+            EngineEvent(self.clock.now_ms(), kind, symbol, strategy, detail, proposal, decision)
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """Counters for the heartbeat."""
+        s = self.stats
+        return {
+            "signals": s.signals,
+            "proposals": s.proposals,
+            "approved": s.approved,
+            "rejected": s.rejected,
+            "pending": self.pending,
+        }

@@ -1,0 +1,412 @@
+"""Replay: the live brain's code path in simulated time, on the simulator or on a file.
+
+`--sim`: an in-process simulator on loopback with a manual clock. The driver moves the
+clock in fixed steps; at each step the simulator publishes that step's frames over its
+real WebSocket, the driver waits until the feed has consumed them, then lets the
+periodic tasks (bar flush, IV/VIX poll, executor, monitor) run one after another in a
+fixed order (`LockstepPace`). Chains are fetched and orders placed at the same simulated
+instant on every run, and proposal ids come from (seed, sequence), so the same seed gives
+the same proposals. The gate is the real one, composed in-process on the same clock
+(`functions.local.embedded`), unless `gate_url` names another or `dry_run` is set.
+
+FILE: newline-delimited recorded Tradier frames go through the same pipeline and engine,
+with the clock following the frames' own timestamps; chains come from `base_url` when
+given, else option strategies are reported as signals only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from brain.bars import Bar
+from brain.engine import EngineEvent
+from brain.gate_client import GateClient
+from brain.market import Signal, SymbolState
+from brain.proposals import seeded_ids
+from brain.runtime import Brain, build_brain, stream_symbols
+from brain.supervisor import RestartPolicy, Supervisor
+from brain.timing import LockstepPace, Pace, clock_sleep
+from gatekeeper.contract import Proposal
+from tradier.client import AsyncTradierClient
+from tradier.clock import NEW_YORK, ManualClock, from_datetime
+from tradier.rest import Backoff
+from tradier.sim.calendar import previous_trading_day, trading_day
+from tradier.stream import StreamError, decode_frame, event_time_ms
+from tradier.stream_client import MarketStream
+
+log = logging.getLogger(__name__)
+SIM_TOKEN = "sim-token"
+SIM_ACCOUNT = "VA00000000"
+REPLAY_SECRET = b"replay-secret-not-real"
+ORDER = ["flush", "poll", "executor", "monitor", "broker_sync"]
+DEFAULT_SYMBOLS = ("SPY", "QQQ", "IWM", "DIA")
+GAP_STEP_MS = 200
+
+
+class BarRecorder:
+    """A strategy that never signals: keeps every regular-session bar (for tests)."""
+
+    name = "bar_recorder"
+
+    def __init__(self) -> None:
+        self.bars: list[Bar] = []
+
+    def on_bar(self, state: SymbolState, bar: Bar) -> list[Signal]:
+        """Record the bar."""
+        self.bars.append(bar)
+        return []
+
+
+@dataclass
+class ReplayOptions:
+    """What to replay and how."""
+
+    seed: int = 1
+    day: date | None = None
+    minutes: int = 390
+    step_s: float = 1.0
+    symbols: tuple[str, ...] = DEFAULT_SYMBOLS
+    gate_url: str | None = None
+    gate_secret: bytes = REPLAY_SECRET
+    dry_run: bool = False
+    speed: float | None = None  # wall pacing: sim seconds per real second (None: flat out)
+    disruptions_at_ms: tuple[int, ...] = ()  # expire sessions and drop streams at these times
+    record_bars: bool = False
+
+
+@dataclass
+class ReplayResult:
+    """What a replay produced."""
+
+    events: list[EngineEvent] = field(default_factory=list)
+    bars: list[Bar] = field(default_factory=list)
+    gaps: list[tuple[int, int]] = field(default_factory=list)
+    connects: int = 0
+    reconnects: int = 0
+    dead_tasks: list[str] = field(default_factory=list)
+    restarts: dict[str, int] = field(default_factory=dict)
+    stalls: int = 0
+    wall_s: float = 0.0
+    start_ms: int = 0
+    end_ms: int = 0
+
+    @property
+    def signals(self) -> list[EngineEvent]:
+        """The signal events."""
+        return [e for e in self.events if e.kind == "signal"]
+
+    @property
+    def proposals(self) -> list[Proposal]:
+        """Every proposal made, in order."""
+        return [e.proposal for e in self.events if e.proposal is not None]
+
+
+def default_day() -> date:
+    """A fixed, ordinary trading day, so a seed means the same market everywhere."""
+    day = date(2026, 11, 18)
+    while not trading_day(day).is_open:
+        day = previous_trading_day(day)
+    return day
+
+
+def session_open_ms(day: date) -> int:
+    """09:30 New York on `day`, epoch ms."""
+    return from_datetime(datetime.combine(day, dtime(9, 30), tzinfo=NEW_YORK))
+
+
+def _gate_env(api_url: str, secret: bytes) -> dict[str, str]:
+    root = Path(__file__).resolve().parents[1]
+    return {
+        "TRADIER_TRADE_BASE_URL": api_url,
+        "TRADIER_TRADE_TOKEN": SIM_TOKEN,
+        "TRADIER_ACCOUNT_ID": SIM_ACCOUNT,
+        "EDGEGATE_SIGNING_SECRET": secret.decode(),
+        "EDGEGATE_ADMIN_SECRET": "replay-admin-secret-not-real",
+        "EDGEGATE_CONSTITUTION": str(root / "infra" / "constitution.toml"),
+    }
+
+
+@contextlib.contextmanager
+def _gate(options: ReplayOptions, api_url: str, clock: ManualClock) -> Iterator[str | None]:
+    if options.dry_run:
+        yield None
+        return
+    if options.gate_url:
+        yield options.gate_url
+        return
+    from functions.local.embedded import local_gate
+
+    with local_gate(_gate_env(api_url, options.gate_secret), clock=clock, schedules=False) as g:
+        yield g.url
+
+
+class _FrameCounter:
+    """Counts the frames the simulator sends to subscribed connections (the barrier)."""
+
+    def __init__(self, hub: Any) -> None:
+        self.sent = 0
+        self._hub = hub
+        self._publish = hub.publish
+        hub.publish = self.publish
+
+    async def publish(self, payloads: list[dict[str, Any]]) -> None:
+        for sub in list(self._hub.subscribers.values()):
+            if not sub.ws.closed:
+                self.sent += sum(
+                    1 for p in payloads if p["symbol"] in sub.symbols and p["type"] in sub.filter
+                )
+        await self._publish(payloads)
+
+    def subscribed(self) -> bool:
+        """True when a connection has subscribed symbols."""
+        return any(sub.symbols and not sub.ws.closed for sub in self._hub.subscribers.values())
+
+
+async def _until(predicate: Callable[[], bool], timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(0.0005)
+    return True
+
+
+async def replay_sim(
+    options: ReplayOptions, report: Callable[[EngineEvent], None] | None = None
+) -> ReplayResult:
+    """Replay a generated day through the simulator; see the module docstring."""
+    from tradier.sim.core import SimConfig
+    from tradier.sim.server import SimServer
+
+    day = options.day or default_day()
+    start_ms = session_open_ms(day)
+    end_ms = start_ms + options.minutes * 60_000
+    clock = ManualClock(start_ms)
+    result = ReplayResult(start_ms=start_ms, end_ms=end_ms)
+
+    def record(event: EngineEvent) -> None:
+        result.events.append(event)
+        if report is not None:
+            report(event)
+
+    sim = SimServer(SimConfig(seed=options.seed, tick_s=0.5, follow_calendar=True), clock)
+    await sim.start()
+    counter = _FrameCounter(sim.core.stream)
+    wall0 = time.monotonic()
+    try:
+        with _gate(options, sim.api_url, clock) as gate_url:
+            gate = GateClient(gate_url, options.gate_secret, clock) if gate_url else None
+            market = AsyncTradierClient(sim.api_url, SIM_TOKEN, SIM_ACCOUNT)
+            account = AsyncTradierClient(sim.api_url, SIM_TOKEN, SIM_ACCOUNT)
+            pace = LockstepPace(clock, ORDER)
+            recorder = BarRecorder()
+
+            def stream() -> MarketStream:
+                return MarketStream(
+                    sim.api_url,
+                    sim.ws_url,
+                    SIM_TOKEN,
+                    stream_symbols(options.symbols),
+                    backoff=Backoff(initial_s=0.002, max_s=0.02),
+                    watchdog_s=3600.0,
+                    clock=clock,
+                )
+
+            brain = build_brain(
+                symbols=options.symbols,
+                clock=clock,
+                market=market,
+                stream_factory=stream,
+                gate=gate,
+                pace=pace,
+                equity=Decimal(100_000),
+                ids=seeded_ids(options.seed),
+                account=account,
+                report=record,
+                extra_strategies=[recorder] if options.record_bars else (),
+            )
+            await _drive(brain, sim, counter, pace, clock, options, result, end_ms)
+            result.bars = recorder.bars
+    finally:
+        await sim.stop()
+    result.wall_s = time.monotonic() - wall0
+    return result
+
+
+async def _drive(
+    brain: Brain,
+    sim: Any,
+    counter: _FrameCounter,
+    pace: LockstepPace,
+    clock: ManualClock,
+    options: ReplayOptions,
+    result: ReplayResult,
+    end_ms: int,
+) -> None:
+    await brain.warm_up()
+    supervisor = Supervisor(
+        clock, clock_sleep(clock), RestartPolicy(initial_s=0.5, max_s=5, healthy_after_s=30)
+    )
+    brain.start(supervisor)
+    disruptions = sorted(options.disruptions_at_ms)
+    gap_start: int | None = None
+    step_ms = max(1, int(options.step_s * 1000))
+    wall_start = time.monotonic()
+    try:
+        if not await _until(counter.subscribed, 10.0):
+            raise RuntimeError("replay: the feed never subscribed to the simulator's stream")
+        await pace.run_round()
+        now = clock.now_ms()
+        while now < end_ms:
+            # While the stream is down, simulated time crawls, so a gap stays short.
+            now = clock.advance(step_ms if gap_start is None else min(step_ms, GAP_STEP_MS))
+            await sim.step()
+            if gap_start is not None:
+                if counter.subscribed():
+                    result.gaps.append((gap_start, now))
+                    gap_start = None
+                else:
+                    await asyncio.sleep(0.002)  # real time for the reconnect to happen
+            if not await _until(lambda: brain.feed.stats.events >= counter.sent, 2.0):
+                counter.sent = brain.feed.stats.events  # frames lost in a drop: resync
+            await pace.run_round()
+            while disruptions and disruptions[0] <= now and gap_start is None:
+                disruptions.pop(0)
+                sim.expire_sessions()
+                await sim.drop_streams()
+                gap_start = now
+            if options.speed:
+                ahead = (now - result.start_ms) / 1000 / options.speed
+                lag = ahead - (time.monotonic() - wall_start)
+                if lag > 0:
+                    await asyncio.sleep(lag)
+        if gap_start is not None:
+            result.gaps.append((gap_start, now))
+        result.dead_tasks = supervisor.dead()
+    finally:
+        result.connects = brain.feed.connects
+        result.reconnects = brain.feed.reconnects
+        result.restarts = supervisor.summary()
+        result.stalls = pace.stalls
+        await supervisor.stop()
+        await brain.aclose()
+
+
+async def _frames(path: Path) -> AsyncIterator[bytes]:
+    with path.open("rb") as handle:
+        for line in handle:
+            line = line.strip()
+            if line:
+                yield line
+
+
+async def replay_file(
+    path: Path,
+    options: ReplayOptions,
+    report: Callable[[EngineEvent], None] | None = None,
+    base_url: str | None = None,
+    token: str = SIM_TOKEN,
+) -> ReplayResult:
+    """Replay newline-delimited recorded frames through the pipeline and the engine."""
+    result = ReplayResult()
+    clock = ManualClock(0)
+
+    def record(event: EngineEvent) -> None:
+        result.events.append(event)
+        if report is not None:
+            report(event)
+
+    market = AsyncTradierClient(base_url or "http://127.0.0.1:9/v1", token)
+    brain = build_brain(
+        symbols=options.symbols,
+        clock=clock,
+        market=market,
+        stream_factory=lambda: _NoStream(),
+        gate=GateClient(options.gate_url, options.gate_secret, clock) if options.gate_url else None,
+        pace=Pace(clock_sleep(clock)),
+        equity=Decimal(100_000),
+        ids=seeded_ids(options.seed),
+        report=record,
+    )
+    wall0 = time.monotonic()
+    try:
+        async for raw in _frames(path):
+            event = decode_frame(raw)
+            ts = None if isinstance(event, StreamError) else event_time_ms(event)
+            if ts is not None and ts > clock.now_ms():
+                clock.set(ts)
+                if result.start_ms == 0:
+                    result.start_ms = ts
+            for signal in brain.pipeline.on_event(event):
+                brain.engine.submit_signal(signal)
+            for signal in brain.pipeline.flush(clock.now_ms() - 5_000):
+                brain.engine.submit_signal(signal)
+            if brain.engine.pending:
+                if base_url is None:
+                    _report_signals_only(brain, record)
+                else:
+                    await brain.engine.process_pending()
+        result.end_ms = clock.now_ms()
+    finally:
+        await brain.aclose()
+    result.wall_s = time.monotonic() - wall0
+    return result
+
+
+def _report_signals_only(brain: Brain, record: Callable[[EngineEvent], None]) -> None:
+    # Without a chain source, signals are printed but nothing can be priced.
+    for signal in brain.engine.take_pending():
+        record(
+            EngineEvent(
+                signal.created_at_ms,
+                "signal",
+                signal.symbol,
+                signal.strategy,
+                f"{signal.kind} ({signal.reason})",
+            )
+        )
+
+
+class _NoStream:
+    """The file replay feeds the pipeline directly; no socket."""
+
+    connects = 0
+    reconnects = 0
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self._empty()
+
+    async def _empty(self) -> AsyncIterator[Any]:
+        return
+        yield
+
+    async def close(self) -> None:
+        """Nothing to close."""
+
+
+def disruption_times(
+    start_ms: int, end_ms: int, count: int, margin_ms: int = 120_000
+) -> tuple[int, ...]:
+    """`count` evenly spaced instants inside (start + margin, end - margin)."""
+    span = end_ms - start_ms - 2 * margin_ms
+    if count <= 0 or span <= 0:
+        return ()
+    gap = span // (count + 1)
+    return tuple(start_ms + margin_ms + gap * (i + 1) for i in range(count))
+
+
+def minutes_of(day: date) -> int:
+    """Regular-session minutes of `day` (390, or 210 on a half day)."""
+    info = trading_day(day)
+    close = datetime.combine(day, info.close)
+    return int((close - datetime.combine(day, dtime(9, 30))) / timedelta(minutes=1))
