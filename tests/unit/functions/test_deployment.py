@@ -102,3 +102,19 @@ def test_tables_yml_when_read_then_point_in_time_recovery_on_gate_table(
 ) -> None:
     gate = tables["GateTable"]["Properties"]
     assert gate["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+
+
+def test_serverless_ssm_parameters_when_function_env_names_one_then_its_role_may_read_it(
+    serverless: dict[str, Any],
+) -> None:
+    resources = serverless["resources"][1]["Resources"]
+    provider_env = serverless["provider"]["environment"]
+    for name, spec in serverless["functions"].items():
+        env = {**provider_env, **spec.get("environment", {})}
+        wanted = {v.rsplit("/", 1)[1] for k, v in env.items() if k.endswith("_PARAM")}
+        statements = resources[spec["role"]]["Properties"]["Policies"][0]["PolicyDocument"][
+            "Statement"
+        ]
+        ssm = next(s for s in statements if s["Action"] == ["ssm:GetParameters"])
+        granted = {repr(r).rsplit("/", 1)[1].split("'")[0] for r in ssm["Resource"]}
+        assert wanted == granted, name

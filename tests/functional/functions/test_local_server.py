@@ -1,0 +1,170 @@
+"""The local API Gateway v2 adapter over real HTTP, and `edgegate gate serve`."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from functions.local.embedded import local_gate
+from functions.local.server import LocalGateServer
+from gatekeeper.signing import signed_headers
+from tests.functional.functions.conftest import (
+    ADMIN_SECRET,
+    REPO,
+    SIGNING_SECRET,
+    Harness,
+    gate_env,
+)
+from tests.support.events import encode_json, fresh_proposal
+from tradier.clock import SystemClock
+from tradier.sim.server import RunningSim
+
+
+@pytest.fixture
+def served(h: Harness) -> Iterator[tuple[Harness, httpx.Client]]:
+    """The harness's gate behind the local adapter on a free port."""
+    with LocalGateServer("127.0.0.1", 0, clock=h.clock) as server:
+        url = server.start()
+        with httpx.Client(base_url=url, timeout=10) as client:
+            yield h, client
+
+
+def signed(secret: bytes, body: bytes, now_ms: int) -> dict[str, str]:
+    return {"content-type": "application/json", **signed_headers(secret, body, now_ms)}
+
+
+def test_local_server_when_signed_proposal_posted_then_200_decision(
+    served: tuple[Harness, httpx.Client],
+) -> None:
+    h, client = served
+    body = encode_json(fresh_proposal("proposals_post", h.now()))
+    response = client.post(
+        "/v1/proposals", content=body, headers=signed(SIGNING_SECRET, body, h.now())
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["decision"] == "APPROVED"
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["x-request-id"]
+
+
+def test_local_server_when_every_route_called_then_gate_answers(
+    served: tuple[Harness, httpx.Client],
+) -> None:
+    h, client = served
+    now = h.now()
+    body = encode_json(fresh_proposal("proposals_post", now))
+    client.post("/v1/proposals", content=body, headers=signed(SIGNING_SECRET, body, now))
+    pid = json.loads(body)["id"]
+    got = client.get(f"/v1/proposals/{pid}", headers=signed(SIGNING_SECRET, b"", now))
+    assert got.status_code == 200 and got.json()["decision"]["proposal_id"] == pid
+    assert client.get("/v1/status", headers=signed(SIGNING_SECRET, b"", now)).status_code == 200
+    beat = encode_json({"brain_id": "local-test", "sent_at": now})
+    assert (
+        client.post(
+            "/v1/heartbeat", content=beat, headers=signed(SIGNING_SECRET, beat, now)
+        ).status_code
+        == 200
+    )
+    state = encode_json({"state": "REDUCING", "reason": "local test"})
+    changed = client.post(
+        "/v1/admin/state", content=state, headers=signed(ADMIN_SECRET, state, now)
+    )
+    assert changed.status_code == 200 and changed.json()["state"] == "REDUCING"
+    flat = encode_json({"reason": "local test"})
+    flattened = client.post(
+        "/v1/admin/flatten", content=flat, headers=signed(ADMIN_SECRET, flat, now)
+    )
+    assert flattened.status_code == 200
+
+
+def test_local_server_when_binary_body_then_base64_event_and_400(
+    served: tuple[Harness, httpx.Client],
+) -> None:
+    h, client = served
+    body = b"\xff\xfe not utf-8"
+    headers = {**signed(SIGNING_SECRET, body, h.now()), "content-type": "application/octet-stream"}
+    response = client.post("/v1/proposals", content=body, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "INVALID_REQUEST"
+
+
+def test_local_server_when_unsigned_then_401(served: tuple[Harness, httpx.Client]) -> None:
+    _, client = served
+    assert client.get("/v1/status").status_code == 401
+
+
+def test_local_server_when_unknown_path_or_method_then_404_or_405(
+    served: tuple[Harness, httpx.Client],
+) -> None:
+    _, client = served
+    assert client.get("/v1/nope").status_code == 404
+    assert client.delete("/v1/status").status_code == 405
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_local_gate_when_no_dynamodb_endpoint_then_embedded_tables_and_serves(
+    sim: RunningSim,
+) -> None:
+    env = gate_env(sim, "edgegate-local-gate")
+    with local_gate(env, schedules=False) as running:
+        tables = running.dynamodb.list_tables()["TableNames"]
+        assert sorted(tables) == ["edgegate-local-gate", "edgegate-local-sessions"]
+        now = SystemClock().now_ms()
+        reply = httpx.get(f"{running.url}/v1/status", headers=signed(SIGNING_SECRET, b"", now))
+        assert reply.status_code == 200, reply.text
+        assert reply.json()["state"] == "ACTIVE"
+
+
+def _wait_for_line(proc: subprocess.Popen[str], deadline: float) -> str:
+    assert proc.stdout is not None
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if "serving on" in line:
+            return line
+        if proc.poll() is not None:
+            break
+    raise AssertionError("edgegate gate serve did not start")
+
+
+def test_gate_serve_cli_when_started_then_serves_status_over_http(sim: RunningSim) -> None:
+    port = _free_port()
+    env: dict[str, Any] = {**os.environ, **gate_env(sim, "edgegate-local-gate")}
+    env.pop("EDGEGATE_DYNAMODB_ENDPOINT", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "edgegate", "gate", "serve", "--port", str(port), "--no-schedules"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        _wait_for_line(proc, time.monotonic() + 60)
+        now = SystemClock().now_ms()
+        reply = httpx.get(
+            f"http://127.0.0.1:{port}/v1/status", headers=signed(SIGNING_SECRET, b"", now)
+        )
+        assert reply.status_code == 200, reply.text
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0
