@@ -95,6 +95,7 @@ __all__ = [
     "decode",
     "decode_proposal",
     "encode",
+    "validate_proposal",
 ]
 
 _ENCODER = msgspec.json.Encoder(decimal_format="string")
@@ -168,6 +169,15 @@ def decode_proposal(raw: bytes) -> Proposal:
     if proposal.context and len(encode(proposal.context)) > MAX_CONTEXT_BYTES:
         raise ContractError("context", "max_size", f"over {MAX_CONTEXT_BYTES} bytes encoded")
     return proposal
+
+
+def validate_proposal(proposal: Proposal) -> bytes:
+    """The wire bytes of a Proposal built in Python, after every rule the gate applies;
+    raises ContractError. (msgspec checks constraints only when decoding, so a sender
+    validates by round-tripping.)"""
+    raw = encode(proposal)
+    decode_proposal(raw)
+    return raw
 
 
 # --- rules that span fields, run after decoding ---------------------------------------------

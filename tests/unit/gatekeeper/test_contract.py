@@ -23,6 +23,7 @@ from gatekeeper.contract import (
     decode,
     decode_proposal,
     encode,
+    validate_proposal,
 )
 from tests.unit.gatekeeper.builders import (
     ALL_VALID,
@@ -510,3 +511,14 @@ def test_reason_codes_when_listed_then_cover_every_gate_rejection() -> None:
         "STALE_PROPOSAL", "FUTURE_PROPOSAL", "NO_MATCHING_POSITION", "BROKER_REJECTED",
     }  # fmt: skip
     assert expected <= {code.value for code in ReasonCode}
+
+
+def test_validate_proposal_when_built_in_python_then_checked_like_the_gate() -> None:
+    import msgspec.structs
+
+    good = proposal(EQUITY)
+    assert decode_proposal(validate_proposal(good)) == good
+    bad = msgspec.structs.replace(good, quantity=0)
+    with pytest.raises(ContractError) as info:
+        validate_proposal(bad)
+    assert info.value.field == "quantity"
