@@ -34,6 +34,7 @@ class SizingPolicy:
     floor: int = 1
     cap: int = 10
     max_fraction_hard: Decimal = Decimal("0.05")
+    max_notional: Decimal = Decimal("20000")  # share positions: price x shares
 
     def __post_init__(self) -> None:
         if not Decimal(0) < self.risk_fraction <= Decimal(1):
@@ -99,7 +100,7 @@ def size(equity: Decimal, max_loss_each: Decimal, policy: SizingPolicy) -> Sizin
 
 def shares_for(equity: Decimal, entry: Decimal, stop: Decimal, policy: SizingPolicy) -> Sizing:
     """Share count for an equity trade: risk budget over the per-share stop distance,
-    also capped so the position's notional stays within equity."""
+    also capped so the position's notional stays within equity and `max_notional`."""
     per_share = equity_max_loss(entry, stop)
     if equity <= 0:
         return Sizing(0, per_share, SizingSkip.NO_EQUITY)
@@ -107,7 +108,9 @@ def shares_for(equity: Decimal, entry: Decimal, stop: Decimal, policy: SizingPol
         return Sizing(0, per_share, SizingSkip.UNBOUNDED_LOSS)
     budget = equity * policy.risk_fraction
     shares = int((budget / per_share).to_integral_value(rounding=ROUND_FLOOR))
-    notional_cap = int((equity / entry).to_integral_value(rounding=ROUND_FLOOR))
+    notional_cap = int(
+        (min(equity, policy.max_notional) / entry).to_integral_value(rounding=ROUND_FLOOR)
+    )
     shares = min(shares, notional_cap)
     if shares <= 0:
         return Sizing(0, per_share, SizingSkip.TOO_LARGE)

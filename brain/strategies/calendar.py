@@ -4,7 +4,7 @@ when the market is compressed and options are cheap.
 When: the regime is compressed (narrow Bollinger bands against their own history) and, if
 the IV rank is known, it is low (long vega is bought cheap). What: the strike nearest the
 price listed in both expirations, the near one 7-21 days out (target 14), the far one
-35-70 days out (target 45); a debit, whose amount is the maximum loss.
+35-60 days out (target 45); a debit, whose amount is the maximum loss.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class CalendarSpread(OptionStrategy):
     """Short near-dated, long far-dated, same at-the-money call strike."""
 
     name: str = "calendar"
-    windows: tuple[DteWindow, ...] = (DteWindow(7, 21, 14), DteWindow(35, 70, 45))
+    windows: tuple[DteWindow, ...] = (DteWindow(7, 21, 14), DteWindow(35, 60, 45))
     iv_rank_max: float = 0.30
     max_debit_ratio: Decimal = Decimal("0.05")
 

@@ -58,11 +58,17 @@ def test_size_when_no_equity_then_skipped():
 
 
 def test_shares_when_stop_distance_then_risk_over_distance_capped_by_notional():
-    policy = SizingPolicy(risk_fraction=Decimal("0.01"))
+    policy = SizingPolicy(risk_fraction=Decimal("0.01"), max_notional=Decimal("1000000"))
     result = shares_for(Decimal("100000"), Decimal("500"), Decimal("495"), policy)
     assert result.quantity == 200  # 1000 / 5
     tight = shares_for(Decimal("100000"), Decimal("500"), Decimal("499.99"), policy)
     assert tight.quantity == 200  # notional cap 100000 / 500
+
+
+def test_shares_when_max_notional_lower_than_equity_then_capped_by_it():
+    policy = SizingPolicy(risk_fraction=Decimal("0.01"), max_notional=Decimal("20000"))
+    result = shares_for(Decimal("100000"), Decimal("500"), Decimal("499.99"), policy)
+    assert result.quantity == 40
 
 
 def test_policy_when_cap_below_floor_then_refused():

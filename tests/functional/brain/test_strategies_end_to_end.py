@@ -1,0 +1,102 @@
+"""Every built-in strategy end to end: signal -> chain -> legs -> sized proposal ->
+the contract's validation -> the real gate (in-process, moto DynamoDB) -> the simulator's
+sandbox broker, which must accept the order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, time
+from decimal import Decimal
+
+import pytest
+
+from brain.gate_client import GateClient
+from brain.market import Signal
+from brain.proposals import PlannedTrade, Planner, open_proposal, seeded_ids
+from brain.replay import REPLAY_SECRET, SIM_ACCOUNT, SIM_TOKEN, _gate_env, default_day
+from brain.sizing import SizingPolicy, shares_for, size
+from brain.strategies import EquityPlan, build_strategies
+from functions.local.embedded import local_gate
+from gatekeeper.contract import DecisionKind, decode_proposal, encode
+from tradier.client import AsyncTradierClient
+from tradier.clock import NEW_YORK, ManualClock, from_datetime
+from tradier.sim.core import SimConfig
+from tradier.sim.server import RunningSim, run_in_thread
+
+# One symbol per strategy keeps the gate's per-symbol limits out of the way.
+CASES = [
+    ("credit_spread", "SPY", "bull_put"),
+    ("iron_condor", "QQQ", "iron_condor"),
+    ("iron_butterfly", "IWM", "iron_butterfly"),
+    ("put_ratio_backspread", "DIA", "put_ratio_backspread"),
+    ("calendar", "SPY", "calendar"),
+    ("equity_trend", "QQQ", "long"),
+]
+START = from_datetime(datetime.combine(default_day(), time(10, 30), tzinfo=NEW_YORK))
+
+
+@pytest.fixture(scope="module")
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture(scope="module")
+def sim(clock: ManualClock) -> Iterator[RunningSim]:
+    with run_in_thread(SimConfig(seed=11, follow_calendar=True, tick_s=0.05), clock) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def gate_url(sim: RunningSim, clock: ManualClock) -> Iterator[str]:
+    with local_gate(_gate_env(sim.api_url, REPLAY_SECRET), clock=clock, schedules=False) as gate:
+        yield gate.url
+
+
+async def _signal(
+    client: AsyncTradierClient, symbol: str, strategy: str, kind: str, now: int
+) -> Signal:
+    quote = (await client.quotes([symbol]))[0]
+    assert quote.bid is not None and quote.ask is not None
+    mid = (quote.bid + quote.ask) / 2
+    params: dict[str, object] = {"price": str(round(mid, 2)), "regime": "test"}
+    if kind == "long":
+        params.update({"bid": str(quote.bid), "ask": str(quote.ask), "atr": 0.8})
+    return Signal(symbol, strategy, kind, now, 1.0, "end-to-end test", params)  # type: ignore[arg-type]
+
+
+def _quantity(planned: PlannedTrade) -> int:
+    policy = SizingPolicy()
+    plan = planned.plan
+    if isinstance(plan, EquityPlan):
+        return shares_for(Decimal(100_000), plan.price, plan.stop, policy).quantity
+    ratio = max(leg.ratio for leg in plan.legs)
+    return min(size(Decimal(100_000), plan.max_loss_each, policy).quantity, policy.cap // ratio)
+
+
+@pytest.mark.parametrize(("name", "symbol", "kind"), CASES)
+async def test_strategy_when_signalled_then_gate_approves_and_simulator_accepts_order(
+    name: str, symbol: str, kind: str, sim: RunningSim, gate_url: str, clock: ManualClock
+):
+    clock.advance(61_000)  # past the gate's one-opening-per-symbol-per-minute window
+    strategy = next(s for s in build_strategies([name]))
+    async with AsyncTradierClient(sim.api_url, SIM_TOKEN, SIM_ACCOUNT) as client:
+        signal = await _signal(client, symbol, name, kind, clock.now_ms())
+        planned = await Planner(client).plan(signal, strategy, default_day())
+        assert isinstance(planned, PlannedTrade), planned
+        quantity = _quantity(planned)
+        assert quantity >= 1
+        proposal = open_proposal(
+            planned,
+            quantity,
+            proposal_id=seeded_ids(99, name)(),
+            created_at_ms=clock.now_ms(),
+            source_name=name,
+        )
+        assert decode_proposal(encode(proposal)) == proposal
+        async with GateClient(gate_url, REPLAY_SECRET, clock) as gate:
+            decision = await gate.submit(proposal)
+        assert decision.decision is DecisionKind.APPROVED, decision
+        assert decision.order_id is not None
+        order = await client.order(decision.order_id)
+    assert order.status in {"open", "pending", "filled", "partially_filled"}, order
+    assert order.tag == proposal.id
