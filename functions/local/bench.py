@@ -1,7 +1,7 @@
 """`edgegate bench gate`: the proposals handler's own cost per approved proposal.
 
-N distinct approved proposals go through the real `functions.proposals.handler` as real
-API Gateway v2 events, against an in-process DynamoDB (moto `mock_aws`) and the Tradier
+N distinct approved proposals (limit buys, the brain's usual order) go through the real
+`functions.proposals.handler` as real API Gateway v2 events, against an in-process DynamoDB (moto `mock_aws`) and the Tradier
 simulator on loopback. The boto3 client and the Tradier transport are wrapped to count
 their calls and time them; the handler's own time is its wall time minus the time spent
 inside those calls (network waits, and moto's own work). Symbols are distinct and the
@@ -118,7 +118,8 @@ def _proposal(symbol: str, now_ms: int) -> bytes:
         "strategy": "equity",
         "intent": "open",
         "quantity": 1,
-        "order_type": "market",
+        "order_type": "limit",
+        "price": "100.00",
         "duration": "day",
         "side": "buy",
         "source": {"kind": "signal", "name": "bench"},
@@ -234,12 +235,12 @@ def _num(value: float) -> str:
 def main(args: argparse.Namespace | Sequence[str] | None = None) -> int:
     """Run the gate benchmark and print its summary; the last line is machine-readable."""
     parser = argparse.ArgumentParser(prog="edgegate bench gate")
-    parser.add_argument("--proposals", type=int, default=200)
+    parser.add_argument("--proposals", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--import-runs", type=int, default=7)
     if args is None or isinstance(args, Sequence):
         args = parser.parse_args(list(args or []))
-    count = getattr(args, "proposals", 200)
+    count = getattr(args, "proposals", 100)
     warmup = getattr(args, "warmup", 5)
     import_runs = getattr(args, "import_runs", 7)
 
@@ -262,6 +263,11 @@ def main(args: argparse.Namespace | Sequence[str] | None = None) -> int:
     print(
         "wall ms incl. DynamoDB (moto in-process) and Tradier (simulator, loopback): "
         f"median {statistics.median(s.total_s * 1000 for s in approved):.2f}"
+    )
+    print(
+        "inside calls ms (median): DynamoDB "
+        f"{statistics.median(s.ddb_s * 1000 for s in approved):.2f}, Tradier "
+        f"{statistics.median(s.tradier_s * 1000 for s in approved):.2f}"
     )
     print(f"ddb calls per approved: mean {statistics.fmean(ddb):.2f} max {max(ddb)}")
     print(f"tradier calls per approved: mean {statistics.fmean(tradier):.2f} max {max(tradier)}")
