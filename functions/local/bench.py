@@ -1,12 +1,13 @@
 """`edgegate bench gate`: the proposals handler's own cost per approved proposal.
 
 N distinct approved proposals (limit buys, the brain's usual order) go through the real
-`functions.proposals.handler` as real API Gateway v2 events, against an in-process DynamoDB (moto `mock_aws`) and the Tradier
-simulator on loopback. The boto3 client and the Tradier transport are wrapped to count
-their calls and time them; the handler's own time is its wall time minus the time spent
-inside those calls (network waits, and moto's own work). Symbols are distinct and the
-shared clock steps 1.1 s between proposals, so neither rate limit refuses them. The
-import time is that of `import functions.proposals` in fresh interpreters.
+`functions.proposals.handler` as real API Gateway v2 events, against an in-process
+DynamoDB (moto `mock_aws`) and the Tradier simulator on loopback. The boto3 client and
+the Tradier transport are wrapped to count their calls and time them; the handler's own
+time is its wall time minus the time spent inside those calls (network waits, and moto's
+own work). Symbols are distinct and the shared clock steps 1.1 s between proposals, so
+neither rate limit refuses them. The import time is that of `import functions.proposals`
+in fresh interpreters.
 """
 
 from __future__ import annotations
