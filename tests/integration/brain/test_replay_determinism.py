@@ -1,0 +1,38 @@
+"""A replayed generated day through the simulator and the real gate produces signals and
+proposals, and the same seed gives the same proposals (ids, prices, legs, times)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from brain.replay import ReplayOptions, ReplayResult, replay_sim
+from gatekeeper.contract import DecisionKind, encode
+
+pytestmark = pytest.mark.slow
+OPTIONS = ReplayOptions(seed=5, minutes=35, step_s=5.0)
+
+
+@pytest.fixture(scope="module")
+def runs() -> tuple[ReplayResult, ReplayResult]:
+    first = asyncio.run(replay_sim(OPTIONS))
+    second = asyncio.run(replay_sim(OPTIONS))
+    return first, second
+
+
+def test_replay_when_generated_day_then_signals_proposals_and_decisions(runs):
+    first, _ = runs
+    assert len(first.signals) >= 3
+    assert len(first.proposals) >= 3
+    decisions = [e.decision for e in first.events if e.decision is not None]
+    assert any(d.decision is DecisionKind.APPROVED for d in decisions)
+    assert first.dead_tasks == []
+
+
+def test_replay_when_same_seed_then_same_proposals(runs):
+    first, second = runs
+    assert [encode(p) for p in first.proposals] == [encode(p) for p in second.proposals]
+    assert [(e.kind, e.symbol, e.strategy, e.detail) for e in first.events] == [
+        (e.kind, e.symbol, e.strategy, e.detail) for e in second.events
+    ]
