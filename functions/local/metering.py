@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import httpx
@@ -39,11 +39,13 @@ class _Meter:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.calls: Counter[str] = Counter()
+        self.actions: set[str] = set()
         self.seconds = 0.0
 
-    def record(self, name: str, seconds: float) -> None:
+    def record(self, name: str, seconds: float, actions: Iterable[str] = ()) -> None:
         with self._lock:
             self.calls[name] += 1
+            self.actions.update(actions)
             self.seconds += seconds
 
     def total(self) -> int:
@@ -53,6 +55,7 @@ class _Meter:
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
+            self.actions.clear()
             self.seconds = 0.0
 
 
@@ -72,6 +75,11 @@ class CountingClient:
     def seconds(self) -> float:
         """Wall time spent inside API calls, all threads together."""
         return self._meter.seconds
+
+    @property
+    def iam_actions(self) -> set[str]:
+        """The IAM actions the calls needed (a transaction needs one per item kind)."""
+        return set(self._meter.actions)
 
     @property
     def total(self) -> int:
@@ -94,13 +102,22 @@ class CountingClient:
         return _timed(attr, name, self._meter)
 
 
+def iam_actions(name: str, kwargs: Mapping[str, Any]) -> list[str]:
+    """The IAM actions a DynamoDB API call is authorised by (`put_item` -> PutItem; a
+    transaction by the actions of its items: there is no TransactWriteItems action)."""
+    if name in ("transact_write_items", "transact_get_items"):
+        kinds = {kind for item in kwargs.get("TransactItems", []) for kind in item}
+        return sorted(f"dynamodb:{kind}Item" for kind in kinds)
+    return ["dynamodb:" + "".join(part.title() for part in name.split("_"))]
+
+
 def _timed(fn: Callable[..., Any], name: str, meter: _Meter) -> Callable[..., Any]:
     def call(*args: Any, **kwargs: Any) -> Any:
         started = time.perf_counter()
         try:
             return fn(*args, **kwargs)
         finally:
-            meter.record(name, time.perf_counter() - started)
+            meter.record(name, time.perf_counter() - started, iam_actions(name, kwargs))
 
     return call
 
