@@ -85,7 +85,7 @@ class SimCore:
 
             replay = ReplayMarket.load(Path(config.data_file))
             source = replay
-            start = config.start_ms if config.start_ms is not None else replay.start_ms
+            start = config.start_ms if config.start_ms is not None else replay.start_ms - 1
         else:
             source = GeneratedMarket(config.seed, config.symbols, config.follow_calendar)
             start = config.start_ms if config.start_ms is not None else SystemClock().now_ms()

@@ -71,6 +71,9 @@ class _DayPath:
     trading: bool
 
 
+_DAY_PATHS: dict[tuple[object, ...], _DayPath] = {}
+
+
 def _u_curve(frac: float) -> float:
     """Intraday activity across the session: high at the open and close, low at midday."""
     return 0.55 + 1.6 * (frac - 0.5) ** 2 * 4 * 0.6 + (0.6 if frac < 0.03 else 0.0)
@@ -87,8 +90,10 @@ class GeneratedMarket:
         self.follow_calendar = follow_calendar
         self.specs: dict[str, SymbolSpec] = {s: spec_for(s) for s in self.symbols}
         self._daily: dict[str, list[float]] = {s: [0.0] for s in self.symbols}
-        self._day_cache: dict[date, _DayPath] = {}
-        self._minute = lru_cache(maxsize=512)(self._minute_uncached)
+        # Paths are pure functions of (seed, calendar mode, symbols, day): shared by every
+        # instance in the process, so many short-lived servers (tests) build each day once.
+        self._key = (seed, follow_calendar, self.symbols)
+        self._minute = lru_cache(maxsize=1024)(self._minute_uncached)
 
     # ---- daily layer -------------------------------------------------------------------
     def _daily_y(self, symbol: str, n: int) -> float:
@@ -125,13 +130,14 @@ class GeneratedMarket:
 
     # ---- minute layer ------------------------------------------------------------------
     def _day(self, day: date) -> _DayPath:
-        cached = self._day_cache.get(day)
+        key = (*self._key, day)
+        cached = _DAY_PATHS.get(key)
         if cached is not None:
             return cached
-        if len(self._day_cache) > 16:
-            self._day_cache.clear()
+        if len(_DAY_PATHS) > 24:
+            _DAY_PATHS.pop(next(iter(_DAY_PATHS)))
         path = self._build_day(day)
-        self._day_cache[day] = path
+        _DAY_PATHS[key] = path
         return path
 
     def _build_day(self, day: date) -> _DayPath:

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from tradier.clock import NEW_YORK, from_datetime
 from tradier.occ import OccSymbol, OccSymbolError, OptionType, build_occ, parse_occ
@@ -31,10 +32,11 @@ def _on_trading_day(day: date) -> date:
     return day
 
 
-def expirations(root: str, today: date) -> list[tuple[date, str]]:
+@lru_cache(maxsize=64)
+def expirations(root: str, today: date) -> tuple[tuple[date, str], ...]:
     """(date, expiration_type) listed on `today`: weeklies Mon/Wed/Fri, monthlies further out."""
     if root not in VOL_MULT:
-        return []
+        return ()
     monthlies: set[date] = set()
     year, month = today.year, today.month
     for _ in range(15):
@@ -48,7 +50,7 @@ def expirations(root: str, today: date) -> list[tuple[date, str]]:
         d = today + timedelta(days=offset)
         if d.weekday() in (0, 2, 4) and trading_day(d).is_open and d not in out:
             out[d] = "weeklys"
-    return sorted(out.items())
+    return tuple(sorted(out.items()))
 
 
 def strike_step(root: str, expiration: date, today: date) -> Decimal:
@@ -56,14 +58,15 @@ def strike_step(root: str, expiration: date, today: date) -> Decimal:
     return Decimal(1) if (expiration - today).days <= 60 else Decimal(5)
 
 
-def strikes(root: str, expiration: date, today: date, reference: float) -> list[Decimal]:
+@lru_cache(maxsize=512)
+def strikes(root: str, expiration: date, today: date, reference: float) -> tuple[Decimal, ...]:
     """Strikes listed for one expiration, around the day's reference price (stable all day)."""
     step = strike_step(root, expiration, today)
     width = 0.2 if (expiration - today).days <= 60 else 0.35
     low = int(reference * (1 - width) / float(step)) * step
     high = int(reference * (1 + width) / float(step)) * step
     count = int((high - low) / step) + 1
-    return [low + step * i for i in range(count)]
+    return tuple(low + step * i for i in range(count))
 
 
 def expiry_ms(expiration: date) -> int:

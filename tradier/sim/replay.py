@@ -1,7 +1,8 @@
 """Replay of recorded stream frames (newline-delimited Tradier payloads), in time order.
 
 A frame's time is its `date` (trade, tradex, timesale) or `biddate`/`askdate` (quote);
-a frame without one (summary) takes the time of the frame before it. Prices, books and
+a frame without one (summary) takes the time of the frame before it (leading ones, the
+first dated frame's). Prices, books and
 the day's volume seen by REST and the broker are rebuilt from the frames up to now.
 """
 
@@ -69,8 +70,7 @@ class ReplayMarket:
     @classmethod
     def load(cls, path: Path) -> ReplayMarket:
         """Read a newline-delimited file of frames."""
-        frames: list[Frame] = []
-        last_ms: int | None = None
+        parsed: list[tuple[int | None, dict[str, Any]]] = []
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             if not line.strip():
                 continue
@@ -80,11 +80,15 @@ class ReplayMarket:
                 raise ReplayError(f"{path}:{number}: not JSON") from exc
             if not isinstance(payload, dict) or "type" not in payload or "symbol" not in payload:
                 raise ReplayError(f"{path}:{number}: a frame needs `type` and `symbol`")
-            ms = _frame_ms(payload) or last_ms
-            if ms is None:
-                raise ReplayError(f"{path}:{number}: the first frame needs a date")
-            last_ms = ms
-            frames.append(Frame(ms, payload))
+            parsed.append((_frame_ms(payload), payload))
+        first = next((ms for ms, _ in parsed if ms is not None), None)
+        if first is None:
+            raise ReplayError(f"{path}: no frame carries a date")
+        frames: list[Frame] = []
+        last_ms = first  # dateless frames take the time of the frame before (or the first)
+        for ms, payload in parsed:
+            last_ms = ms if ms is not None else last_ms
+            frames.append(Frame(last_ms, payload))
         return cls(frames)
 
     def _build(self, symbol: str) -> None:

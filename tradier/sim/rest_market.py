@@ -219,9 +219,9 @@ async def calendar(request: web.Request) -> web.Response:
     )
 
 
-def _listed_for(core: SimCore, symbol: str) -> list[tuple[date, str]]:
+def _listed_for(core: SimCore, symbol: str) -> tuple[tuple[date, str], ...]:
     if symbol not in core.venue.symbols:
-        return []
+        return ()
     return expirations(symbol, core.venue.today())
 
 

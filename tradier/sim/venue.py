@@ -62,6 +62,8 @@ class Venue:
         self.clock = clock
         self.follow_calendar = follow_calendar
         self.pins: dict[str, Pin] = {}
+        # One chain request marks hundreds of contracts off the same underlying instant.
+        self._states: dict[tuple[str, int], SymbolState | None] = {}
 
     @property
     def symbols(self) -> tuple[str, ...]:
@@ -79,7 +81,13 @@ class Venue:
     def state(self, symbol: str, ms: int | None = None) -> SymbolState | None:
         """An underlying at `ms` (default now), with any pin applied."""
         at = self.now_ms() if ms is None else ms
-        base = self.source.state(symbol, at)
+        key = (symbol, at)
+        if key in self._states:
+            base = self._states[key]
+        else:
+            if len(self._states) > 512:
+                self._states.clear()
+            base = self._states[key] = self.source.state(symbol, at)
         if base is None:
             return None
         pin = self.pins.get(symbol)

@@ -111,7 +111,7 @@ def test_expirations_when_listed_then_weeklies_mon_wed_fri_and_monthly_third_fri
     assert listed[date(2026, 12, 18)] == "standard"
     assert date(2026, 11, 27) in listed and date(2026, 11, 26) not in listed  # holiday skipped
     assert max(listed) - date(2026, 11, 18) > timedelta(days=60)
-    assert expirations("VIX", date(2026, 11, 18)) == []
+    assert expirations("VIX", date(2026, 11, 18)) == ()
 
 
 def test_strikes_when_near_expiration_then_dollar_steps_around_reference() -> None:
