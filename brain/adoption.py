@@ -147,9 +147,10 @@ def adopt_positions(
     pairs, left = _pair_verticals(lots)
     # Condors and butterflies: a put credit spread and a call credit spread, same size.
     by_group: dict[tuple[str, object, int], list[tuple[_Lot, _Lot]]] = defaultdict(list)
-    for short, long in pairs:
+    for pair in pairs:
+        short, long = pair
         if _is_credit(short, long):
-            by_group[(short.occ.root, short.occ.expiration, -short.quantity)].append((short, long))
+            by_group[(short.occ.root, short.occ.expiration, -short.quantity)].append(pair)
     used: set[int] = set()
     for group in by_group.values():
         puts = [p for p in group if p[0].occ.option_type is OptionType.PUT]

@@ -21,7 +21,7 @@ from brain.exits import Targets
 from brain.legs import Contract, NetPrice, Side, StructureLeg
 from brain.market import Bar, Regime, Session, Signal, SignalKind, SymbolState
 from gatekeeper.contract import EquitySide, Strategy
-from tradier.money import OPTION_MULTIPLIER, to_decimal
+from tradier.money import CENT, OPTION_MULTIPLIER, to_decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +109,7 @@ def price_of(state: SymbolState, bar: Bar) -> Decimal:
     """The underlying's reference price: the quote's mid, else the bar's close (cents)."""
     mid = state.mid
     value = mid if mid is not None else bar.close
-    return to_decimal(round(value, 2))
+    return to_decimal(value).quantize(CENT)
 
 
 def param_decimal(params: Mapping[str, object], name: str) -> Decimal | None:

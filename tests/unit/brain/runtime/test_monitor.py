@@ -1,0 +1,166 @@
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from brain.exits import ExitPolicy, ExitReason, Targets, option_targets
+from brain.legs import NetPrice, Side
+from brain.monitor import HeldLeg, OpenPosition, PositionMonitor, closing_price
+from brain.persist import StateStore
+from gatekeeper.contract import EquitySide, Strategy
+from tradier.clock import ManualClock
+from tradier.money import NetKind
+
+SHORT = "SPY261218P00490000"
+LONG = "SPY261218P00485000"
+NOW = 1_795_012_200_000  # 2026-11-18
+
+
+@dataclass
+class Q:
+    symbol: str
+    bid: Decimal | None
+    ask: Decimal | None
+
+
+class FakeQuotes:
+    """Quotes from a dict; can be told to fail."""
+
+    def __init__(self, book: dict[str, tuple[str, str]]) -> None:
+        self.book = book
+        self.fail = False
+        self.calls = 0
+
+    async def quotes(self, symbols, greeks=False):
+        self.calls += 1
+        if self.fail:
+            raise ConnectionError("down")
+        return [
+            Q(s, Decimal(self.book[s][0]), Decimal(self.book[s][1]))
+            for s in symbols
+            if s in self.book
+        ]
+
+
+class Closer:
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, ExitReason, NetPrice]] = []
+
+    async def __call__(self, position, reason, price):
+        self.asked.append((position.id, reason, price))
+        return f"close-{len(self.asked)}"
+
+
+def spread(opened_at: int = NOW, credit: str = "1.00") -> OpenPosition:
+    entry = Decimal(credit)
+    return OpenPosition(
+        id="p1",
+        symbol="SPY",
+        strategy=Strategy.VERTICAL,
+        quantity=2,
+        entry_signed=entry,
+        targets=option_targets(entry, Decimal(500) - entry * 100, ExitPolicy()),
+        opened_at_ms=opened_at,
+        legs=(HeldLeg(SHORT, Side.SELL), HeldLeg(LONG, Side.BUY)),
+        source="credit_spread",
+    )
+
+
+def monitor(book, clock=None, store=None) -> tuple[PositionMonitor, Closer, FakeQuotes]:
+    closer = Closer()
+    quotes = FakeQuotes(book)
+    m = PositionMonitor(clock=clock or ManualClock(NOW), quotes=quotes, close=closer, store=store)
+    return m, closer, quotes
+
+
+def test_option_targets_when_credit_then_half_credit_profit_and_half_max_loss_stop():
+    targets = option_targets(Decimal("1.00"), Decimal(400), ExitPolicy())
+    assert targets == Targets(Decimal("50.0000"), Decimal("200.00"))
+
+
+async def test_monitor_when_spread_decayed_to_half_then_take_profit_close_at_natural():
+    m, closer, _ = monitor({SHORT: ("0.40", "0.45"), LONG: ("0.05", "0.08")})
+    m.add(spread())
+    asked = await m.check()
+    assert asked == [("p1", ExitReason.TAKE_PROFIT)]
+    _, _, price = closer.asked[0]
+    assert price == NetPrice(Decimal("0.40"), NetKind.DEBIT)  # 0.45 ask - 0.05 bid
+    assert m.positions["p1"].last_pnl_each == Decimal("60.00")
+    assert m.positions["p1"].closing_id == "close-1"
+    # A closing position is not asked again.
+    assert await m.check() == []
+
+
+async def test_monitor_when_loss_beyond_half_max_loss_then_stop_loss():
+    m, _, _ = monitor({SHORT: ("3.40", "3.50"), LONG: ("0.30", "0.35")})
+    m.add(spread())
+    assert await m.check() == [("p1", ExitReason.STOP_LOSS)]
+
+
+async def test_monitor_when_within_targets_then_holds():
+    m, closer, _ = monitor({SHORT: ("1.00", "1.05"), LONG: ("0.20", "0.25")})
+    m.add(spread())
+    assert await m.check() == []
+    assert closer.asked == []
+
+
+async def test_monitor_when_expiry_within_min_dte_then_days_to_expiry_exit():
+    clock = ManualClock(NOW + 29 * 86_400_000)  # 2026-12-17, one day before expiry
+    m, _, _ = monitor({SHORT: ("1.00", "1.05"), LONG: ("0.20", "0.25")}, clock)
+    m.add(spread(opened_at=NOW + 29 * 86_400_000))
+    assert await m.check() == [("p1", ExitReason.DAYS_TO_EXPIRY)]
+
+
+async def test_monitor_when_held_too_long_then_time_exit():
+    clock = ManualClock(NOW)
+    m, _, _ = monitor({SHORT: ("1.00", "1.05"), LONG: ("0.20", "0.25")}, clock)
+    m.add(spread(opened_at=NOW - ExitPolicy().max_hold_ms))
+    assert await m.check() == [("p1", ExitReason.TIME)]
+
+
+async def test_monitor_when_quotes_fail_then_counted_not_raised():
+    m, _, quotes = monitor({})
+    quotes.fail = True
+    m.add(spread())
+    assert await m.check() == []
+    assert m.stats.quote_failures == 1
+
+
+async def test_monitor_when_close_stuck_then_reopened_after_timeout():
+    clock = ManualClock(NOW)
+    m, closer, _ = monitor({SHORT: ("0.40", "0.45"), LONG: ("0.05", "0.08")}, clock)
+    m.add(spread())
+    await m.check()
+    clock.advance(300_000)
+    assert await m.check() == [("p1", ExitReason.TAKE_PROFIT)]
+    assert len(closer.asked) == 2
+
+
+async def test_monitor_when_saved_then_restored_by_new_monitor(tmp_path):
+    store = StateStore(tmp_path)
+    m, _, _ = monitor({}, store=store)
+    m.add(spread())
+    again, _, _ = monitor({}, store=store)
+    assert again.load() == 1
+    assert again.positions["p1"] == m.positions["p1"]
+    assert again.has_open("SPY", "credit_spread")
+
+
+def test_closing_price_when_short_shares_then_debit_at_ask():
+    position = OpenPosition(
+        "e1",
+        "SPY",
+        Strategy.EQUITY,
+        10,
+        Decimal("500"),
+        Targets(Decimal(2), Decimal(1)),
+        NOW,
+        equity_side=EquitySide.SELL_SHORT,
+    )
+    from brain.monitor import BidAsk
+
+    price = closing_price(position, {"SPY": BidAsk(Decimal("499"), Decimal("499.10"))})
+    assert price == NetPrice(Decimal("499.10"), NetKind.DEBIT)
+
+
+def test_position_when_legs_then_nearest_expiry_from_occ():
+    assert spread().nearest_expiry == date(2026, 12, 18)
