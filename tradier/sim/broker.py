@@ -88,6 +88,8 @@ class Broker:
     # ---- sessions ----------------------------------------------------------------------
     def _can_trade(self, order: SimOrder, ms: int) -> bool:
         state = self.venue.market_state(ms).value
+        if not self.venue.follow_calendar:
+            return True  # always open: pre/post orders trade too
         if order.klass != "equity":
             return state == "open"
         if order.duration == "pre":

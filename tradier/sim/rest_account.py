@@ -11,7 +11,7 @@ from aiohttp import web
 from tradier.clock import to_new_york
 from tradier.sim.broker import Rejection
 from tradier.sim.core import SimCore
-from tradier.sim.orders import iso_ms
+from tradier.sim.orders import SimOrder, iso_ms
 from tradier.sim.rest_market import CORE
 from tradier.sim.validation import NET_TYPES, SINGLE_TYPES, validate_order
 from tradier.sim.wire import errors_body, respond, wrapped
@@ -228,8 +228,8 @@ async def place_order(request: web.Request) -> web.Response:
     return respond(request, {"order": {"id": order.id, "status": "ok", "partner_id": partner}})
 
 
-async def modify_order(request: web.Request) -> web.Response:
-    """PUT /v1/accounts/{id}/orders/{order_id}: type, duration, price, stop."""
+def _working_order(request: web.Request) -> SimOrder | web.Response:
+    """The addressed working order, or Tradier's answer: 401 unknown, 400 finalized."""
     core = _core(request)
     oid = _order_id(request)
     order = core.broker.find(oid) if oid is not None and _account_ok(request) else None
@@ -241,6 +241,15 @@ async def modify_order(request: web.Request) -> web.Response:
             text=f"order already in finalized state: {order.status}",
             content_type="text/plain",
         )
+    return order
+
+
+async def modify_order(request: web.Request) -> web.Response:
+    """PUT /v1/accounts/{id}/orders/{order_id}: type, duration, price, stop."""
+    core = _core(request)
+    order = _working_order(request)
+    if isinstance(order, web.Response):
+        return order
     raw = await request.post()
     form = {k: str(v) for k, v in raw.items()}
     errors: list[str] = []
@@ -275,8 +284,7 @@ async def modify_order(request: web.Request) -> web.Response:
         leg.type, leg.price = new_type, new_price
     order.transaction_ms = core.clock.now_ms()
     core.broker.try_fill(order, order.transaction_ms)
-    partner = core.partner_ids.get(order.id, "")
-    return respond(request, {"order": {"id": order.id, "status": "ok", "partner_id": partner}})
+    return respond(request, {"order": {"id": order.id, "status": "ok"}})
 
 
 def _positive(form: dict[str, str], key: str, errors: list[str]) -> Decimal | None:
@@ -296,16 +304,9 @@ def _positive(form: dict[str, str], key: str, errors: list[str]) -> Decimal | No
 async def cancel_order(request: web.Request) -> web.Response:
     """DELETE /v1/accounts/{id}/orders/{order_id}: 200 ok, 400 finalized, 401 unknown."""
     core = _core(request)
-    oid = _order_id(request)
-    order = core.broker.find(oid) if oid is not None and _account_ok(request) else None
-    if order is None:
-        return unauthorized_account(request.match_info["account"])
-    if not order.working:
-        return web.Response(
-            status=400,
-            text=f"order already in finalized state: {order.status}",
-            content_type="text/plain",
-        )
+    order = _working_order(request)
+    if isinstance(order, web.Response):
+        return order
     core.broker.cancel(order)
     return respond(request, {"order": {"id": order.id, "status": "ok"}})
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from tradier.sim.limits import Fault
 from tradier.sim.orders import SimOrder
 
 __all__ = ["RunningSim", "SimConfig", "SimServer", "run_in_thread"]
+
+_log = logging.getLogger(__name__)
 
 
 class SimServer:
@@ -79,7 +82,10 @@ class SimServer:
     async def _tick_forever(self) -> None:
         while True:
             await asyncio.sleep(self.config.tick_s)
-            await self.core.pump()
+            try:
+                await self.core.pump()
+            except Exception:  # a bug in one tick must not stop time for every client
+                _log.exception("simulator tick failed")
 
     @property
     def port(self) -> int:

@@ -190,6 +190,8 @@ def validate_order(form: Mapping[str, str], venue: Venue) -> OrderRequest | list
         legs = _parse_legs(form, klass, symbol, venue, errors)
         if any(leg.side == "sell_short" for leg in legs) and duration == "gtc":
             errors.append("Invalid parameter, duration: gtc is not allowed for sell_short orders.")
+    if klass != "equity" and duration in ("pre", "post"):
+        errors.append("Invalid parameter, duration: pre and post are for equity orders only.")
     _check_prices(order_type, price, stop, errors)
     if errors:
         return errors
