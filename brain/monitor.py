@@ -227,12 +227,13 @@ class PositionMonitor:
                 continue
             closing_id = await self.close(position, reason, price)
             if closing_id is not None:
-                current = self.positions.get(position.id, position)
-                self.positions[position.id] = replace(
-                    current, closing_id=closing_id, closing_since_ms=now
-                )
                 self.stats.exits += 1
                 asked.append((position.id, reason))
+                current = self.positions.get(position.id)
+                if current is not None:  # None: the close filled at once and was removed
+                    self.positions[position.id] = replace(
+                        current, closing_id=closing_id, closing_since_ms=now
+                    )
         self.save()
         return asked
 

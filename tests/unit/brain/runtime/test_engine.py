@@ -1,0 +1,136 @@
+from decimal import Decimal
+
+import httpx
+
+from brain.engine import Engine, EngineEvent
+from brain.gate_client import GateClient
+from brain.limits import SignalLimiter
+from brain.market import Signal
+from brain.monitor import PositionMonitor
+from brain.proposals import Planner, seeded_ids
+from brain.strategies import build_strategies
+from gatekeeper.contract import (
+    Decision,
+    DecisionKind,
+    Intent,
+    OrderState,
+    TradingState,
+    decode_proposal,
+    encode,
+)
+from tradier.clock import ManualClock
+
+from .test_monitor import FakeQuotes
+from .test_proposals import FakeChains
+
+NOW = 1_795_012_200_000  # 2026-11-18 (chain fixture expirations are 30 and 58 days out)
+SECRET = b"test-secret-not-real"
+
+
+class FakeGate:
+    """Decodes every proposal with the real contract and approves it as filled."""
+
+    def __init__(self) -> None:
+        self.proposals = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        proposal = decode_proposal(request.content)
+        self.proposals.append(proposal)
+        decision = Decision(
+            proposal_id=proposal.id,
+            decision=DecisionKind.APPROVED,
+            order_id=1,
+            order_state=OrderState.FILLED,
+        )
+        return httpx.Response(200, content=encode(decision))
+
+
+async def _equity() -> Decimal:
+    return Decimal(100_000)
+
+
+def engine(
+    quotes: FakeQuotes | None = None,
+) -> tuple[Engine, FakeGate, list[EngineEvent], ManualClock]:
+    clock = ManualClock(NOW)
+    gate = FakeGate()
+    events: list[EngineEvent] = []
+    monitor = PositionMonitor(clock=clock, quotes=quotes or FakeQuotes({}))
+    eng = Engine(
+        clock=clock,
+        strategies=build_strategies(),
+        planner=Planner(FakeChains()),
+        limiter=SignalLimiter(clock),
+        gate=GateClient("http://gate.test", SECRET, clock, transport=httpx.MockTransport(gate)),
+        monitor=monitor,
+        equity=_equity,
+        ids=seeded_ids(1),
+        report=events.append,
+    )
+    return eng, gate, events, clock
+
+
+def signal(strategy: str, kind: str) -> Signal:
+    return Signal("SPY", strategy, kind, NOW, 1.0, "test", {"price": "500.00"})  # type: ignore[arg-type]
+
+
+async def test_engine_when_signal_then_sized_proposal_approved_and_position_managed():
+    eng, gate, events, _ = engine()
+    eng.submit_signal(signal("iron_condor", "iron_condor"))
+    assert await eng.process_pending() == 1
+    assert [e.kind for e in events] == ["signal", "proposal", "decision"]
+    proposal = gate.proposals[0]
+    assert proposal.quantity >= 1 and proposal.intent is Intent.OPEN
+    assert eng.monitor.has_open("SPY", "iron_condor")
+    assert eng.stats.approved == 1
+
+
+async def test_engine_when_same_strategy_already_open_then_skipped():
+    eng, gate, events, clock = engine()
+    await eng.handle(signal("iron_condor", "iron_condor"))
+    clock.advance(600_000)
+    await eng.handle(signal("iron_condor", "iron_condor"))
+    assert len(gate.proposals) == 1
+    assert events[-1].kind == "skip" and events[-1].detail == "position_open"
+
+
+async def test_engine_when_other_strategy_same_symbol_within_minute_then_symbol_rate():
+    eng, gate, events, _ = engine()
+    await eng.handle(signal("iron_condor", "iron_condor"))
+    await eng.handle(signal("credit_spread", "bull_put"))
+    assert len(gate.proposals) == 1
+    assert events[-1].detail == "symbol_rate"
+
+
+async def test_engine_when_gate_reducing_then_no_opening():
+    eng, gate, events, _ = engine()
+    eng.gate_state = lambda: TradingState.REDUCING
+    await eng.handle(signal("iron_condor", "iron_condor"))
+    assert gate.proposals == []
+    assert events[-1].detail == "gate_reducing"
+
+
+async def test_engine_when_signals_queued_out_of_order_then_processed_in_time_symbol_order():
+    eng, _, events, _ = engine()
+    late = Signal("SPY", "iron_condor", "iron_condor", NOW + 1, 1.0, "", {"price": "500.00"})
+    eng.submit_signal(late)
+    eng.submit_signal(signal("credit_spread", "bull_put"))
+    await eng.process_pending()
+    seen = [e.strategy for e in events if e.kind == "signal"]
+    assert seen == ["credit_spread", "iron_condor"]
+
+
+async def test_engine_when_monitor_exit_then_closing_proposal_sent_and_position_removed():
+    quotes = FakeQuotes({})
+    eng, gate, _, clock = engine(quotes)
+    await eng.handle(signal("credit_spread", "bull_put"))
+    position = next(iter(eng.monitor.positions.values()))
+    # Both legs now nearly worthless: the spread has made most of its credit.
+    quotes.book = {leg.option_symbol: ("0.01", "0.02") for leg in position.legs}
+    clock.advance(60_000)
+    asked = await eng.monitor.check()
+    assert len(asked) == 1
+    closing = gate.proposals[-1]
+    assert closing.intent is Intent.CLOSE
+    assert closing.quantity == position.quantity
+    assert eng.monitor.positions == {}  # the gate reported the close filled
