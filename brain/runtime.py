@@ -287,6 +287,7 @@ async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | 
     brain.restore_state()
     supervisor = Supervisor(clock, asyncio.sleep)
     supervisor.install_signal_handlers()
+    brain.flush_state()  # a valid state file from the first second, not only after a stop
 
     async def sessions() -> None:
         # One streaming window per trading day; the feed lives only inside it.

@@ -3,6 +3,7 @@ import os
 import pytest
 
 from brain.persist import StateFileError, StateStore, write_atomic
+from tests.unit.brain.runtime.test_monitor import monitor, spread
 
 
 def test_write_atomic_when_replacing_then_new_content_and_no_temp_left(tmp_path):
@@ -44,3 +45,13 @@ def test_state_store_when_file_corrupt_then_state_file_error(tmp_path):
 def test_state_store_when_name_escapes_directory_then_refused(tmp_path):
     with pytest.raises(ValueError, match="name"):
         StateStore(tmp_path).save("../evil", {})
+
+
+async def test_monitor_when_saved_then_restored_by_new_monitor(tmp_path):
+    store = StateStore(tmp_path)
+    m, _, _ = monitor({}, store=store)
+    m.add(spread())
+    again, _, _ = monitor({}, store=store)
+    assert again.load() == 1
+    assert again.positions["p1"] == m.positions["p1"]
+    assert again.has_open("SPY", "credit_spread")

@@ -5,7 +5,6 @@ from decimal import Decimal
 from brain.exits import ExitPolicy, ExitReason, Targets, option_targets
 from brain.legs import NetPrice, Side
 from brain.monitor import HeldLeg, OpenPosition, PositionMonitor, closing_price
-from brain.persist import StateStore
 from gatekeeper.contract import EquitySide, Strategy
 from tradier.clock import ManualClock
 from tradier.money import NetKind
@@ -133,16 +132,6 @@ async def test_monitor_when_close_stuck_then_reopened_after_timeout():
     clock.advance(300_000)
     assert await m.check() == [("p1", ExitReason.TAKE_PROFIT)]
     assert len(closer.asked) == 2
-
-
-async def test_monitor_when_saved_then_restored_by_new_monitor(tmp_path):
-    store = StateStore(tmp_path)
-    m, _, _ = monitor({}, store=store)
-    m.add(spread())
-    again, _, _ = monitor({}, store=store)
-    assert again.load() == 1
-    assert again.positions["p1"] == m.positions["p1"]
-    assert again.has_open("SPY", "credit_spread")
 
 
 def test_closing_price_when_short_shares_then_debit_at_ask():

@@ -1,0 +1,123 @@
+"""`edgegate brain run` and `edgegate brain replay FILE` as an operator runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from edgegate.cli import main
+from tradier.sim.core import SimConfig
+from tradier.sim.server import run_in_thread
+
+REPO = Path(__file__).resolve().parents[3]
+T0 = 1_795_012_200_000  # 2026-11-18 09:30 New York
+
+
+def test_brain_run_when_variable_missing_then_exit_2_naming_it(monkeypatch, capsys):
+    for name in ("TRADIER_DATA_TOKEN", "EDGEGATE_GATE_URL", "EDGEGATE_SIGNING_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("EDGEGATE_SYMBOLS", "SPY")
+    assert main(["brain", "run"]) == 2
+    assert "TRADIER_DATA_TOKEN" in capsys.readouterr().err
+
+
+def _frames(path: Path) -> None:
+    lines = []
+    for minute in range(40):
+        for second in (1, 20, 40):
+            ms = T0 + minute * 60_000 + second * 1000
+            price = 500 + minute * 0.05 + second / 1000
+            lines.append(
+                json.dumps(
+                    {
+                        "type": "quote",
+                        "symbol": "SPY",
+                        "bid": price - 0.01,
+                        "ask": price + 0.01,
+                        "bidsz": 1,
+                        "asksz": 1,
+                        "bidexch": "P",
+                        "askexch": "P",
+                        "biddate": str(ms),
+                        "askdate": str(ms),
+                    }
+                )
+            )
+            lines.append(
+                json.dumps(
+                    {
+                        "type": "trade",
+                        "symbol": "SPY",
+                        "exch": "P",
+                        "price": f"{price:.2f}",
+                        "size": "100",
+                        "cvol": "1",
+                        "date": str(ms),
+                        "last": f"{price:.2f}",
+                    }
+                )
+            )
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_brain_replay_when_file_then_frames_replayed_and_summary_printed(tmp_path, capsys):
+    frames = tmp_path / "frames.ndjson"
+    _frames(frames)
+    assert main(["brain", "replay", str(frames), "--symbols", "SPY", "--seed", "3"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("replay signals=")
+    assert "errors=0" in last
+
+
+def test_brain_replay_when_file_missing_then_exit_2(tmp_path, capsys):
+    assert main(["brain", "replay", str(tmp_path / "nope.ndjson")]) == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_brain_run_when_sigterm_then_state_flushed_and_clean_exit(tmp_path):
+    state = tmp_path / "state"
+    with run_in_thread(SimConfig(seed=2, follow_calendar=True)) as sim:
+        env = {
+            **os.environ,
+            "TRADIER_DATA_TOKEN": "sim-token",
+            "TRADIER_DATA_BASE_URL": sim.api_url,
+            "TRADIER_STREAM_URL": sim.ws_url,
+            "EDGEGATE_GATE_URL": "http://127.0.0.1:9",
+            "EDGEGATE_SIGNING_SECRET": "test-secret-not-real",
+            "EDGEGATE_SYMBOLS": "SPY,QQQ",
+            "EDGEGATE_STATE_DIR": str(state),
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "edgegate", "brain", "run", "--log-level", "ERROR"],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while not (state / "limits.json").exists():
+                assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+            for name in ("limits.json", "positions.json"):
+                (state / name).unlink()
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=20) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            if proc.stderr is not None:
+                proc.stderr.close()
+    for name in ("limits.json", "positions.json"):
+        body = json.loads((state / name).read_text())
+        assert body["version"] == 1 and isinstance(body["data"], dict)
+    assert [p.name for p in state.iterdir() if p.name.endswith(".tmp")] == []
