@@ -91,9 +91,12 @@ class Engine:
     gate_state: Callable[[], TradingState | None] = lambda: None
     stats: EngineStats = field(default_factory=EngineStats)
     _queue: deque[Signal] = field(default_factory=lambda: deque(maxlen=MAX_QUEUE))
+    # Openings whose outcome is unknown (the gate could not be reached): id -> context.
+    _unknown: dict[str, tuple[Proposal, PlannedTrade, str]] = field(default_factory=dict)
     _by_name: dict[str, OptionStrategy] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._last_unknown: str | None = None
         self._by_name = {s.name: s for s in self.strategies}
         self.monitor.close = self.close
 
@@ -116,7 +119,10 @@ class Engine:
         return len(self._queue)
 
     async def process_pending(self) -> int:
-        """Handle every queued signal in a fixed order; returns how many."""
+        """Settle unknown outcomes, then handle every queued signal in a fixed order;
+        returns how many signals were handled."""
+        if self._unknown:
+            await self.settle_unknown()
         batch = sorted(self._queue, key=lambda s: (s.created_at_ms, s.symbol, s.strategy, s.kind))
         self._queue.clear()
         for signal in batch:
@@ -161,9 +167,38 @@ class Engine:
         )
         self.limiter.record(signal.symbol, key)
         decision = await self._send(proposal, signal.strategy, plan_summary(planned.plan))
+        if decision is None and self._last_unknown == proposal.id:
+            self._unknown[proposal.id] = (proposal, planned, signal.strategy)
         if decision is not None and decision.decision is DecisionKind.APPROVED:
             self.monitor.add(self._position(proposal, planned, signal.strategy))
         return decision
+
+    async def settle_unknown(self) -> None:
+        """Ask the gate what became of openings sent while it was unreachable: an approved
+        one becomes a managed position, one the gate never saw is dropped. Never resent."""
+        if self.gate is None:
+            self._unknown.clear()
+            return
+        for pid, (proposal, planned, source) in list(self._unknown.items()):
+            try:
+                record = await self.gate.proposal_record(pid)
+            except GateClientError:
+                continue  # still unreachable: ask again next time
+            del self._unknown[pid]
+            if record is None:
+                self._emit("decision", proposal.symbol, source, "never reached the gate")
+                continue
+            decision = record.decision
+            self._emit(
+                "decision",
+                proposal.symbol,
+                source,
+                f"settled {decision.decision.value}",
+                decision=decision,
+            )
+            if decision.decision is DecisionKind.APPROVED:
+                self.stats.approved += 1
+                self.monitor.add(self._position(proposal, planned, source))
 
     async def _quantity(self, planned: PlannedTrade) -> int:
         equity = await self.equity()
@@ -240,8 +275,9 @@ class Engine:
         try:
             decision = await self.gate.submit(proposal)
         except GateUnavailable as exc:
-            # The outcome is unknown: the broker sync adopts it if it filled; never resend.
+            # The outcome is unknown: settled later from the gate's record; never resent.
             self.stats.unknown += 1
+            self._last_unknown = proposal.id
             self._emit("error", proposal.symbol, strategy, f"gate unavailable: {exc}")
             return None
         except GateClientError as exc:

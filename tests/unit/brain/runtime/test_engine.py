@@ -134,3 +134,66 @@ async def test_engine_when_monitor_exit_then_closing_proposal_sent_and_position_
     assert closing.intent is Intent.CLOSE
     assert closing.quantity == position.quantity
     assert eng.monitor.positions == {}  # the gate reported the close filled
+
+
+class FlakyGate(FakeGate):
+    """Down for proposals until told otherwise; keeps the record of what it decided."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = True
+        self.records: dict[str, bytes] = {}
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            pid = request.url.path.rsplit("/", 1)[-1]
+            if pid not in self.records:
+                return httpx.Response(404, json={"error": {"code": "NOT_FOUND", "message": "no"}})
+            return httpx.Response(200, content=self.records[pid])
+        if self.down:
+            # The gate decided, but the answer was lost on the way back.
+            response = super().__call__(request)
+            proposal = self.proposals[-1]
+            self.records[proposal.id] = _record(proposal, response.content)
+            return httpx.Response(
+                503, json={"error": {"code": "STORAGE_UNAVAILABLE", "message": "x"}}
+            )
+        return super().__call__(request)
+
+
+def _record(proposal, decision_bytes: bytes) -> bytes:
+    import msgspec
+
+    decision = msgspec.json.decode(decision_bytes)
+    return msgspec.json.encode(
+        {
+            "decision": decision,
+            "proposal": msgspec.json.decode(encode(proposal)),
+            "received_at": NOW,
+            "updated_at": NOW,
+        }
+    )
+
+
+async def test_engine_when_outcome_unknown_then_settled_from_gate_record_not_resent():
+    eng, _, events, _ = engine()
+    flaky = FlakyGate()
+    eng.gate = GateClient(
+        "http://gate.test",
+        SECRET,
+        ManualClock(NOW),
+        transport=httpx.MockTransport(flaky),
+        sleep=_no_sleep,
+    )
+    await eng.handle(signal("iron_condor", "iron_condor"))
+    assert eng.stats.unknown == 1 and not eng.monitor.has_open("SPY", "iron_condor")
+    flaky.down = False
+    sent_before = len(flaky.proposals)
+    await eng.process_pending()
+    assert len(flaky.proposals) == sent_before  # settled by reading the record, not resending
+    assert eng.monitor.has_open("SPY", "iron_condor")
+    assert events[-1].detail == "settled APPROVED"
+
+
+async def _no_sleep(_: float) -> None:
+    return None
