@@ -236,12 +236,12 @@ def _num(value: float) -> str:
 def main(args: argparse.Namespace | Sequence[str] | None = None) -> int:
     """Run the gate benchmark and print its summary; the last line is machine-readable."""
     parser = argparse.ArgumentParser(prog="edgegate bench gate")
-    parser.add_argument("--proposals", type=int, default=100)
+    parser.add_argument("--proposals", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--import-runs", type=int, default=7)
     if args is None or isinstance(args, Sequence):
         args = parser.parse_args(list(args or []))
-    count = getattr(args, "proposals", 100)
+    count = getattr(args, "proposals", 60)
     warmup = getattr(args, "warmup", 5)
     import_runs = getattr(args, "import_runs", 7)
 
