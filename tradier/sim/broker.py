@@ -12,9 +12,10 @@ from typing import Any
 
 from tradier.clock import NEW_YORK, from_datetime, to_new_york
 from tradier.money import cash_value, to_decimal
-from tradier.occ import OptionType, parse_occ
+from tradier.occ import OccSymbol, OptionType, parse_occ
 from tradier.sim.calendar import REGULAR_OPEN, next_trading_day, trading_day
 from tradier.sim.ledger import Ledger, multiplier_for
+from tradier.sim.options import expiry_ms
 from tradier.sim.orders import SimOrder
 from tradier.sim.validation import LegRequest, OrderRequest
 from tradier.sim.venue import Venue
@@ -67,23 +68,22 @@ class Broker:
             if state is None:
                 return None
             return Book(_d(state.bid), _d(state.ask), _d(state.last))
-        mark = self.venue.option(symbol, ms)
-        if mark is None:
-            return self._expired_book(symbol, ms)
+        # Held contracts are marked even when no longer in today's strike list; after
+        # the 16:00 ET expiry they are worth their intrinsic value.
+        occ = parse_occ(symbol)
+        at = self.venue.now_ms() if ms is None else ms
+        if at >= expiry_ms(occ.expiration):
+            value = self._intrinsic(occ, expiry_ms(occ.expiration))
+            return Book(value, value, value)
+        mark = self.venue.option_mark(occ, at)
         return Book(_d(mark.bid), _d(mark.ask), _d(mark.theo))
 
-    def _expired_book(self, symbol: str, ms: int | None) -> Book | None:
-        # A contract no longer listed (expired) is worth its intrinsic value.
-        occ = parse_occ(symbol)
-        under = self.venue.state(occ.root, ms)
-        if under is None:
-            return None
-        spot = Decimal(str(under.last))
+    def _intrinsic(self, occ: OccSymbol, at: int) -> Decimal:
+        under = self.venue.state(occ.root, at)
+        spot = Decimal(str(under.last)) if under is not None else occ.strike
         if occ.option_type is OptionType.CALL:
-            value = max(Decimal(0), spot - occ.strike)
-        else:
-            value = max(Decimal(0), occ.strike - spot)
-        return Book(value, value, value)
+            return max(Decimal(0), spot - occ.strike)
+        return max(Decimal(0), occ.strike - spot)
 
     # ---- sessions ----------------------------------------------------------------------
     def _can_trade(self, order: SimOrder, ms: int) -> bool:
@@ -247,7 +247,24 @@ class Broker:
                 self.try_fill(order, now)
             if order.status != before:
                 changed.append(order)
+        self.settle_expired(now)
         return changed
+
+    def settle_expired(self, now: int) -> int:
+        """Close option positions past 16:00 ET on expiration day at intrinsic value (cash
+        settlement: no exercise into shares); returns how many were closed."""
+        settled = 0
+        for symbol, pos in list(self.ledger.positions.items()):
+            if multiplier_for(symbol) == 1:
+                continue
+            occ = parse_occ(symbol)
+            at = expiry_ms(occ.expiration)
+            if now < at:
+                continue
+            intrinsic = self._intrinsic(occ, at)
+            self.ledger.apply_fill(symbol, -pos.quantity, intrinsic, at)
+            settled += 1
+        return settled
 
     def try_fill(self, order: SimOrder, now: int) -> None:
         """Fill the whole order when it is marketable in an open session."""

@@ -163,6 +163,7 @@ class SimServer:
         r.add_get("/v1/markets/timesales", mkt.timesales)
         r.add_post("/v1/markets/events/session", mkt.create_session)
         r.add_get(STREAM_PATH, self.core.stream.handle)
+        r.add_post(STREAM_PATH, self.core.stream.handle)
         r.add_get("/v1/user/profile", acct.profile)
         r.add_get("/v1/accounts/{account}/balances", acct.balances)
         r.add_get("/v1/accounts/{account}/positions", acct.positions)

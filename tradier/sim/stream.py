@@ -1,4 +1,5 @@
-"""The market WebSocket: stream sessions (5-minute, single-use) and subscriptions."""
+"""The market stream: sessions (5-minute, single-use) and subscribers, over a WebSocket or
+the HTTP stream (a long chunked response) on the same path."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import WSMsgType, web
 
 SESSION_TTL_MS = 5 * 60_000
+HTTP_IDLE_MS = 15 * 60_000
 EVENT_TYPES = ("trade", "quote", "summary", "timesale", "tradex")
 EMPTY_SYMBOL = "$empty$"
 
@@ -24,16 +26,68 @@ class StreamSession:
     connection: int | None = None
 
 
+class Sink(Protocol):
+    """Where a subscriber's payloads go."""
+
+    @property
+    def closed(self) -> bool:
+        """True once the connection is gone."""
+        ...
+
+    async def send(self, text: str) -> None:
+        """Send one payload."""
+        ...
+
+    async def close(self) -> None:
+        """End the connection."""
+        ...
+
+
+class _WsSink:
+    def __init__(self, ws: web.WebSocketResponse) -> None:
+        self.ws = ws
+
+    @property
+    def closed(self) -> bool:
+        return self.ws.closed
+
+    async def send(self, text: str) -> None:
+        await self.ws.send_str(text)
+
+    async def close(self) -> None:
+        await self.ws.close(code=1001, message=b"dropped by simulator")
+
+
+class _HttpSink:
+    def __init__(self, response: web.StreamResponse) -> None:
+        self.response = response
+        self.done = asyncio.Event()
+
+    @property
+    def closed(self) -> bool:
+        return self.done.is_set()
+
+    async def send(self, text: str) -> None:
+        try:
+            await self.response.write(text.encode())
+        except (ConnectionError, RuntimeError):
+            self.done.set()
+
+    async def close(self) -> None:
+        self.done.set()
+
+
 @dataclass(slots=True)
 class Subscriber:
-    """One WebSocket connection and what it asked for."""
+    """One connection and what it asked for."""
 
     id: int
-    ws: web.WebSocketResponse
+    sink: Sink
     session: str | None = None
     symbols: set[str] = field(default_factory=set)
     filter: set[str] = field(default_factory=lambda: set(EVENT_TYPES))
     linebreak: bool = False
+    last_sent_ms: int = 0
 
 
 class StreamHub:
@@ -76,10 +130,10 @@ class StreamHub:
         return count
 
     async def drop_all(self) -> int:
-        """Close every WebSocket."""
+        """Close every stream connection (WebSocket and HTTP)."""
         subs = list(self.subscribers.values())
         for sub in subs:
-            await sub.ws.close(code=1001, message=b"dropped by simulator")
+            await sub.sink.close()
         return len(subs)
 
     def wanted_symbols(self) -> set[str]:
@@ -99,21 +153,34 @@ class StreamHub:
                 for p in payloads
                 if p["symbol"] in sub.symbols and p["type"] in sub.filter
             ]
-            if not lines or sub.ws.closed:
+            if not lines or sub.sink.closed:
                 continue
+            sub.last_sent_ms = self._now_ms()
             try:
                 for line in lines:
-                    await sub.ws.send_str(line + "\n" if sub.linebreak else line)
+                    await sub.sink.send(line + "\n" if sub.linebreak else line)
             except (ConnectionError, RuntimeError):
                 continue
 
-    async def handle(self, request: web.Request) -> web.WebSocketResponse:
-        """The /v1/markets/events WebSocket endpoint."""
-        ws = web.WebSocketResponse()
-        await ws.prepare(request)
-        sub = Subscriber(self._next_conn, ws)
+    def _add(self, sink: Sink) -> Subscriber:
+        sub = Subscriber(self._next_conn, sink, last_sent_ms=self._now_ms())
         self._next_conn += 1
         self.subscribers[sub.id] = sub
+        return sub
+
+    def _remove(self, sub: Subscriber) -> None:
+        self.subscribers.pop(sub.id, None)
+        if sub.session is not None:
+            # Single use: the id dies with its connection; a reconnect needs a new one.
+            self.sessions.pop(sub.session, None)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """/v1/markets/events: a WebSocket when upgraded, else the HTTP stream."""
+        ws = web.WebSocketResponse()
+        if not ws.can_prepare(request).ok:
+            return await self._http_stream(request)
+        await ws.prepare(request)
+        sub = self._add(_WsSink(ws))
         try:
             async for msg in ws:
                 if msg.type == WSMsgType.TEXT:
@@ -122,14 +189,40 @@ class StreamHub:
                         await ws.send_str(json.dumps({"error": error}))
                 elif msg.type == WSMsgType.ERROR:
                     break
-        except asyncio.CancelledError:
-            raise
         finally:
-            self.subscribers.pop(sub.id, None)
-            if sub.session is not None:
-                # Single use: the id dies with its connection; a reconnect needs a new one.
-                self.sessions.pop(sub.session, None)
+            self._remove(sub)
         return ws
+
+    async def _http_stream(self, request: web.Request) -> web.StreamResponse:
+        # Same parameters as the WebSocket payload, as comma-separated query or form fields.
+        params: dict[str, str] = dict(request.query)
+        if request.method == "POST":
+            params.update({k: str(v) for k, v in (await request.post()).items()})
+        body: dict[str, Any] = {
+            "sessionid": params.get("sessionid"),
+            "symbols": params.get("symbols", ""),
+            "linebreak": params.get("linebreak", "false").lower() == "true",
+        }
+        if params.get("filter"):
+            body["filter"] = [k for k in params["filter"].split(",") if k]
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        sink = _HttpSink(response)
+        sub = self._add(sink)
+        try:
+            error = self._subscribe(sub, json.dumps(body))
+            if error is not None:
+                return web.json_response({"error": error}, status=400)
+            response.enable_chunked_encoding()
+            await response.prepare(request)
+            # Tradier closes the HTTP stream after 15 minutes without data.
+            while not sink.closed and self._now_ms() - sub.last_sent_ms < HTTP_IDLE_MS:
+                try:
+                    await asyncio.wait_for(sink.done.wait(), timeout=0.05)
+                except TimeoutError:
+                    continue
+            return response
+        finally:
+            self._remove(sub)
 
     def _subscribe(self, sub: Subscriber, raw: str) -> str | None:
         try:

@@ -300,3 +300,51 @@ async def test_short_sale_when_filled_then_negative_position_and_buy_to_cover_cl
     assert held["positions"]["position"]["cost_basis"] < 0
     await sim.place(**base, side="buy_to_cover")
     assert (await sim.http.get(f"/accounts/{ACCOUNT}/positions")).json() == {"positions": "null"}
+
+
+async def test_option_position_when_expiration_passes_then_cash_settled_at_intrinsic(
+    sim: Sim,
+) -> None:
+    """Held contracts are closed at intrinsic value at 16:00 ET on expiration day."""
+    atm = _atm(sim)
+    symbol = build_occ("SPY", date(2026, 11, 18), OptionType.PUT, Decimal(atm + 5))
+    await sim.place(
+        **{
+            "class": "option",
+            "symbol": "SPY",
+            "option_symbol": symbol,
+            "side": "buy_to_open",
+            "quantity": "1",
+            "type": "market",
+            "duration": "day",
+        }
+    )
+    sim.server.pin_quote("SPY", atm - 0.01, atm + 0.01, float(atm))
+    sim.clock.advance(5 * 3600 * 1000 + 31 * 60_000)  # 16:01 ET
+    await sim.server.step()
+    assert (await sim.http.get(f"/accounts/{ACCOUNT}/positions")).json() == {"positions": "null"}
+    sim.clock.advance(24 * 3600 * 1000)
+    closed = (await sim.http.get(f"/accounts/{ACCOUNT}/gainloss")).json()
+    assert closed["gainloss"]["closed_position"]["proceeds"] == pytest.approx(500.0)
+
+
+@pytest.mark.parametrize("sim", [{"follow_calendar": True}], indirect=True)
+async def test_pre_order_when_regular_session_then_pre_market_no_longer_available(
+    sim: Sim,
+) -> None:
+    """TRADIER.md §3 (QC): a pre order sent outside its session is rejected."""
+    response = await sim.place(
+        **{
+            "class": "equity",
+            "symbol": "SPY",
+            "side": "buy",
+            "quantity": "1",
+            "type": "limit",
+            "price": "1.00",
+            "duration": "pre",
+        }
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": {"error": "Invalid parameter, duration: pre market no longer available"}
+    }

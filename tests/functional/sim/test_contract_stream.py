@@ -196,3 +196,43 @@ async def test_stream_when_same_seed_then_same_frames_and_other_seed_differs() -
     """Determinism: generation is a function of (seed, time)."""
     first, second, other = await _recorded(21), await _recorded(21), await _recorded(22)
     assert first and first == second and first != other
+
+
+async def test_http_stream_when_posted_with_session_then_chunked_payloads(sim: Sim) -> None:
+    """TRADIER.md §2: the HTTP stream takes the same parameters as comma-separated strings;
+    the session POST's url points at it."""
+    session = (await sim.http.post("/markets/events/session")).json()["stream"]
+    received: list[dict[str, Any]] = []
+
+    async def read() -> None:
+        async with sim.raw.stream(
+            "POST",
+            session["url"],
+            data={
+                "sessionid": session["sessionid"],
+                "symbols": "SPY",
+                "filter": "quote,trade",
+                "linebreak": "true",
+            },
+        ) as response:
+            assert response.status_code == 200
+            async for line in response.aiter_lines():
+                if line.strip():
+                    received.append(json.loads(line))
+
+    reader = asyncio.create_task(read())
+    await asyncio.sleep(0.1)
+    await _advance(sim, 3)
+    await asyncio.sleep(0.1)
+    await sim.raw.post("/sim/stream/drop")
+    await asyncio.wait_for(reader, 5)
+    assert received and {f["type"] for f in received} <= {"quote", "trade"}
+    assert {f["symbol"] for f in received} == {"SPY"}
+
+
+async def test_http_stream_when_session_unknown_then_400_error(sim: Sim) -> None:
+    """A bad session on the HTTP stream is refused with the same message."""
+    response = await sim.raw.get(
+        "/v1/markets/events", params={"sessionid": "nope", "symbols": "SPY"}
+    )
+    assert response.status_code == 400 and response.json() == {"error": "session not found"}
