@@ -7,8 +7,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import yaml
-
 from functions import (
     admin_flatten,
     admin_state,
@@ -20,19 +18,17 @@ from functions import (
     status,
     watchdog,
 )
-from tests.functional.functions.conftest import ADMIN_SECRET, REPO, Harness
+from tests.functional.functions.conftest import ADMIN_SECRET, Harness
 from tests.support.events import body_json, encode_json, fresh_proposal, load_event
+from tests.support.serverless import load_serverless, role_statements
 from tradier.clock import from_datetime
 
 
 def granted_actions() -> dict[str, set[str]]:
-    config = yaml.safe_load((REPO / "serverless.yml").read_text())
-    resources = config["resources"][1]["Resources"]
+    config = load_serverless()
     found: dict[str, set[str]] = {}
-    for name, spec in config["functions"].items():
-        statements = resources[spec["role"]]["Properties"]["Policies"][0]["PolicyDocument"][
-            "Statement"
-        ]
+    for name in config["functions"]:
+        statements = role_statements(config, name)
         found[name] = {
             action
             for statement in statements

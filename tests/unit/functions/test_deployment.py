@@ -11,14 +11,14 @@ import yaml
 
 from functions.routes import ROUTES, SCHEDULES
 from gatekeeper.tables import TTL_ATTRIBUTE, table_definition
+from tests.support.serverless import load_serverless, role_statements
 
 REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")
 def serverless() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((REPO / "serverless.yml").read_text())
-    return loaded
+    return load_serverless()
 
 
 @pytest.fixture(scope="module")
@@ -58,11 +58,10 @@ def test_serverless_handlers_when_imported_then_each_has_a_handler(
 def test_serverless_roles_when_read_then_one_per_function_and_gate_table_only(
     serverless: dict[str, Any],
 ) -> None:
-    resources = serverless["resources"][1]["Resources"]
     roles = [spec["role"] for spec in serverless["functions"].values()]
     assert len(set(roles)) == len(roles)
-    for role in roles:
-        statements = resources[role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    for function in serverless["functions"]:
+        statements = role_statements(serverless, function)
         text = repr(statements)
         assert "SessionsTable" not in text
         assert "*" not in [s.get("Resource") for s in statements]
@@ -107,14 +106,11 @@ def test_tables_yml_when_read_then_point_in_time_recovery_on_gate_table(
 def test_serverless_ssm_parameters_when_function_env_names_one_then_its_role_may_read_it(
     serverless: dict[str, Any],
 ) -> None:
-    resources = serverless["resources"][1]["Resources"]
     provider_env = serverless["provider"]["environment"]
     for name, spec in serverless["functions"].items():
         env = {**provider_env, **spec.get("environment", {})}
         wanted = {v.rsplit("/", 1)[1] for k, v in env.items() if k.endswith("_PARAM")}
-        statements = resources[spec["role"]]["Properties"]["Policies"][0]["PolicyDocument"][
-            "Statement"
-        ]
+        statements = role_statements(serverless, name)
         ssm = next(s for s in statements if s["Action"] == ["ssm:GetParameters"])
         granted = {repr(r).rsplit("/", 1)[1].split("'")[0] for r in ssm["Resource"]}
         assert wanted == granted, name
