@@ -13,7 +13,13 @@ from tradier.sim.broker import Rejection
 from tradier.sim.core import SimCore
 from tradier.sim.orders import SimOrder, iso_ms
 from tradier.sim.rest_market import CORE
-from tradier.sim.validation import NET_TYPES, SINGLE_TYPES, validate_order
+from tradier.sim.validation import (
+    NET_TYPES,
+    SINGLE_TYPES,
+    check_prices,
+    positive_decimal,
+    validate_order,
+)
 from tradier.sim.wire import errors_body, respond, wrapped
 
 MONTH_MS = 31 * 86_400_000
@@ -264,14 +270,11 @@ async def modify_order(request: web.Request) -> web.Response:
         errors.append("Invalid parameter, duration: must be one of day, gtc, pre, post.")
     elif {new_duration, order.duration} & {"pre", "post"} and new_duration != order.duration:
         errors.append("Invalid parameter, duration: a pre/post order cannot change session.")
-    price = _positive(form, "price", errors)
-    stop = _positive(form, "stop", errors)
+    price = positive_decimal(form, "price", errors)
+    stop = positive_decimal(form, "stop", errors)
     new_price = price if price is not None else order.price
     new_stop = stop if stop is not None else order.stop
-    if new_type in ("limit", "stop_limit", "debit", "credit") and new_price is None:
-        errors.append(f"Invalid parameter, price: is required for {new_type} orders.")
-    if new_type in ("stop", "stop_limit") and new_stop is None:
-        errors.append(f"Invalid parameter, stop: is required for {new_type} orders.")
+    check_prices(new_type, new_price, new_stop, errors)
     if errors:
         return respond(request, errors_body(errors), status=400)
     order.type, order.duration, order.price, order.stop = (
@@ -285,20 +288,6 @@ async def modify_order(request: web.Request) -> web.Response:
     order.transaction_ms = core.clock.now_ms()
     core.broker.try_fill(order, order.transaction_ms)
     return respond(request, {"order": {"id": order.id, "status": "ok"}})
-
-
-def _positive(form: dict[str, str], key: str, errors: list[str]) -> Decimal | None:
-    if not form.get(key):
-        return None
-    try:
-        value = Decimal(form[key])
-    except ArithmeticError:
-        errors.append(f"Invalid parameter, {key}: must be a number.")
-        return None
-    if not value.is_finite() or value <= 0:
-        errors.append(f"Invalid parameter, {key}: must be greater than 0.")
-        return None
-    return value
 
 
 async def cancel_order(request: web.Request) -> web.Response:

@@ -66,7 +66,8 @@ def check_tag(tag: str | None) -> str | None:
     return None
 
 
-def _decimal(form: Mapping[str, str], key: str, errors: list[str]) -> Decimal | None:
+def positive_decimal(form: Mapping[str, str], key: str, errors: list[str]) -> Decimal | None:
+    """A price field: None when absent; an error is appended when not a number > 0."""
     raw = form.get(key)
     if raw is None or raw == "":
         return None
@@ -141,9 +142,10 @@ def _check_duration(duration: str, venue: Venue, errors: list[str]) -> None:
         errors.append("Invalid parameter, duration: post market no longer available")
 
 
-def _check_prices(
+def check_prices(
     order_type: str, price: Decimal | None, stop: Decimal | None, errors: list[str]
 ) -> None:
+    """Price is required for limit-like types, stop for stop types."""
     if order_type in ("limit", "stop_limit", "debit", "credit") and price is None:
         errors.append(f"Invalid parameter, price: is required for {order_type} orders.")
     if order_type in ("stop", "stop_limit") and stop is None:
@@ -166,8 +168,8 @@ def validate_order(form: Mapping[str, str], venue: Venue) -> OrderRequest | list
         return errors
     _check_underlying(symbol, venue, errors)
     _check_duration(duration, venue, errors)
-    price = _decimal(form, "price", errors)
-    stop = _decimal(form, "stop", errors)
+    price = positive_decimal(form, "price", errors)
+    stop = positive_decimal(form, "stop", errors)
     legs: list[LegRequest] = []
     if klass in ("equity", "option"):
         if order_type not in SINGLE_TYPES:
@@ -192,7 +194,7 @@ def validate_order(form: Mapping[str, str], venue: Venue) -> OrderRequest | list
             errors.append("Invalid parameter, duration: gtc is not allowed for sell_short orders.")
     if klass != "equity" and duration in ("pre", "post"):
         errors.append("Invalid parameter, duration: pre and post are for equity orders only.")
-    _check_prices(order_type, price, stop, errors)
+    check_prices(order_type, price, stop, errors)
     if errors:
         return errors
     return OrderRequest(klass, symbol, order_type, duration, tuple(legs), price, stop, tag)
