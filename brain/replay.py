@@ -161,7 +161,7 @@ class _FrameCounter:
 
     async def publish(self, payloads: list[dict[str, Any]]) -> None:
         for sub in list(self._hub.subscribers.values()):
-            if not sub.ws.closed:
+            if not _closed(sub):
                 self.sent += sum(
                     1 for p in payloads if p["symbol"] in sub.symbols and p["type"] in sub.filter
                 )
@@ -169,7 +169,13 @@ class _FrameCounter:
 
     def subscribed(self) -> bool:
         """True when a connection has subscribed symbols."""
-        return any(sub.symbols and not sub.ws.closed for sub in self._hub.subscribers.values())
+        return any(sub.symbols and not _closed(sub) for sub in self._hub.subscribers.values())
+
+
+def _closed(subscriber: Any) -> bool:
+    # The simulator's subscriber holds its connection as `sink` (or `ws` in older versions).
+    connection = getattr(subscriber, "sink", None) or getattr(subscriber, "ws", None)
+    return connection is None or bool(connection.closed)
 
 
 async def _until(predicate: Callable[[], bool], timeout_s: float) -> bool:
