@@ -62,4 +62,7 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     except ConfigError as exc:
         print(f"edgegate gate: configuration error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # e.g. the port is taken
+        print(f"edgegate gate: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 2
     return 0

@@ -22,6 +22,7 @@ from tests.functional.functions.conftest import (
     ADMIN_SECRET,
     REPO,
     SIGNING_SECRET,
+    START_MS,
     Harness,
     gate_env,
 )
@@ -168,3 +169,23 @@ def test_gate_serve_cli_when_started_then_serves_status_over_http(sim: RunningSi
             proc.kill()
             proc.wait()
     assert proc.returncode == 0
+
+
+def test_sim_following_clock_when_sim_time_jumps_then_followed_after_refresh(
+    sim: RunningSim, sim_clock: Any
+) -> None:
+    from functions.local.simclock import SimFollowingClock, sim_base_url
+    from tradier.clock import ManualClock
+
+    real = ManualClock(1_000_000)
+    sim_clock.set(START_MS)
+    clock = SimFollowingClock(sim_base_url(sim.api_url), base=real, refresh_s=1.0)
+    try:
+        assert clock.now_ms() == START_MS
+        sim_clock.advance(600_000)
+        real.advance(500)
+        assert clock.now_ms() == START_MS + 500  # extrapolated until the next sync
+        real.advance(600)
+        assert clock.now_ms() == START_MS + 600_000  # resynchronised
+    finally:
+        clock.close()
