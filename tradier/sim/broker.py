@@ -15,6 +15,7 @@ from tradier.money import cash_value, to_decimal
 from tradier.occ import OccSymbol, OptionType, parse_occ
 from tradier.sim.calendar import REGULAR_OPEN, next_trading_day, trading_day
 from tradier.sim.ledger import Ledger, multiplier_for
+from tradier.sim.margin import Book, account_summary, balances_body
 from tradier.sim.options import expiry_ms
 from tradier.sim.orders import SimOrder
 from tradier.sim.validation import LegRequest, OrderRequest
@@ -25,20 +26,6 @@ COMMISSION = Decimal(0)
 
 def _d(x: float) -> Decimal:
     return to_decimal(round(x, 4))
-
-
-@dataclass(frozen=True, slots=True)
-class Book:
-    """Bid, ask and mid of one leg's instrument, as Decimals."""
-
-    bid: Decimal
-    ask: Decimal
-    last: Decimal
-
-    @property
-    def mid(self) -> Decimal:
-        """Midpoint (last when there is no ask)."""
-        return (self.bid + self.ask) / 2 if self.ask > 0 else self.last
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,122 +350,16 @@ class Broker:
     # ---- account -----------------------------------------------------------------------
     def summary(self, ledger: Ledger | None = None) -> dict[str, Decimal]:
         """Market values, requirement and buying power of a ledger (default: the account's)."""
-        led = ledger or self.ledger
-        stock_long = stock_short = opt_long = opt_short = open_pl = Decimal(0)
-        requirement = Decimal(0)
-        for sym, pos in led.positions.items():
-            book = self.book(sym)
-            mark = book.mid if book is not None else Decimal(0)
-            mult = multiplier_for(sym)
-            value = cash_value(mark, pos.quantity, mult)
-            open_pl += value - pos.cost_basis
-            if mult == 1:
-                if pos.quantity > 0:
-                    stock_long += value
-                    requirement += value / 2
-                else:
-                    stock_short += value
-                    requirement += -value * Decimal("1.5") - (-value)
-            elif pos.quantity > 0:
-                opt_long += value
-            else:
-                opt_short += value
-        requirement += self._option_requirement(led)
-        equity = led.cash + stock_long + stock_short + opt_long + opt_short
-        option_bp = equity - requirement - opt_long
-        return {
-            "total_cash": led.cash,
-            "stock_long_value": stock_long,
-            "short_market_value": stock_short + opt_short,
-            "long_market_value": stock_long + opt_long,
-            "stock_short_value": stock_short,
-            "option_long_value": opt_long,
-            "option_short_value": opt_short,
-            "market_value": stock_long + stock_short + opt_long + opt_short,
-            "total_equity": equity,
-            "open_pl": open_pl,
-            "current_requirement": requirement,
-            "option_requirement": self._option_requirement(led),
-            "option_buying_power": option_bp,
-            "stock_buying_power": option_bp * 2,
-        }
+        return account_summary(ledger or self.ledger, self.book, self._spot)
 
-    def _option_requirement(self, led: Ledger) -> Decimal:
-        # Short options are paired with longs of the same root, type and a later or equal
-        # expiration (a spread needs the width); the rest are naked (20% of the underlying).
-        req = Decimal(0)
-        longs: dict[str, int] = {
-            s: p.quantity
-            for s, p in led.positions.items()
-            if p.quantity > 0 and multiplier_for(s) == 100
-        }
-        for sym, pos in sorted(led.positions.items()):
-            if pos.quantity >= 0 or multiplier_for(sym) == 1:
-                continue
-            short = parse_occ(sym)
-            need = -pos.quantity
-            for lsym in sorted(longs, key=lambda s: abs(parse_occ(s).strike - short.strike)):
-                if need == 0:
-                    break
-                long = parse_occ(lsym)
-                if (long.root, long.option_type) != (short.root, short.option_type):
-                    continue
-                if long.expiration < short.expiration or longs[lsym] == 0:
-                    continue
-                use = min(need, longs[lsym])
-                longs[lsym] -= use
-                need -= use
-                if short.option_type is OptionType.PUT:
-                    width = short.strike - long.strike
-                else:
-                    width = long.strike - short.strike
-                req += cash_value(max(width, Decimal(0)), use, 100)
-            if need:
-                under = self.venue.state(short.root)
-                spot = Decimal(str(under.last)) if under is not None else short.strike
-                book = self.book(sym)
-                premium = book.mid if book is not None else Decimal(0)
-                req += cash_value(premium + spot * Decimal("0.2"), need, 100)
-        return req
+    def _spot(self, root: str) -> Decimal | None:
+        under = self.venue.state(root)
+        return Decimal(str(under.last)) if under is not None else None
 
-    def balances_json(self, close_pl: Decimal) -> dict[str, Any]:
-        """The /balances body for a margin account."""
-        s = self.summary()
+    def balances_json(self, close_pl: Decimal, account_type: str = "margin") -> dict[str, Any]:
+        """The /balances body, with the sub-object of `account_type` (margin, cash, pdt)."""
         pending = sum(1 for o in self.orders if o.working)
-
-        def f(x: Decimal) -> float:
-            return float(round(x, 2))
-
-        return {
-            "balances": {
-                "option_short_value": f(s["option_short_value"]),
-                "total_equity": f(s["total_equity"]),
-                "account_number": self.account,
-                "account_type": "margin",
-                "close_pl": f(close_pl),
-                "current_requirement": f(s["current_requirement"]),
-                "equity": 0,
-                "long_market_value": f(s["long_market_value"]),
-                "market_value": f(s["market_value"]),
-                "open_pl": f(s["open_pl"]),
-                "option_long_value": f(s["option_long_value"]),
-                "option_requirement": f(s["option_requirement"]),
-                "pending_orders_count": pending,
-                "short_market_value": f(s["short_market_value"]),
-                "stock_long_value": f(s["stock_long_value"]),
-                "total_cash": f(s["total_cash"]),
-                "uncleared_funds": 0,
-                "pending_cash": 0,
-                "margin": {
-                    "fed_call": 0,
-                    "maintenance_call": 0,
-                    "option_buying_power": f(s["option_buying_power"]),
-                    "stock_buying_power": f(s["stock_buying_power"]),
-                    "stock_short_value": f(s["stock_short_value"]),
-                    "sweep": 0,
-                },
-            }
-        }
+        return balances_body(self.account, account_type, self.summary(), close_pl, pending)
 
 
 def _side_conflict(leg: LegRequest, held: int) -> str | None:

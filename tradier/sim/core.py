@@ -16,6 +16,7 @@ from tradier.clock import Clock, ManualClock, ScaledClock, SystemClock
 from tradier.sim.broker import Broker
 from tradier.sim.frames import FrameGenerator
 from tradier.sim.limits import DEFAULT_LIMITS, FaultPlan, RateLimiter
+from tradier.sim.margin import ACCOUNT_TYPES
 from tradier.sim.market import GeneratedMarket
 from tradier.sim.options import parse_listed
 from tradier.sim.orders import SimOrder
@@ -44,6 +45,7 @@ class SimConfig:
     fault_delay_s: float = 30.0
     tick_s: float = 0.05
     gainloss_immediate: bool = False
+    account_type: str = "margin"  # margin, cash or pdt: which /balances sub-object appears
 
 
 class SimClock:
@@ -77,6 +79,8 @@ class SimCore:
     """The shared state every handler and control works on."""
 
     def __init__(self, config: SimConfig, clock: Clock | None = None) -> None:
+        if config.account_type not in ACCOUNT_TYPES:
+            raise ValueError(f"account_type: must be one of {', '.join(ACCOUNT_TYPES)}")
         self.config = config
         self._rng = random.Random(f"ids|{config.seed}")
         source: MarketSource

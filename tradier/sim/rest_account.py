@@ -57,7 +57,8 @@ async def balances(request: web.Request) -> web.Response:
     if not _account_ok(request):
         return unauthorized_account(request.match_info["account"])
     core = _core(request)
-    return respond(request, core.broker.balances_json(_closed_pl_today(core)))
+    body = core.broker.balances_json(_closed_pl_today(core), core.config.account_type)
+    return respond(request, body)
 
 
 async def positions(request: web.Request) -> web.Response:
@@ -315,7 +316,7 @@ async def profile(request: web.Request) -> web.Response:
                     "day_trader": False,
                     "option_level": 6,
                     "status": "active",
-                    "type": "margin",
+                    "type": core.config.account_type,
                     "last_update_date": created,
                 },
                 "id": "id-sim-user",

@@ -348,3 +348,30 @@ async def test_pre_order_when_regular_session_then_pre_market_no_longer_availabl
     assert response.json() == {
         "errors": {"error": "Invalid parameter, duration: pre market no longer available"}
     }
+
+
+@pytest.mark.parametrize(
+    ("sim", "sub_object", "keys"),
+    [
+        ({"account_type": "cash"}, "cash", {"cash_available", "sweep", "unsettled_funds"}),
+        (
+            {"account_type": "pdt"},
+            "pdt",
+            {
+                "fed_call",
+                "maintenance_call",
+                "option_buying_power",
+                "stock_buying_power",
+                "stock_short_value",
+            },
+        ),
+    ],
+    indirect=["sim"],
+)
+async def test_balances_when_account_type_then_only_its_sub_object(
+    sim: Sim, sub_object: str, keys: set[str]
+) -> None:
+    """TRADIER.md §4 balances: one sub-object that depends on account_type."""
+    balances = (await sim.http.get(f"/accounts/{ACCOUNT}/balances")).json()["balances"]
+    assert balances["account_type"] == sub_object and set(balances[sub_object]) == keys
+    assert not {"margin", "cash", "pdt"} - {sub_object} & set(balances)
