@@ -41,7 +41,7 @@ def handle_http(event: Event, call: GateCall, needs: Iterable[Need], route: str)
     try:
         request = parse_event(event)
     except BadEvent as exc:
-        log.info("bad event", extra={"route": route, "field": exc.field})
+        log.info("bad event route=%s field=%s", route, exc.field)
         return error_response(400, "INVALID_REQUEST", str(exc), exc.field)
     gate = runtime.current_gate(needs)  # ConfigError / ConstitutionError stop the function
     try:
@@ -49,16 +49,15 @@ def handle_http(event: Event, call: GateCall, needs: Iterable[Need], route: str)
     except (ConfigError, gate_errors.FatalGateError):
         raise
     except Exception:
-        log.exception("unhandled fault", extra={"route": route, "request_id": request.request_id})
+        log.exception("unhandled fault route=%s request_id=%s", route, request.request_id)
         response = error_response(500, "INTERNAL", "internal error", None, request.request_id)
+    # Fields in the message itself: Lambda's text log format drops `extra`.
     log.info(
-        "handled",
-        extra={
-            "route": route,
-            "status": response["statusCode"],
-            "request_id": request.request_id,
-            "ms": round((time.perf_counter() - started) * 1000, 2),
-        },
+        "handled route=%s status=%s ms=%.1f request_id=%s",
+        route,
+        response["statusCode"],
+        (time.perf_counter() - started) * 1000,
+        request.request_id,
     )
     return response
 
@@ -70,7 +69,7 @@ def handle_scheduled(
     started = time.perf_counter()
     result = call(runtime.current_gate(needs))
     summary = {"job": name, "result": _plain(result)}
-    log.info("scheduled", extra={"job": name, "ms": round((time.perf_counter() - started) * 1000)})
+    log.info("scheduled job=%s ms=%.0f", name, (time.perf_counter() - started) * 1000)
     return summary
 
 

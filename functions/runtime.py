@@ -119,6 +119,14 @@ def _secret_bytes(config: GateConfig, need: Need) -> bytes | None:
     return config.secret(need).encode("utf-8") if config.has(need) else None
 
 
+def _log_levels(name: str) -> None:
+    # Lambda's root logger stays at WARNING; the gate's INFO lines (decisions, timings)
+    # matter, so its own loggers are set explicitly.
+    level = logging.getLevelName(name.upper())
+    for logger in ("edgegate", "gatekeeper", "tradier"):
+        logging.getLogger(logger).setLevel(level if isinstance(level, int) else logging.INFO)
+
+
 def current_gate(needs: Iterable[Need] = ALL_NEEDS) -> Gate:
     """This container's gate, composed from the environment on first use."""
     global _gate
@@ -127,8 +135,9 @@ def current_gate(needs: Iterable[Need] = ALL_NEEDS) -> Gate:
         return gate
     with _lock:
         if _gate is None:
+            _log_levels(os.environ.get("EDGEGATE_LOG_LEVEL", "INFO"))
             config = load_config(os.environ, needs)
-            log.info("composing the gate", extra={"config": describe(config)})
+            log.info("composing the gate %s", describe(config))
             _gate = compose(config)
         return _gate
 
