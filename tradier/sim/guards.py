@@ -9,7 +9,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from tradier.sim.limits import group_for
-from tradier.sim.rest_market import CORE, TOKEN
+from tradier.sim.rest_common import CORE, TOKEN
 
 STREAM_PATH = "/v1/markets/events"
 BACKEND_ERROR = "An error occurred while communicating with the backend."

@@ -12,7 +12,7 @@ from tradier.clock import to_new_york
 from tradier.sim.broker import Rejection
 from tradier.sim.core import SimCore
 from tradier.sim.orders import SimOrder, iso_ms
-from tradier.sim.rest_market import CORE
+from tradier.sim.rest_common import core_of
 from tradier.sim.validation import (
     NET_TYPES,
     SINGLE_TYPES,
@@ -25,10 +25,6 @@ from tradier.sim.wire import errors_body, respond, wrapped
 MONTH_MS = 31 * 86_400_000
 
 
-def _core(request: web.Request) -> SimCore:
-    return request.app[CORE]
-
-
 def unauthorized_account(account: str) -> web.Response:
     """401 plain text, as Tradier answers a wrong account or an unknown order id."""
     return web.Response(
@@ -37,7 +33,7 @@ def unauthorized_account(account: str) -> web.Response:
 
 
 def _account_ok(request: web.Request) -> bool:
-    return request.match_info["account"] == _core(request).config.account
+    return request.match_info["account"] == core_of(request).config.account
 
 
 def _closed_pl_today(core: SimCore) -> Decimal:
@@ -56,7 +52,7 @@ async def balances(request: web.Request) -> web.Response:
     """GET /v1/accounts/{id}/balances."""
     if not _account_ok(request):
         return unauthorized_account(request.match_info["account"])
-    core = _core(request)
+    core = core_of(request)
     body = core.broker.balances_json(_closed_pl_today(core), core.config.account_type)
     return respond(request, body)
 
@@ -65,7 +61,7 @@ async def positions(request: web.Request) -> web.Response:
     """GET /v1/accounts/{id}/positions."""
     if not _account_ok(request):
         return unauthorized_account(request.match_info["account"])
-    core = _core(request)
+    core = core_of(request)
     items = [
         {
             "cost_basis": float(round(p.cost_basis, 2)),
@@ -83,7 +79,7 @@ async def gainloss(request: web.Request) -> web.Response:
     """GET /v1/accounts/{id}/gainloss: realised closes (after the nightly batch)."""
     if not _account_ok(request):
         return unauthorized_account(request.match_info["account"])
-    core = _core(request)
+    core = core_of(request)
     today = core.venue.today()
     symbol = request.query.get("symbol")
     lots = [
@@ -129,7 +125,7 @@ async def list_orders(request: web.Request) -> web.Response:
     """GET /v1/accounts/{id}/orders: today's (ET) orders unless filter=all."""
     if not _account_ok(request):
         return unauthorized_account(request.match_info["account"])
-    core = _core(request)
+    core = core_of(request)
     now = core.clock.now_ms()
     today = core.venue.today(now)
     include_tags = request.query.get("includeTags", "false").lower() == "true"
@@ -150,7 +146,7 @@ def _order_id(request: web.Request) -> int | None:
 
 async def get_order(request: web.Request) -> web.Response:
     """GET /v1/accounts/{id}/orders/{order_id}."""
-    core = _core(request)
+    core = core_of(request)
     oid = _order_id(request)
     order = core.broker.find(oid) if oid is not None and _account_ok(request) else None
     if order is None:
@@ -200,7 +196,7 @@ async def place_order(request: web.Request) -> web.Response:
     """POST /v1/accounts/{id}/orders (and preview=true)."""
     if not _account_ok(request):
         return unauthorized_account(request.match_info["account"])
-    core = _core(request)
+    core = core_of(request)
     raw = await request.post()
     form = {k: str(v) for k, v in raw.items()}
     result = validate_order(form, core.venue)
@@ -237,7 +233,7 @@ async def place_order(request: web.Request) -> web.Response:
 
 def _working_order(request: web.Request) -> SimOrder | web.Response:
     """The addressed working order, or Tradier's answer: 401 unknown, 400 finalized."""
-    core = _core(request)
+    core = core_of(request)
     oid = _order_id(request)
     order = core.broker.find(oid) if oid is not None and _account_ok(request) else None
     if order is None:
@@ -253,7 +249,7 @@ def _working_order(request: web.Request) -> SimOrder | web.Response:
 
 async def modify_order(request: web.Request) -> web.Response:
     """PUT /v1/accounts/{id}/orders/{order_id}: type, duration, price, stop."""
-    core = _core(request)
+    core = core_of(request)
     order = _working_order(request)
     if isinstance(order, web.Response):
         return order
@@ -293,7 +289,7 @@ async def modify_order(request: web.Request) -> web.Response:
 
 async def cancel_order(request: web.Request) -> web.Response:
     """DELETE /v1/accounts/{id}/orders/{order_id}: 200 ok, 400 finalized, 401 unknown."""
-    core = _core(request)
+    core = core_of(request)
     order = _working_order(request)
     if isinstance(order, web.Response):
         return order
@@ -303,7 +299,7 @@ async def cancel_order(request: web.Request) -> web.Response:
 
 async def profile(request: web.Request) -> web.Response:
     """GET /v1/user/profile: the one sandbox account."""
-    core = _core(request)
+    core = core_of(request)
     created = date(2024, 1, 2).isoformat() + "T00:00:00.000Z"
     return respond(
         request,

@@ -24,12 +24,15 @@ from aiohttp import web
 
 from tradier.clock import Clock
 from tradier.sim import rest_account as acct
+from tradier.sim import rest_history as hist
 from tradier.sim import rest_market as mkt
+from tradier.sim import rest_options as opts
 from tradier.sim.controls import SimControls
 from tradier.sim.core import SimConfig, SimCore
 from tradier.sim.guards import STREAM_PATH, guard
 from tradier.sim.limits import Fault
 from tradier.sim.orders import SimOrder
+from tradier.sim.rest_common import CORE
 
 __all__ = ["RunningSim", "SimConfig", "SimServer", "run_in_thread"]
 
@@ -50,7 +53,7 @@ class SimServer:
     async def start(self) -> str:
         """Bind, start the ticker, and return the base url."""
         app = web.Application(middlewares=[guard])
-        app[mkt.CORE] = self.core
+        app[CORE] = self.core
         self._routes(app)
         self._runner = web.AppRunner(
             app, handle_signals=False, access_log=None, shutdown_timeout=1.0
@@ -156,11 +159,11 @@ class SimServer:
         r.add_post("/v1/markets/quotes", mkt.quotes)
         r.add_get("/v1/markets/clock", mkt.clock)
         r.add_get("/v1/markets/calendar", mkt.calendar)
-        r.add_get("/v1/markets/options/expirations", mkt.option_expirations)
-        r.add_get("/v1/markets/options/strikes", mkt.option_strikes)
-        r.add_get("/v1/markets/options/chains", mkt.option_chains)
-        r.add_get("/v1/markets/history", mkt.history)
-        r.add_get("/v1/markets/timesales", mkt.timesales)
+        r.add_get("/v1/markets/options/expirations", opts.option_expirations)
+        r.add_get("/v1/markets/options/strikes", opts.option_strikes)
+        r.add_get("/v1/markets/options/chains", opts.option_chains)
+        r.add_get("/v1/markets/history", hist.history)
+        r.add_get("/v1/markets/timesales", hist.timesales)
         r.add_post("/v1/markets/events/session", mkt.create_session)
         r.add_get(STREAM_PATH, self.core.stream.handle)
         r.add_post(STREAM_PATH, self.core.stream.handle)

@@ -1,0 +1,157 @@
+"""REST handlers for options: expirations, strikes, chains, and the option quote shape."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from aiohttp import web
+
+from tradier.clock import to_new_york
+from tradier.occ import OptionType
+from tradier.sim.core import SimCore
+from tradier.sim.options import OptionMark, chain_symbols, expirations, parse_listed, strikes
+from tradier.sim.rest_common import core_of, flag
+from tradier.sim.wire import listing, respond
+
+
+def _greeks(core: SimCore, mark: OptionMark, now_ms: int) -> dict[str, Any]:
+    # ORATS greeks update about hourly: computed at the top of the hour, stamped with it.
+    hour_ms = now_ms - now_ms % 3_600_000
+    stale = core.venue.option_mark(mark.occ, hour_ms)
+    g = stale.greeks
+    stamp = datetime.fromtimestamp(hour_ms / 1000, tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return {
+        "delta": round(g.delta, 6),
+        "gamma": round(g.gamma, 6),
+        "theta": round(g.theta, 6),
+        "vega": round(g.vega, 6),
+        "rho": round(g.rho, 6),
+        "phi": round(g.phi, 6),
+        "bid_iv": round(stale.bid_iv, 6),
+        "mid_iv": round(stale.iv, 6),
+        "ask_iv": round(stale.ask_iv, 6),
+        "smv_vol": round(stale.iv, 3),
+        "updated_at": stamp,
+    }
+
+
+def option_quote(core: SimCore, mark: OptionMark, now_ms: int, greeks: bool) -> dict[str, Any]:
+    """An option's quote (quotes and chains)."""
+    occ = mark.occ
+    kind = "Call" if occ.option_type is OptionType.CALL else "Put"
+    listed = dict(expirations(occ.root, to_new_york(now_ms).date()))
+    last = round(mark.theo, 2)
+    body: dict[str, Any] = {
+        "symbol": mark.symbol,
+        "description": f"{occ.root} {occ.expiration:%b %d %Y} ${float(occ.strike):.2f} {kind}",
+        "exch": "Z",
+        "type": "option",
+        "last": last,
+        "change": 0.0,
+        "volume": 0,
+        "open": None,
+        "high": None,
+        "low": None,
+        "close": None,
+        "bid": mark.bid,
+        "ask": mark.ask,
+        "underlying": occ.root,
+        "strike": float(occ.strike),
+        "change_percentage": 0.0,
+        "average_volume": 0,
+        "last_volume": 0,
+        "trade_date": now_ms - now_ms % 60_000,
+        "prevclose": last,
+        "week_52_high": 0.0,
+        "week_52_low": 0.0,
+        "bidsize": 10,
+        "bidexch": "C",
+        "bid_date": now_ms,
+        "asksize": 10,
+        "askexch": "C",
+        "ask_date": now_ms,
+        "open_interest": 1000,
+        "contract_size": 100,
+        "expiration_date": occ.expiration.isoformat(),
+        "expiration_type": listed.get(occ.expiration, "standard"),
+        "option_type": occ.option_type.value,
+        "root_symbol": occ.root,
+    }
+    if greeks:
+        body["greeks"] = _greeks(core, mark, now_ms)
+    return body
+
+
+def _listed_for(core: SimCore, symbol: str) -> tuple[tuple[date, str], ...]:
+    if symbol not in core.venue.symbols:
+        return ()
+    return expirations(symbol, core.venue.today())
+
+
+async def option_expirations(request: web.Request) -> web.Response:
+    """GET /v1/markets/options/expirations (dates, or objects with any extra flag)."""
+    core = core_of(request)
+    symbol = request.query.get("symbol", "").upper()
+    listed = _listed_for(core, symbol)
+    if not listed:
+        return respond(request, {"expirations": None})
+    q = request.query
+    detailed = any(flag(q.get(k)) for k in ("strikes", "contractSize", "expirationType"))
+    if not detailed:
+        return respond(
+            request, {"expirations": {"date": listing([d.isoformat() for d, _ in listed])}}
+        )
+    today = core.venue.today()
+    ref = core.venue.reference(symbol, today)
+    items = []
+    for d, kind in listed:
+        item: dict[str, Any] = {
+            "date": d.isoformat(),
+            "contract_size": 100,
+            "expiration_type": kind,
+        }
+        if flag(q.get("strikes")):
+            item["strikes"] = {"strike": [float(k) for k in strikes(symbol, d, today, ref)]}
+        items.append(item)
+    return respond(request, {"expirations": {"expiration": listing(items)}})
+
+
+def _expiration_param(request: web.Request, core: SimCore, symbol: str) -> date | None:
+    try:
+        wanted = date.fromisoformat(request.query.get("expiration", ""))
+    except ValueError:
+        return None
+    return wanted if wanted in dict(_listed_for(core, symbol)) else None
+
+
+async def option_strikes(request: web.Request) -> web.Response:
+    """GET /v1/markets/options/strikes?symbol=&expiration=."""
+    core = core_of(request)
+    symbol = request.query.get("symbol", "").upper()
+    expiration = _expiration_param(request, core, symbol)
+    if expiration is None:
+        return respond(request, {"strikes": None})
+    today = core.venue.today()
+    listed = strikes(symbol, expiration, today, core.venue.reference(symbol, today))
+    return respond(request, {"strikes": {"strike": listing([float(k) for k in listed])}})
+
+
+async def option_chains(request: web.Request) -> web.Response:
+    """GET /v1/markets/options/chains?symbol=&expiration=&greeks=."""
+    core = core_of(request)
+    symbol = request.query.get("symbol", "").upper()
+    expiration = _expiration_param(request, core, symbol)
+    if expiration is None:
+        return respond(request, {"options": None})
+    now = core.clock.now_ms()
+    today = core.venue.today(now)
+    with_greeks = flag(request.query.get("greeks"))
+    out = []
+    for sym in chain_symbols(symbol, expiration, today, core.venue.reference(symbol, today)):
+        occ = parse_listed(sym)
+        if occ is None:
+            continue
+        mark = core.venue.option_mark(occ, now)
+        out.append(option_quote(core, mark, now, with_greeks))
+    return respond(request, {"options": {"option": listing(out)}})
