@@ -7,6 +7,9 @@ Rules (the ones a strategy can rely on):
 - A minute without trades produces no bar. The next bar carries `gap_before`: the number
   of missing minutes since the previous bar of the same New York date (0 for the first
   bar of a date, so the overnight pause is not counted as a gap).
+- `tradex` prints (extended-hours trades) are used only outside the regular session;
+  inside it Tradier sends the same prints as `trade`, so they are counted in
+  `extended_in_regular` and dropped rather than counted twice.
 - A trade older than the open bar (or, with no open bar, in or before the last closed
   bar's minute) is late: it is counted in `late_dropped` and never merged into the wrong
   minute. Trades with a size of 0 or less or a non-positive price are counted in
@@ -132,16 +135,19 @@ class SessionCalendar:
 
     def session_of(self, ts_ms: int) -> Session:
         """The session `ts_ms` falls in."""
-        h = self.hours(ts_ms)
-        if ts_ms < h.pre_ms:
-            return Session.CLOSED
-        if ts_ms < h.open_ms:
-            return Session.PRE
-        if ts_ms < h.close_ms:
-            return Session.REGULAR
-        if ts_ms < h.post_end_ms:
-            return Session.POST
+        return _session_at(self.hours(ts_ms), ts_ms)
+
+
+def _session_at(h: DayHours, ts_ms: int) -> Session:
+    if ts_ms < h.pre_ms:
         return Session.CLOSED
+    if ts_ms < h.open_ms:
+        return Session.PRE
+    if ts_ms < h.close_ms:
+        return Session.REGULAR
+    if ts_ms < h.post_end_ms:
+        return Session.POST
+    return Session.CLOSED
 
 
 class TradeSink(Protocol):
@@ -159,9 +165,9 @@ class TradeSink(Protocol):
 class BarBuilder:
     """Builds one symbol's one-minute bars from its trades (O(1) per trade).
 
-    `sinks` receive every accepted regular-session trade and are reset at the first
-    regular-session trade of each New York date, so the session VWAP and the volume
-    profile see exactly the trades the bars see (late and bad trades excluded).
+    `sink` (the session VWAP) receives every accepted regular-session trade and is reset
+    at the first regular-session trade of each New York date, so it sees exactly the
+    trades the bars see (late, bad and duplicate extended-hours prints excluded).
     """
 
     __slots__ = (
@@ -177,15 +183,16 @@ class BarBuilder:
         "_open",
         "_pv",
         "_regular",
-        "_resets",
-        "_sink_day",
-        "_sinks",
+        "_sink",
+        "_sink_reset",
         "_vol",
         "bad_dropped",
         "day",
+        "extended_in_regular",
         "late_dropped",
         "minute",
         "session",
+        "sink_day",
         "symbol",
     )
 
@@ -193,16 +200,17 @@ class BarBuilder:
         self,
         symbol: str,
         calendar: SessionCalendar | None = None,
-        sinks: tuple[TradeSink, ...] = (),
+        sink: TradeSink | None = None,
     ) -> None:
         self.symbol = symbol
-        self._sinks = tuple(s.update for s in sinks)
-        self._resets = tuple(s.reset for s in sinks)
+        self._sink = sink.update if sink is not None else None
+        self._sink_reset = sink.reset if sink is not None else None
         self._regular = False
-        self._sink_day = -1
+        self.sink_day = -1  # New York date the sink holds; warm-up may set it
         self._calendar = calendar or SessionCalendar()
         self.late_dropped = 0
         self.bad_dropped = 0
+        self.extended_in_regular = 0
         self._last = -1  # start of the most recent bar, open or closed
         self._last_day = -1
         self._cur = -1  # start of the open bar, -1 when none is open
@@ -224,12 +232,19 @@ class BarBuilder:
         """True while a bar is being built."""
         return self._cur >= 0
 
-    def on_trade(self, price: float, size: int, ts_ms: int) -> Bar | None:
-        """Add one trade; returns the bar it closed, if it started a new minute."""
-        m = ts_ms - ts_ms % MINUTE_MS
+    def on_trade(self, price: float, size: int, ts_ms: int, extended: bool = False) -> Bar | None:
+        """Add one trade; returns the bar it closed, if it started a new minute.
+
+        `extended` marks a `tradex` print: it is used only outside the regular session
+        (inside it the same prints also arrive as `trade`) and counted otherwise.
+        """
+        m = ts_ms - ts_ms % 60_000
         if m == self._cur:
             if size <= 0 or price <= 0.0:
                 self.bad_dropped += 1
+                return None
+            if extended and self.session is Session.REGULAR:
+                self.extended_in_regular += 1
                 return None
             if price > self._high:
                 self._high = price
@@ -240,8 +255,7 @@ class BarBuilder:
             self._n += 1
             self._pv += price * size
             if self._regular:
-                for sink in self._sinks:
-                    sink(price, size)
+                self._sink(price, size)  # type: ignore[misc]
             return None
         if m <= self._last:
             self.late_dropped += 1
@@ -249,15 +263,18 @@ class BarBuilder:
         if size <= 0 or price <= 0.0:
             self.bad_dropped += 1
             return None
+        h = self._calendar.hours(m)
+        session = _session_at(h, m)
+        if extended and session is Session.REGULAR:
+            self.extended_in_regular += 1
+            return None
         closed = self._emit() if self._cur >= 0 else None
-        self._start(m, price, size)
+        self._start(m, price, size, h, session)
         if self._regular:
-            if self._sink_day != self.day:
-                self._sink_day = self.day
-                for reset in self._resets:
-                    reset()
-            for sink in self._sinks:
-                sink(price, size)
+            if self.sink_day != self.day:
+                self.sink_day = self.day
+                self._sink_reset()  # type: ignore[misc]
+            self._sink(price, size)  # type: ignore[misc]
         return closed
 
     def flush(self, now_ms: int) -> Bar | None:
@@ -266,21 +283,10 @@ class BarBuilder:
             return self._emit()
         return None
 
-    def _start(self, m: int, price: float, size: int) -> None:
-        h = self._calendar.hours(m)
-        if m < h.pre_ms:
-            session = Session.CLOSED
-        elif m < h.open_ms:
-            session = Session.PRE
-        elif m < h.close_ms:
-            session = Session.REGULAR
-        elif m < h.post_end_ms:
-            session = Session.POST
-        else:
-            session = Session.CLOSED
+    def _start(self, m: int, price: float, size: int, h: DayHours, session: Session) -> None:
         self._gap = (m - self._last) // MINUTE_MS - 1 if h.ny_day == self._last_day else 0
         self.session = session
-        self._regular = session is Session.REGULAR and bool(self._sinks)
+        self._regular = session is Session.REGULAR and self._sink is not None
         self.day = h.ny_day
         self.minute = (m - h.day_start_ms) // MINUTE_MS
         self._last = self._cur = m

@@ -2,7 +2,7 @@
 
 One `Pipeline` per brain. `on_frame(bytes)` decodes with `tradier.stream.decode_frame` and
 hands the typed event to `on_event`. Quotes only update the symbol's bid/ask; trades feed
-the bar builder (and through it the session VWAP and volume profile); a closed bar
+the bar builder (and through it the session VWAP); a closed bar
 updates the indicators and the regime and then runs the strategies. Nothing here grows
 with time: bars live in a ring per symbol and signals in a bounded deque.
 
@@ -38,6 +38,8 @@ from tradier.stream import (
     decode_frame,
 )
 
+_decode = decode_frame
+
 log = logging.getLogger(__name__)
 
 _NONE: tuple[Signal, ...] = ()
@@ -70,6 +72,7 @@ class Pipeline:
         }
         if not self.states:
             raise ValueError("symbols: must name at least one symbol")
+        self._get = self.states.get
         self.strategies = tuple(strategies)
         self.on_signal = on_signal
         self.strategy_sessions = strategy_sessions
@@ -77,12 +80,35 @@ class Pipeline:
         self.bars = 0
         self.ignored = 0  # events for symbols we do not track, summaries, timesales
         self.errors = 0  # StreamError frames
-        self.tradex_in_regular = 0
         self.strategy_errors = 0
 
     def on_frame(self, data: bytes) -> Sequence[Signal]:
         """Decode one stream payload and process it."""
-        return self.on_event(decode_frame(data))
+        event = _decode(data)
+        # Quotes and trades are nearly the whole stream: handled here without a second
+        # call (on_event holds the same steps for already decoded events).
+        if event.__class__ is QuoteEvent:
+            q: QuoteEvent = event
+            st = self._get(q.symbol)
+            if st is not None:
+                st.bid = q.bid
+                st.ask = q.ask
+                st.bid_size = q.bidsz
+                st.ask_size = q.asksz
+                st.quote_ms = q.biddate if q.biddate > q.askdate else q.askdate
+                return _NONE
+        elif event.__class__ is TradeEvent:
+            t: TradeEvent = event
+            st = self._get(t.symbol)
+            if st is not None:
+                closed = st.builder.on_trade(t.price, t.size, t.date)
+                return _NONE if closed is None else self._bar(st, closed)
+        return self.on_event(event)
+
+    @property
+    def tradex_in_regular(self) -> int:
+        """`tradex` prints dropped because they fell in the regular session."""
+        return sum(st.builder.extended_in_regular for st in self.states.values())
 
     def on_event(self, event: StreamEvent | StreamError) -> Sequence[Signal]:
         """Process one decoded event; returns the signals it caused (usually none)."""
@@ -111,10 +137,11 @@ class Pipeline:
             return _NONE if closed is None else self._bar(st, closed)
         if cls is TradexEvent:
             x: TradexEvent = event  # type: ignore[assignment]
-            if self.calendar.session_of(x.date) is Session.REGULAR:
-                self.tradex_in_regular += 1
-                return _NONE
-            return self._trade(x.symbol, x.price, x.size, x.date)
+            st = self.states.get(x.symbol)
+            if st is None:
+                return self._untracked_trade(x.symbol, x.price, x.date)
+            closed = st.builder.on_trade(x.price, x.size, x.date, True)
+            return _NONE if closed is None else self._bar(st, closed)
         if cls is StreamError:
             self.errors += 1
             return _NONE
@@ -122,13 +149,6 @@ class Pipeline:
             self.ignored += 1
             return _NONE
         raise TypeError(f"event: unsupported type {cls.__name__}")
-
-    def _trade(self, symbol: str, price: float, size: int, ts_ms: int) -> Sequence[Signal]:
-        st = self.states.get(symbol)
-        if st is None:
-            return self._untracked_trade(symbol, price, ts_ms)
-        closed = st.builder.on_trade(price, size, ts_ms)
-        return _NONE if closed is None else self._bar(st, closed)
 
     def _untracked_trade(self, symbol: str, price: float, ts_ms: int) -> Sequence[Signal]:
         if symbol == self.vix_symbol:
@@ -141,7 +161,7 @@ class Pipeline:
         self.bars += 1
         if bar.session not in INDICATOR_SESSIONS:
             return _NONE
-        st.apply_bar(bar)
+        st.apply_live_bar(bar)
         if bar.session not in self.strategy_sessions or not self.strategies:
             return _NONE
         out: list[Signal] | None = None

@@ -19,7 +19,7 @@ a missing VIX only removes the VIX rule.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, bisect_right
 from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
@@ -85,12 +85,15 @@ class RollingPercentile:
         """Add `x` and return its mid-rank in (0, 1) among the window (including itself):
         ties count half, so a flat history ranks 0.5 rather than looking extreme."""
         s = self._sorted
-        if len(self._fifo) == self.window:
-            old = self._fifo.popleft()
-            del s[bisect_right(s, old) - 1]
-        self._fifo.append(x)
-        insort(s, x)
-        return (bisect_left(s, x) + bisect_right(s, x)) / (2 * len(s))
+        fifo = self._fifo
+        if len(fifo) == self.window:
+            del s[bisect_left(s, fifo.popleft())]
+        fifo.append(x)
+        below = bisect_left(s, x)
+        upto = bisect_right(s, x, below)
+        s.insert(upto, x)
+        # below values < x, upto - below equal ones, plus x itself
+        return (below + upto + 1) / (2 * len(s))
 
     def __len__(self) -> int:
         return len(self._fifo)

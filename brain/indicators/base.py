@@ -89,17 +89,20 @@ class RollingStats:
         """True once `period` values are in the window."""
         return len(self._window) == self.period
 
-    def push(self, x: float) -> None:
-        """Add `x`, dropping the oldest value when the window is full."""
+    def push(self, x: float) -> bool:
+        """Add `x`, dropping the oldest value when the window is full; True when full."""
         q = int(x * SCALE)
         w = self._window
         if len(w) == self.period:
             old = w[0]
-            self._s1 -= old
-            self._s2 -= old * old
+            w.append(q)
+            self._s1 += q - old
+            self._s2 += q * q - old * old
+            return True
         w.append(q)
         self._s1 += q
         self._s2 += q * q
+        return len(w) == self.period
 
     @property
     def mean(self) -> float:
@@ -107,20 +110,26 @@ class RollingStats:
         n = len(self._window)
         return self._s1 / n * INV_SCALE if n else 0.0
 
-    def _centered(self) -> int:
-        # n * sum(x^2) - sum(x)^2, exact, in units of 2**-120
+    def mean_and_population_variance(self) -> tuple[float, float]:
+        """Both at once (the Bollinger bands need both on every bar)."""
         n = len(self._window)
-        return n * self._s2 - self._s1 * self._s1
+        if not n:
+            return 0.0, 0.0
+        s1 = self._s1
+        # n * sum(x^2) - sum(x)^2 is exact in units of 2**-120
+        return s1 / n * INV_SCALE, (n * self._s2 - s1 * s1) / (n * n) * _INV2
 
     def population_variance(self) -> float:
         """Variance dividing by the number of values."""
-        n = len(self._window)
-        return self._centered() / (n * n) * _INV2 if n else 0.0
+        return self.mean_and_population_variance()[1]
 
     def sample_variance(self) -> float:
         """Variance dividing by the number of values minus one."""
         n = len(self._window)
-        return self._centered() / (n * (n - 1)) * _INV2 if n > 1 else 0.0
+        if n < 2:
+            return 0.0
+        s1 = self._s1
+        return (n * self._s2 - s1 * s1) / (n * (n - 1)) * _INV2
 
     def population_stdev(self) -> float:
         """Square root of the population variance."""

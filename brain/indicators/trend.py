@@ -15,6 +15,9 @@ class ADX(Indicator):
     100 * |+DI - -DI| / (+DI + -DI); ADX is the Wilder average of DX over `adx_period`
     seeded with the mean of the first `adx_period` DX values. `value` is the ADX; `plus_di`
     and `minus_di` are ready `adx_period - 1` bars earlier.
+
+    `shared_atr`: an ATR(`di_period`) that the owner already updates with the same bars
+    before calling `update` (saves computing the same ATR twice); by default ADX owns one.
     """
 
     __slots__ = (
@@ -24,6 +27,7 @@ class ADX(Indicator):
         "_dx_n",
         "_dx_seed",
         "_mdm",
+        "_owns_atr",
         "_pdm",
         "_prev_high",
         "_prev_low",
@@ -33,11 +37,16 @@ class ADX(Indicator):
         "plus_di",
     )
 
-    def __init__(self, di_period: int = 14, adx_period: int = 14) -> None:
+    def __init__(
+        self, di_period: int = 14, adx_period: int = 14, shared_atr: ATR | None = None
+    ) -> None:
         super().__init__()
         self.di_period = check_period(di_period, "di_period")
         self.adx_period = check_period(adx_period, "adx_period")
-        self._atr = ATR(di_period)
+        if shared_atr is not None and shared_atr.period != di_period:
+            raise ValueError("shared_atr: its period must equal di_period")
+        self._owns_atr = shared_atr is None
+        self._atr = shared_atr if shared_atr is not None else ATR(di_period)
         self._prev_high: float | None = None
         self._prev_low = 0.0
         self._reset_state()
@@ -54,7 +63,8 @@ class ADX(Indicator):
 
     def update(self, high: float, low: float, close: float) -> None:
         """Feed one bar's high, low and close."""
-        self._atr.update(high, low, close)
+        if self._owns_atr:
+            self._atr.update(high, low, close)
         ph = self._prev_high
         pl = self._prev_low
         self._prev_high = high
@@ -109,7 +119,8 @@ class ADX(Indicator):
     def reset(self) -> None:
         """Forget every input."""
         super().reset()
-        self._atr.reset()
+        if self._owns_atr:
+            self._atr.reset()
         self._prev_high = None
         self._prev_low = 0.0
         self._reset_state()

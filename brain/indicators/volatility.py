@@ -74,13 +74,11 @@ class BollingerBands(CloseIndicator):
 
     def update(self, value: float) -> None:
         """Feed one close."""
-        s = self._stats
-        s.push(value)
         self.count += 1
-        if not s.full:
+        if not self._stats.push(value):
             return
-        mid = s.mean
-        band = self.k * s.population_stdev()
+        mid, var = self._stats.mean_and_population_variance()
+        band = self.k * math.sqrt(var)
         self.value = mid
         self.upper = mid + band
         self.lower = mid - band
@@ -119,10 +117,8 @@ class RealizedVolatility(CloseIndicator):
         if prev is None:
             return
         self.count += 1
-        s = self._stats
-        s.push(math.log(value / prev))
-        if s.full:
-            self.value = math.sqrt(s.sample_variance()) * self._annualize
+        if self._stats.push(math.log(value / prev)):
+            self.value = math.sqrt(self._stats.sample_variance()) * self._annualize
 
     def reset(self) -> None:
         """Forget every input."""

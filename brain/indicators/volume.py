@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 
-from brain.bars import Bar
+from brain.bars import Bar, Session
 from brain.indicators.base import Indicator, check_period
 
 
@@ -53,6 +53,9 @@ class VolumeProfile(Indicator):
     """Volume by price bucket for one session, with the point of control and the value area.
 
     `update(price, size)` adds to a bucket of width `tick` (a dict increment, O(1)). The
+    pipeline feeds it one-minute regular-session bars (`on_bar`: the bar's volume at its
+    VWAP), the usual way a session profile is built from a lower time frame; per-trade
+    updates would cost a dict update on every trade of the hot path for little gain. The
     POC and the value area (the smallest contiguous range around the POC holding
     `value_area` of the volume, grown one bucket at a time toward the side with more
     volume, upward on ties) are computed on read in O(number of buckets between the
@@ -113,7 +116,9 @@ class VolumeProfile(Indicator):
         self._dirty = True
 
     def on_bar(self, bar: Bar) -> None:
-        """Add a bar's volume at its VWAP (coarser than per trade); a new date resets."""
+        """Add a regular-session bar's volume at its VWAP; a new date resets."""
+        if bar.session is not Session.REGULAR:
+            return
         if bar.ny_day != self._day:
             self.reset()
             self._day = bar.ny_day

@@ -120,9 +120,9 @@ def test_bar_when_summer_time_then_open_is_0930_new_york_not_utc() -> None:
     assert bar.start_ms % 86_400_000 == (13 * 60 + 30) * 60_000  # 13:30 UTC in EDT
 
 
-def test_sinks_when_pre_market_and_new_day_then_only_regular_trades_of_today() -> None:
+def test_sink_when_pre_market_and_new_day_then_only_regular_trades_of_today() -> None:
     vwap = SessionVwap()
-    b = BarBuilder("SPY", sinks=(vwap,))
+    b = BarBuilder("SPY", sink=vwap)
     b.on_trade(50.0, 100, ny(8, 0))  # pre-market: not in the session VWAP
     assert vwap.value is None
     b.on_trade(100.0, 100, ny(9, 30, 1))

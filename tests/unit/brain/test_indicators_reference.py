@@ -164,3 +164,20 @@ def test_session_vwap_when_fed_trades_then_matches_talipp_on_single_price_bars()
         mine.append(ind.value)
     assert_series(mine, ref)
     assert math.isfinite(mine[-1] or math.nan)
+
+
+@pytest.mark.parametrize("series", SERIES)
+def test_adx_when_sharing_an_atr_updated_first_then_same_as_owning_one(series: list) -> None:
+    own = ADX(14, 14)
+    atr = ATR(14)
+    shared = ADX(14, 14, shared_atr=atr)
+    for h, lo, c in series:
+        own.update(h, lo, c)
+        atr.update(h, lo, c)
+        shared.update(h, lo, c)
+        assert (shared.value, shared.plus_di) == (own.value, own.plus_di)
+
+
+def test_adx_when_shared_atr_period_differs_then_rejected() -> None:
+    with pytest.raises(ValueError, match="shared_atr"):
+        ADX(14, 14, shared_atr=ATR(10))

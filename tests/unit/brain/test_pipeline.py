@@ -167,3 +167,17 @@ def test_pipeline_when_regular_day_replayed_then_indicators_and_regime_ready() -
 
 def test_recorder_when_checked_then_satisfies_strategy_protocol() -> None:
     assert isinstance(Recorder(), Strategy)
+
+
+def test_state_when_warmed_up_with_todays_bars_then_live_trades_continue_the_vwap() -> None:
+    pipe = Pipeline(["SPY"], [], ManualClock(0))
+    st = pipe.states["SPY"]
+    hist = pipe.calendar.hours(ny(9, 30))
+    warm = Bar(
+        "SPY", ny(9, 30), 10.0, 10.0, 10.0, 10.0, 100, 1, 10.0, Session.REGULAR, 0,
+        hist.ny_day, 570, 1000.0,
+    )  # fmt: skip
+    st.apply_bar(warm)
+    assert st.vwap.value == 10.0 and st.bars[-1] is warm
+    pipe.on_frame(trade("SPY", 20.0, 100, ny(9, 31, 5)))
+    assert st.vwap.value == 15.0
