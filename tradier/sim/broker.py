@@ -39,9 +39,15 @@ class Broker:
     """Orders, fills and the account of one sandbox account."""
 
     def __init__(
-        self, venue: Venue, account: str, starting_cash: Decimal, next_id: Callable[[], int]
+        self,
+        venue: Venue,
+        account: str,
+        starting_cash: Decimal,
+        next_id: Callable[[], int],
+        fill_cap: int = 0,
     ) -> None:
         self.venue = venue
+        self.fill_cap = fill_cap
         self.account = account
         self.ledger = Ledger(starting_cash)
         self.orders: list[SimOrder] = []
@@ -254,7 +260,8 @@ class Broker:
         return settled
 
     def try_fill(self, order: SimOrder, now: int) -> None:
-        """Fill the whole order when it is marketable in an open session."""
+        """Fill the order when it is marketable in an open session (whole, or up to the
+        fill cap for a single-leg order)."""
         if not self._can_trade(order, now):
             if order.status != "pending":
                 order.status = "pending"
@@ -276,7 +283,7 @@ class Broker:
                 self._fill_all(order, prices, now)
             return
         if self._single_marketable(order, books[0], prices[0]):
-            self._fill_all(order, prices, now)
+            self._fill_single(order, order.leg_requests[0], prices[0], now)
 
     def _single_marketable(self, order: SimOrder, book: Book | None, px: Decimal) -> bool:
         buying = order.side.startswith("buy")
@@ -312,10 +319,23 @@ class Broker:
             total += px * leg.sign * leg.quantity * scale
         return total / unit
 
+    def _fill_single(self, order: SimOrder, leg: LegRequest, px: Decimal, now: int) -> None:
+        # With a fill cap a large order fills over several ticks (partially_filled between).
+        qty = order.remaining if not self.fill_cap else min(order.remaining, self.fill_cap)
+        self.ledger.apply_fill(leg.symbol, qty * leg.sign, px, now)
+        done = order.exec_quantity
+        order.avg_fill_price = (order.avg_fill_price * done + px * qty) / (done + qty)
+        order.exec_quantity = done + qty
+        order.last_fill_price, order.last_fill_quantity = px, qty
+        order.transaction_ms = now
+        if order.remaining == 0:
+            self._finish(order, "filled", now)
+        else:
+            order.status = "partially_filled"
+
     def _fill_all(self, order: SimOrder, prices: list[Decimal], now: int) -> None:
-        for leg_req, leg_order, px in zip(
-            order.leg_requests, order.legs or [order], prices, strict=True
-        ):
+        # Multileg and combo orders fill all-or-none.
+        for leg_req, leg_order, px in zip(order.leg_requests, order.legs, prices, strict=True):
             self.ledger.apply_fill(leg_req.symbol, leg_req.quantity * leg_req.sign, px, now)
             leg_order.last_fill_price = px
             leg_order.avg_fill_price = px
@@ -323,12 +343,11 @@ class Broker:
             leg_order.exec_quantity = leg_order.quantity
             leg_order.status = "filled"
             leg_order.transaction_ms = now
-        if order.legs:
-            net = abs(self._net_debit(order, prices))
-            order.avg_fill_price = net
-            order.last_fill_price = net
-            order.exec_quantity = order.quantity
-            order.last_fill_quantity = order.quantity
+        net = abs(self._net_debit(order, prices))
+        order.avg_fill_price = net
+        order.last_fill_price = net
+        order.exec_quantity = order.quantity
+        order.last_fill_quantity = order.quantity
         self._finish(order, "filled", now)
 
     def _finish(self, order: SimOrder, status: str, now: int) -> None:

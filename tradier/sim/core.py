@@ -45,6 +45,7 @@ class SimConfig:
     fault_delay_s: float = 30.0
     tick_s: float = 0.05
     gainloss_immediate: bool = False
+    fill_cap: int = 0  # most shares/contracts a single-leg order fills per tick; 0: no cap
     account_type: str = "margin"  # margin, cash or pdt: which /balances sub-object appears
 
 
@@ -100,12 +101,18 @@ class SimCore:
         self.faults = FaultPlan()
         self.stream = StreamHub(self.clock.now_ms, self.is_streamable, self.new_uuid)
         self._order_ids = iter(range(1000, 10**9))
-        self.broker = Broker(self.venue, config.account, config.starting_cash, self.next_order_id)
+        self.broker = self._new_broker()
         self.frames = FrameGenerator(self.venue)
         self.last_pump_ms = self.clock.now_ms()
         self.stopping = asyncio.Event()
         self.partner_ids: dict[int, str] = {}
         self.on_reset: list[Callable[[], None]] = []
+
+    def _new_broker(self) -> Broker:
+        config = self.config
+        return Broker(
+            self.venue, config.account, config.starting_cash, self.next_order_id, config.fill_cap
+        )
 
     def next_order_id(self) -> int:
         """Order ids, increasing."""
@@ -141,9 +148,7 @@ class SimCore:
 
     def reset(self) -> None:
         """Forget orders, positions, pins, faults, rate windows and sessions."""
-        self.broker = Broker(
-            self.venue, self.config.account, self.config.starting_cash, self.next_order_id
-        )
+        self.broker = self._new_broker()
         self.venue.pins.clear()
         self.faults.clear()
         self.limiter.reset()

@@ -375,3 +375,32 @@ async def test_balances_when_account_type_then_only_its_sub_object(
     balances = (await sim.http.get(f"/accounts/{ACCOUNT}/balances")).json()["balances"]
     assert balances["account_type"] == sub_object and set(balances[sub_object]) == keys
     assert not {"margin", "cash", "pdt"} - {sub_object} & set(balances)
+
+
+@pytest.mark.parametrize("sim", [{"fill_cap": 4}], indirect=True)
+async def test_fill_cap_when_order_larger_then_partially_filled_then_filled(sim: Sim) -> None:
+    """TRADIER.md §3 statuses: partially_filled, with exec/remaining/last_fill fields."""
+    sim.server.pin_quote("SPY", 100.00, 100.02, 100.01)
+    response = await sim.place(
+        **{
+            "class": "equity",
+            "symbol": "SPY",
+            "side": "buy",
+            "quantity": "10",
+            "type": "market",
+            "duration": "day",
+        }
+    )
+    order_id = response.json()["order"]["id"]
+    first = await _order(sim, order_id)
+    assert (first["status"], first["exec_quantity"], first["remaining_quantity"]) == (
+        "partially_filled",
+        4,
+        6,
+    )
+    for _ in range(2):
+        sim.clock.advance(1000)
+        await sim.server.step()
+    done = await _order(sim, order_id)
+    assert (done["status"], done["exec_quantity"], done["last_fill_quantity"]) == ("filled", 10, 2)
+    assert done["avg_fill_price"] == pytest.approx(100.02)
