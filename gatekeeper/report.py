@@ -18,7 +18,10 @@ from gatekeeper.store import GateStore
 from tradier.clock import Clock, to_new_york
 from tradier.money import round_cents, to_wire
 
-REPORT_AFTER = time(16, 0)
+# The report runs in the hour after the close; of the two UTC schedules (20:15 and 21:15)
+# exactly one lands in it, in EDT (UTC-4) as in EST (UTC-5).
+REPORT_FROM = time(16, 0)
+REPORT_UNTIL = time(17, 0)
 
 
 @dataclass(frozen=True)
@@ -56,12 +59,12 @@ class EndOfDay:
         self._clock = clock
 
     def run(self, force: bool = False) -> DayReport:
-        """The day's report; skipped before 16:00 New York time unless `force`."""
+        """The day's report; skipped outside 16:00-17:00 New York time unless `force`."""
         now = self._clock.now_ms()
         local = to_new_york(now)
         day = local.date().isoformat()
-        if not force and local.time() < REPORT_AFTER:
-            return DayReport(day, None, None, None, skipped="before the close in New York")
+        if not force and not REPORT_FROM <= local.time() < REPORT_UNTIL:
+            return DayReport(day, None, None, None, skipped="outside 16:00-17:00 New York time")
         equity = self._broker.balances().total_equity
         baseline = self._store.snapshot(None, day).baseline
         pnl = None if equity is None or baseline is None else round_cents(equity - baseline)
