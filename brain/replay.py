@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
@@ -51,6 +53,7 @@ REPLAY_SECRET = b"replay-secret-not-real"
 ORDER = ["flush", "poll", "executor", "monitor", "broker_sync"]
 DEFAULT_SYMBOLS = ("SPY", "QQQ", "IWM", "DIA")
 GAP_STEP_MS = 200
+_GATE_TABLES = itertools.count(1)
 
 
 class BarRecorder:
@@ -126,7 +129,12 @@ def session_open_ms(day: date) -> int:
 
 def _gate_env(api_url: str, secret: bytes) -> dict[str, str]:
     root = Path(__file__).resolve().parents[1]
+    # The embedded DynamoDB keeps tables for the whole process: a fresh pair per gate, so
+    # one replay's open structures never count against the next one's limits.
+    suffix = f"{os.getpid()}-{next(_GATE_TABLES)}"
     return {
+        "EDGEGATE_GATE_TABLE": f"edgegate-replay-gate-{suffix}",
+        "EDGEGATE_SESSIONS_TABLE": f"edgegate-replay-sessions-{suffix}",
         "TRADIER_TRADE_BASE_URL": api_url,
         "TRADIER_TRADE_TOKEN": SIM_TOKEN,
         "TRADIER_ACCOUNT_ID": SIM_ACCOUNT,
