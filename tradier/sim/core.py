@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tradier.clock import Clock, ManualClock, ScaledClock, SystemClock
+from tradier.sim.account_stream import AccountHub
 from tradier.sim.broker import Broker
 from tradier.sim.frames import FrameGenerator
 from tradier.sim.limits import DEFAULT_LIMITS, FaultPlan, RateLimiter
@@ -100,6 +101,7 @@ class SimCore:
         self.limiter = RateLimiter(dict(config.rate_limits))
         self.faults = FaultPlan()
         self.stream = StreamHub(self.clock.now_ms, self.is_streamable, self.new_uuid)
+        self.accounts = AccountHub(self.clock.now_ms, self.new_uuid)
         self._order_ids = iter(range(1000, 10**9))
         self.broker = self._new_broker()
         self.frames = FrameGenerator(self.venue)
@@ -130,17 +132,18 @@ class SimCore:
         return occ is not None and self.venue.option(symbol) is not None
 
     async def pump(self) -> None:
-        """Advance to the clock's now: publish stream frames and let the broker fill."""
+        """Advance to the clock's now: publish stream frames, let the broker fill, and send
+        account events for whatever changed (REST calls included)."""
         now = self.clock.now_ms()
-        if now == self.last_pump_ms:
-            return
-        if now < self.last_pump_ms:  # the clock was set back: no frames for the past
+        if now != self.last_pump_ms:
+            if now < self.last_pump_ms:  # the clock was set back: no frames for the past
+                self.last_pump_ms = now
+            wanted = self.stream.wanted_symbols()
+            payloads = self.frames.between(self.last_pump_ms, now, wanted) if wanted else []
             self.last_pump_ms = now
-        wanted = self.stream.wanted_symbols()
-        payloads = self.frames.between(self.last_pump_ms, now, wanted) if wanted else []
-        self.last_pump_ms = now
-        await self.stream.publish(payloads)
-        self.broker.on_tick(now)
+            await self.stream.publish(payloads)
+            self.broker.on_tick(now)
+        await self.accounts.publish(now, self.broker.orders)
 
     def all_orders(self) -> list[SimOrder]:
         """Every order of every day."""
@@ -153,6 +156,7 @@ class SimCore:
         self.faults.clear()
         self.limiter.reset()
         self.stream.expire_all()
+        self.accounts.sessions.expire_all()
         for hook in self.on_reset:
             hook()
 

@@ -8,6 +8,7 @@ import contextlib
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from tradier.sim.account_stream import ACCOUNT_EVENTS_PATH
 from tradier.sim.limits import group_for
 from tradier.sim.rest_common import CORE, TOKEN
 
@@ -31,7 +32,7 @@ def _drop_connection(request: web.Request) -> None:
 @web.middleware
 async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Faults first (the backend is down), then auth, then the rate limit."""
-    if not request.path.startswith("/v1/") or request.path == STREAM_PATH:
+    if not request.path.startswith("/v1/") or request.path in (STREAM_PATH, ACCOUNT_EVENTS_PATH):
         return await handler(request)
     core = request.app[CORE]
     fault = core.faults.take(request.path)

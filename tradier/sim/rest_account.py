@@ -320,3 +320,11 @@ async def profile(request: web.Request) -> web.Response:
             }
         },
     )
+
+
+async def create_account_session(request: web.Request) -> web.Response:
+    """POST /v1/accounts/events/session: a session for the account-events WebSocket."""
+    core = core_of(request)
+    sid = core.accounts.create_session()
+    url = f"ws://{request.host}/v1/accounts/events"
+    return respond(request, {"stream": {"url": url, "sessionid": sid}})

@@ -27,6 +27,7 @@ from tradier.sim import rest_account as acct
 from tradier.sim import rest_history as hist
 from tradier.sim import rest_market as mkt
 from tradier.sim import rest_options as opts
+from tradier.sim.account_stream import ACCOUNT_EVENTS_PATH
 from tradier.sim.controls import SimControls
 from tradier.sim.core import SimConfig, SimCore
 from tradier.sim.guards import STREAM_PATH, guard
@@ -119,12 +120,12 @@ class SimServer:
         self.core.faults.arm(Fault(kind, count, path_prefix, delay))
 
     async def drop_streams(self) -> int:
-        """Close every WebSocket; returns how many."""
-        return await self.core.stream.drop_all()
+        """Close every stream connection (market and account); returns how many."""
+        return await self.core.stream.drop_all() + await self.core.accounts.drop_all()
 
     def expire_sessions(self) -> int:
-        """Expire every stream session id; returns how many."""
-        return self.core.stream.expire_all()
+        """Expire every stream session id (market and account); returns how many."""
+        return self.core.stream.expire_all() + self.core.accounts.sessions.expire_all()
 
     def set_clock(self, now_ms: int | None = None, speed: float | None = None) -> None:
         """Jump the simulated clock and/or change its speed."""
@@ -167,6 +168,8 @@ class SimServer:
         r.add_post("/v1/markets/events/session", mkt.create_session)
         r.add_get(STREAM_PATH, self.core.stream.handle)
         r.add_post(STREAM_PATH, self.core.stream.handle)
+        r.add_post("/v1/accounts/events/session", acct.create_account_session)
+        r.add_get(ACCOUNT_EVENTS_PATH, self._account_events)
         r.add_get("/v1/user/profile", acct.profile)
         r.add_get("/v1/accounts/{account}/balances", acct.balances)
         r.add_get("/v1/accounts/{account}/positions", acct.positions)
@@ -184,6 +187,9 @@ class SimServer:
         r.add_get("/sim/orders", self._c_orders)
         r.add_post("/sim/reset", self._c_reset)
         r.add_get("/sim/state", self._c_state)
+
+    async def _account_events(self, request: web.Request) -> web.StreamResponse:
+        return await self.core.accounts.handle(request, self.config.account)
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
         if not request.can_read_body:

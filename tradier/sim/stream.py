@@ -11,19 +11,11 @@ from typing import Any, Protocol
 
 from aiohttp import WSMsgType, web
 
-SESSION_TTL_MS = 5 * 60_000
+from tradier.sim.sessions import SessionBook
+
 HTTP_IDLE_MS = 15 * 60_000
 EVENT_TYPES = ("trade", "quote", "summary", "timesale", "tradex")
 EMPTY_SYMBOL = "$empty$"
-
-
-@dataclass(slots=True)
-class StreamSession:
-    """A session id: usable once within 5 minutes, then bound to one connection."""
-
-    id: str
-    created_ms: int
-    connection: int | None = None
 
 
 class Sink(Protocol):
@@ -101,33 +93,17 @@ class StreamHub:
     ) -> None:
         self._now_ms = now_ms
         self._is_valid_symbol = is_valid_symbol
-        self._new_id = new_id
-        self.sessions: dict[str, StreamSession] = {}
+        self.sessions = SessionBook(now_ms, new_id)
         self.subscribers: dict[int, Subscriber] = {}
         self._next_conn = 1
 
     def create_session(self) -> str:
         """A new session id."""
-        sid = self._new_id()
-        self.sessions[sid] = StreamSession(sid, self._now_ms())
-        return sid
-
-    def _claim(self, sid: str, conn: int) -> bool:
-        session = self.sessions.get(sid)
-        if session is None:
-            return False
-        if session.connection == conn:
-            return True
-        if session.connection is not None or self._now_ms() - session.created_ms > SESSION_TTL_MS:
-            return False
-        session.connection = conn
-        return True
+        return self.sessions.create()
 
     def expire_all(self) -> int:
         """Forget every session (live connections keep streaming, as on Tradier)."""
-        count = len(self.sessions)
-        self.sessions.clear()
-        return count
+        return self.sessions.expire_all()
 
     async def drop_all(self) -> int:
         """Close every stream connection (WebSocket and HTTP)."""
@@ -172,7 +148,7 @@ class StreamHub:
         self.subscribers.pop(sub.id, None)
         if sub.session is not None:
             # Single use: the id dies with its connection; a reconnect needs a new one.
-            self.sessions.pop(sub.session, None)
+            self.sessions.release(sub.session)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """/v1/markets/events: a WebSocket when upgraded, else the HTTP stream."""
@@ -232,7 +208,7 @@ class StreamHub:
         if not isinstance(body, dict):
             return "invalid json"
         sid = body.get("sessionid")
-        if not isinstance(sid, str) or not self._claim(sid, sub.id):
+        if not isinstance(sid, str) or not self.sessions.claim(sid, sub.id):
             return "session not found"
         symbols = body.get("symbols")
         if isinstance(symbols, str):

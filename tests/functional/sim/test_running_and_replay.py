@@ -148,7 +148,19 @@ async def test_replay_when_streamed_then_frames_verbatim_in_order(tmp_path: Path
 def test_cli_when_stream_for_a_second_then_prints_json_frames() -> None:
     """`edgegate sim stream --seconds N` prints events streamed from an in-process sim."""
     result = subprocess.run(
-        [sys.executable, "-m", "edgegate", "sim", "stream", "--seconds", "1.5", "--symbols", "SPY"],
+        [
+            sys.executable,
+            "-m",
+            "edgegate",
+            "sim",
+            "stream",
+            "--seconds",
+            "1.5",
+            "--speed",
+            "20",
+            "--symbols",
+            "SPY",
+        ],
         capture_output=True,
         text=True,
         timeout=30,
