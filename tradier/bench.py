@@ -22,7 +22,7 @@ import multiprocessing
 import random
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, Final
 
@@ -107,26 +107,33 @@ def check_frames(frames: Sequence[bytes]) -> int:
     return sum(isinstance(decode_frame(f), StreamError) for f in frames)
 
 
+def _sender(sub: Any) -> Callable[[str], Awaitable[Any]]:
+    # The simulator's subscriber holds a `sink` (WebSocket or HTTP stream); older ones a `ws`.
+    sink = getattr(sub, "sink", None)
+    return sink.send if sink is not None else sub.ws.send_str
+
+
 async def _blast(server: Any, frames: Sequence[str], seconds: float) -> int:
     """Mute the simulated market for each subscriber, then START, frames as fast as the
     server can send them for `seconds`, END. Returns how many frames were sent."""
     subscribers = [s for s in server.core.stream.subscribers.values() if s.session]
     for sub in subscribers:
         sub.symbols = set()  # the simulated market publishes nothing more to it
+    sends = [_sender(sub) for sub in subscribers]
     await asyncio.sleep(0.3)  # let frames already in flight arrive before START
-    for sub in subscribers:
-        await sub.ws.send_str(f'{{"type":"summary","symbol":"{START_SYMBOL}"}}')
+    for send in sends:
+        await send(f'{{"type":"summary","symbol":"{START_SYMBOL}"}}')
     sent = 0
     deadline = time.perf_counter() + seconds
     n = len(frames)
     while True:
-        for sub in subscribers:
-            await sub.ws.send_str(frames[sent % n])
+        for send in sends:
+            await send(frames[sent % n])
         sent += 1
         if sent % 1024 == 0 and time.perf_counter() >= deadline:
             break
-    for sub in subscribers:
-        await sub.ws.send_str(f'{{"type":"summary","symbol":"{END_SYMBOL}"}}')
+    for send in sends:
+        await send(f'{{"type":"summary","symbol":"{END_SYMBOL}"}}')
     return sent
 
 
@@ -171,6 +178,15 @@ async def _receive(api_url: str, ws_url: str, conn: Connection) -> tuple[int, fl
     return received, elapsed
 
 
+def _from_child(conn: Connection, process: Any, within_s: float) -> Any:
+    """The simulator process's next message; fails instead of hanging if it died."""
+    deadline = time.monotonic() + within_s
+    while not conn.poll(0.1):
+        if not process.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the simulator process ended or stalled; see its traceback")
+    return conn.recv()
+
+
 def stream_throughput(
     seconds: float, seed: int = 7, distinct_frames: int = BLAST_FRAMES
 ) -> tuple[float, int, int]:
@@ -181,9 +197,11 @@ def stream_throughput(
     )
     process.start()
     try:
-        api_url, ws_url = parent.recv()
-        received, elapsed = asyncio.run(_receive(api_url, ws_url, parent))
-        sent = parent.recv()
+        api_url, ws_url = _from_child(parent, process, 60.0)
+        received, elapsed = asyncio.run(
+            asyncio.wait_for(_receive(api_url, ws_url, parent), seconds + 60.0)
+        )
+        sent = _from_child(parent, process, 30.0)
         parent.send("done")
     finally:
         process.join(10)

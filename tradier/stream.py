@@ -116,7 +116,8 @@ def decode_frame(data: bytes | str) -> StreamEvent | StreamError:
 def decode_frames(data: bytes | str) -> list[StreamEvent | StreamError]:
     """A frame that may hold several newline-separated payloads (`linebreak: true`)."""
     raw = data.encode() if isinstance(data, str) else data
-    if b"\n" not in raw.rstrip(b"\n"):
+    newline = raw.find(b"\n")
+    if newline == -1 or newline == len(raw) - 1:  # one payload, maybe newline-terminated
         return [decode_frame(raw)]
     try:
         events: list[StreamEvent | StreamError] = _EVENTS.decode_lines(raw)
