@@ -39,7 +39,14 @@ from brain.proposals import (
 )
 from brain.sizing import SizingPolicy, shares_for, size
 from brain.strategies.base import EquityPlan, OptionStrategy, PlannedTrade
-from gatekeeper.contract import Decision, DecisionKind, Proposal, TradingState
+from gatekeeper.contract import (
+    Decision,
+    DecisionKind,
+    EquitySide,
+    OrderState,
+    Proposal,
+    TradingState,
+)
 from tradier.clock import Clock, to_new_york
 
 log = logging.getLogger(__name__)
@@ -213,7 +220,7 @@ class Engine:
     def _position(self, proposal: Proposal, planned: PlannedTrade, source: str) -> OpenPosition:
         plan = planned.plan
         if isinstance(plan, EquityPlan):
-            entry = plan.price if plan.side.value == "sell_short" else -plan.price
+            entry = plan.price if plan.side is EquitySide.SELL_SHORT else -plan.price
             return OpenPosition(
                 id=proposal.id,
                 symbol=plan.symbol,
@@ -263,7 +270,7 @@ class Engine:
         decision = await self._send(proposal, common["source_name"], f"close {reason.value}")
         if decision is None or decision.decision is not DecisionKind.APPROVED:
             return None
-        if decision.order_state.value == "FILLED":
+        if decision.order_state is OrderState.FILLED:
             self.monitor.remove(position.id)
         return proposal.id
 

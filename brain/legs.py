@@ -225,6 +225,15 @@ def at_the_money(
     return min(same, key=lambda c: (abs(c.strike - underlying_price), c.strike))
 
 
+def net_of(total: Decimal) -> NetPrice:
+    """A signed cash amount per unit (+ received, - paid) as a price with its kind."""
+    if total > 0:
+        return NetPrice(total, NetKind.CREDIT)
+    if total < 0:
+        return NetPrice(-total, NetKind.DEBIT)
+    return NetPrice(Decimal(0), NetKind.EVEN)
+
+
 def natural_price(legs: Sequence[StructureLeg]) -> NetPrice:
     """Net price per structure: bids of legs sold minus asks of legs bought, by ratio."""
     if not legs:
@@ -237,11 +246,7 @@ def natural_price(legs: Sequence[StructureLeg]) -> NetPrice:
             total += leg.contract.bid * leg.ratio
         else:
             total -= leg.contract.ask * leg.ratio
-    if total > 0:
-        return NetPrice(total, NetKind.CREDIT)
-    if total < 0:
-        return NetPrice(-total, NetKind.DEBIT)
-    return NetPrice(Decimal(0), NetKind.EVEN)
+    return net_of(total)
 
 
 def mid_price(legs: Sequence[StructureLeg]) -> NetPrice:
@@ -250,11 +255,7 @@ def mid_price(legs: Sequence[StructureLeg]) -> NetPrice:
     for leg in legs:
         sign = 1 if leg.side is Side.SELL else -1
         total += sign * leg.contract.mid * leg.ratio
-    if total > 0:
-        return NetPrice(total, NetKind.CREDIT)
-    if total < 0:
-        return NetPrice(-total, NetKind.DEBIT)
-    return NetPrice(Decimal(0), NetKind.EVEN)
+    return net_of(total)
 
 
 def closing_price(legs: Sequence[StructureLeg]) -> NetPrice:

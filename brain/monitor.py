@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from brain.exits import ExitPolicy, ExitReason, Targets, evaluate, pnl_each
-from brain.legs import NetPrice, Side
+from brain.legs import NetPrice, Side, net_of
 from brain.persist import StateStore
 from gatekeeper.contract import EquitySide, Strategy
 from tradier.clock import Clock, to_new_york
@@ -112,11 +112,7 @@ def closing_price(position: OpenPosition, book: dict[str, BidAsk]) -> NetPrice |
             return None
         # Closing reverses the leg: a bought leg is sold at the bid, a sold one bought back.
         total += quote.bid * leg.ratio if leg.side is Side.BUY else -quote.ask * leg.ratio
-    if total > 0:
-        return NetPrice(total, NetKind.CREDIT)
-    if total < 0:
-        return NetPrice(-total, NetKind.DEBIT)
-    return NetPrice(Decimal(0), NetKind.EVEN)
+    return net_of(total)
 
 
 def quote_book(quotes: Iterable[Any]) -> dict[str, BidAsk]:
