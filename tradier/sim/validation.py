@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from tradier.clock import to_new_york
 from tradier.occ import OccSymbolError, parse_occ
 from tradier.sim.calendar import MarketState, read_clock, trading_day
+from tradier.sim.symbols import spec_for
 from tradier.sim.venue import Venue
 
 EQUITY_SIDES = ("buy", "buy_to_cover", "sell", "sell_short")
@@ -104,7 +105,7 @@ def _check_underlying(symbol: str, venue: Venue, errors: list[str]) -> None:
     state = venue.state(symbol)
     if state is None:
         errors.append(f"Invalid parameter, symbol: {symbol} is not a valid symbol.")
-    elif symbol in ("VIX",):
+    elif spec_for(symbol).quote_only:
         errors.append(f"Invalid parameter, symbol: {symbol} is an index and cannot be traded.")
 
 
@@ -216,6 +217,9 @@ def _parse_legs(
         return []
     if len(indices) < 2:
         errors.append(f"Invalid parameter, legs: a {klass} order needs at least 2 legs.")
+        return []
+    if klass == "combo" and (indices[0] != 0 or len(indices) > 3):
+        errors.append("Invalid parameter, legs: a combo is equity leg 0 and 1-2 option legs.")
         return []
     legs: list[LegRequest] = []
     for i in indices:
