@@ -15,7 +15,7 @@ from typing import Any
 from tradier.clock import Clock, ManualClock, ScaledClock, SystemClock
 from tradier.sim.account_stream import AccountHub
 from tradier.sim.broker import Broker
-from tradier.sim.frames import FrameGenerator
+from tradier.sim.frames import FrameGenerator, StaleRepeater
 from tradier.sim.limits import DEFAULT_LIMITS, FaultPlan, RateLimiter
 from tradier.sim.margin import ACCOUNT_TYPES
 from tradier.sim.market import GeneratedMarket
@@ -24,6 +24,9 @@ from tradier.sim.orders import SimOrder
 from tradier.sim.stream import StreamHub
 from tradier.sim.symbols import DEFAULT_SYMBOLS
 from tradier.sim.venue import MarketSource, Venue
+
+_DAY_MS = 86_400_000
+_SIX_UTC = 6 * 3_600_000
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,10 @@ class SimConfig:
     gainloss_immediate: bool = False
     fill_cap: int = 0  # most shares/contracts a single-leg order fills per tick; 0: no cap
     account_type: str = "margin"  # margin, cash or pdt: which /balances sub-object appears
+    # Opt-in quirks reported by client authors (TRADIER.md §2, §6):
+    stale_repeat_ms: int = 0  # re-send an idle symbol's last trade/quote this often (20_000)
+    overnight_drop: bool = False  # close market WebSockets when 06:00 UTC passes
+    fill_data_lag_ms: int = 0  # a fill reads `filled` with avg_fill_price 0 for this long
 
 
 class SimClock:
@@ -105,6 +112,7 @@ class SimCore:
         self._order_ids = iter(range(1000, 10**9))
         self.broker = self._new_broker()
         self.frames = FrameGenerator(self.venue)
+        self.repeater = StaleRepeater(config.stale_repeat_ms) if config.stale_repeat_ms else None
         self.last_pump_ms = self.clock.now_ms()
         self.stopping = asyncio.Event()
         self.partner_ids: dict[int, str] = {}
@@ -140,7 +148,12 @@ class SimCore:
                 self.last_pump_ms = now
             wanted = self.stream.wanted_symbols()
             payloads = self.frames.between(self.last_pump_ms, now, wanted) if wanted else []
+            if self.repeater is not None:
+                payloads += self.repeater.due(now, wanted, payloads)
+            crossed_six = (now - _SIX_UTC) // _DAY_MS > (self.last_pump_ms - _SIX_UTC) // _DAY_MS
             self.last_pump_ms = now
+            if self.config.overnight_drop and crossed_six:
+                await self.stream.drop_all()  # Lean #6040: Tradier closed the socket ~06:00 UTC
             await self.stream.publish(payloads)
             self.broker.on_tick(now)
         await self.accounts.publish(now, self.broker.orders)

@@ -164,3 +164,29 @@ class FrameGenerator:
         if self.last_quote.get(sym) != book:
             self.last_quote[sym] = book
             out.append(quote_payload(sym, mark.bid, mark.ask, 10, 10, "C", "C", second))
+
+
+@dataclass(slots=True)
+class StaleRepeater:
+    """An idle symbol's last frames sent again every `interval_ms`, old timestamps and all
+    (QuantConnect saw Tradier re-send old ticks about every 20 s on an idle stream)."""
+
+    interval_ms: int
+    last: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    sent_ms: dict[str, int] = field(default_factory=dict)
+
+    def due(self, now: int, wanted: set[str], fresh: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Remember `fresh`; return repeats for wanted symbols idle for `interval_ms`."""
+        for payload in fresh:
+            self.last.setdefault(payload["symbol"], {})[payload["type"]] = payload
+            self.sent_ms[payload["symbol"]] = now
+        repeats: list[dict[str, Any]] = []
+        for symbol in sorted(wanted):
+            if symbol not in self.last:
+                continue
+            if now - self.sent_ms.get(symbol, now) >= self.interval_ms:
+                self.sent_ms[symbol] = now
+                repeats.extend(
+                    p for kind, p in self.last[symbol].items() if kind in ("trade", "quote")
+                )
+        return repeats

@@ -11,9 +11,17 @@ from aiohttp.typedefs import Handler
 from tradier.sim.account_stream import ACCOUNT_EVENTS_PATH
 from tradier.sim.limits import group_for
 from tradier.sim.rest_common import CORE, TOKEN
+from tradier.sim.wire import errors_body, respond
 
 STREAM_PATH = "/v1/markets/events"
 BACKEND_ERROR = "An error occurred while communicating with the backend."
+
+
+async def _is_preview(request: web.Request) -> bool:
+    if request.method != "POST" or not request.path.endswith("/orders"):
+        return False
+    form = await request.post()
+    return str(form.get("preview", "")).lower() == "true"
 
 
 async def _hold(request: web.Request, delay_s: float) -> None:
@@ -37,6 +45,9 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     core = request.app[CORE]
     fault = core.faults.take(request.path)
     if fault is not None and fault.kind == "5xx":
+        if await _is_preview(request):
+            # MEAS: during the outage at the open, previews answered 400, not 500.
+            return respond(request, errors_body(["Unexpected server error"]), status=400)
         return web.Response(status=500, text=BACKEND_ERROR, content_type="text/plain")
     if fault is not None and fault.kind == "timeout":
         await _hold(request, fault.delay_s)

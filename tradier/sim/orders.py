@@ -70,8 +70,9 @@ class SimOrder:
             return "covered_call" if len(self.legs) == 2 else "combo"
         return {2: "spread", 3: "butterfly", 4: "condor"}.get(len(self.legs), "custom")
 
-    def to_json(self, include_tag: bool) -> dict[str, Any]:
-        """The order as GET /orders returns it (numbers as JSON numbers, dates ISO with Z)."""
+    def to_json(self, include_tag: bool, hide_fill: bool = False) -> dict[str, Any]:
+        """The order as GET /orders returns it (numbers as JSON numbers, dates ISO with Z);
+        `hide_fill` reports fill prices as 0, as Tradier does just after a fill."""
         body: dict[str, Any] = {
             "id": self.id,
             "type": self.type,
@@ -87,9 +88,9 @@ class SimOrder:
             body["stop_price"] = _num(self.stop)
         body.update(
             {
-                "avg_fill_price": _num(self.avg_fill_price),
+                "avg_fill_price": 0.0 if hide_fill else _num(self.avg_fill_price),
                 "exec_quantity": _num(self.exec_quantity),
-                "last_fill_price": _num(self.last_fill_price),
+                "last_fill_price": 0.0 if hide_fill else _num(self.last_fill_price),
                 "last_fill_quantity": _num(self.last_fill_quantity),
                 "remaining_quantity": _num(self.remaining),
                 "create_date": iso_ms(self.create_ms),
@@ -106,5 +107,5 @@ class SimOrder:
         if self.legs:
             body["num_legs"] = len(self.legs)
             body["strategy"] = self.strategy()
-            body["leg"] = [leg.to_json(include_tag) for leg in self.legs]
+            body["leg"] = [leg.to_json(include_tag, hide_fill) for leg in self.legs]
         return body

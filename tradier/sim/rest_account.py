@@ -133,8 +133,15 @@ async def list_orders(request: web.Request) -> web.Response:
         chosen = [o for o in core.broker.orders if now - o.create_ms <= MONTH_MS]
     else:
         chosen = [o for o in core.broker.orders if to_new_york(o.create_ms).date() == today]
-    items = [o.to_json(include_tags) for o in _page(request, chosen)]
+    items = [_order_json(core, o, include_tags) for o in _page(request, chosen)]
     return respond(request, wrapped("orders", "order", items))
+
+
+def _order_json(core: SimCore, order: SimOrder, include_tags: bool) -> dict[str, Any]:
+    # The fill-data race (TRADIER.md §6.7): `filled` can show before avg_fill_price does.
+    lag = core.config.fill_data_lag_ms
+    fresh = order.status == "filled" and core.clock.now_ms() - order.transaction_ms < lag
+    return order.to_json(include_tags, hide_fill=bool(lag) and fresh)
 
 
 def _order_id(request: web.Request) -> int | None:
@@ -152,7 +159,7 @@ async def get_order(request: web.Request) -> web.Response:
     if order is None:
         return unauthorized_account(request.match_info["account"])
     include_tags = request.query.get("includeTags", "false").lower() == "true"
-    return respond(request, {"order": order.to_json(include_tags)})
+    return respond(request, {"order": _order_json(core, order, include_tags)})
 
 
 def _preview(
