@@ -27,7 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Protocol
 
 from tradier.clock import NEW_YORK, to_new_york
 from tradier.sim.calendar import TradingDay, trading_day
@@ -150,24 +149,11 @@ def _session_at(h: DayHours, ts_ms: int) -> Session:
     return Session.CLOSED
 
 
-class TradeSink(Protocol):
-    """A per-trade consumer of the regular session (session VWAP, volume profile)."""
-
-    def update(self, price: float, size: int) -> None:
-        """Add one trade."""
-        ...
-
-    def reset(self) -> None:
-        """Start a new session."""
-        ...
-
-
 class BarBuilder:
     """Builds one symbol's one-minute bars from its trades (O(1) per trade).
 
-    `sink` (the session VWAP) receives every accepted regular-session trade and is reset
-    at the first regular-session trade of each New York date, so it sees exactly the
-    trades the bars see (late, bad and duplicate extended-hours prints excluded).
+    The open bar's sums are readable (`open_regular_sums`) so the session VWAP covers
+    the latest trade without per-trade work of its own.
     """
 
     __slots__ = (
@@ -182,9 +168,6 @@ class BarBuilder:
         "_n",
         "_open",
         "_pv",
-        "_regular",
-        "_sink",
-        "_sink_reset",
         "_vol",
         "bad_dropped",
         "day",
@@ -192,7 +175,6 @@ class BarBuilder:
         "late_dropped",
         "minute",
         "session",
-        "sink_day",
         "symbol",
     )
 
@@ -200,13 +182,8 @@ class BarBuilder:
         self,
         symbol: str,
         calendar: SessionCalendar | None = None,
-        sink: TradeSink | None = None,
     ) -> None:
         self.symbol = symbol
-        self._sink = sink.update if sink is not None else None
-        self._sink_reset = sink.reset if sink is not None else None
-        self._regular = False
-        self.sink_day = -1  # New York date the sink holds; warm-up may set it
         self._calendar = calendar or SessionCalendar()
         self.late_dropped = 0
         self.bad_dropped = 0
@@ -226,6 +203,13 @@ class BarBuilder:
     def last_price(self) -> float | None:
         """Price of the latest accepted trade, None before any."""
         return self._close if self._last >= 0 else None
+
+    def open_regular_sums(self) -> tuple[int, float, int] | None:
+        """(New York date, sum of price*size, volume) of the open bar if it is a
+        regular-session bar, else None."""
+        if self._cur >= 0 and self.session is Session.REGULAR:
+            return self.day, self._pv, self._vol
+        return None
 
     @property
     def is_open(self) -> bool:
@@ -254,8 +238,6 @@ class BarBuilder:
             self._vol += size
             self._n += 1
             self._pv += price * size
-            if self._regular:
-                self._sink(price, size)  # type: ignore[misc]
             return None
         if m <= self._last:
             self.late_dropped += 1
@@ -270,11 +252,6 @@ class BarBuilder:
             return None
         closed = self._emit() if self._cur >= 0 else None
         self._start(m, price, size, h, session)
-        if self._regular:
-            if self.sink_day != self.day:
-                self.sink_day = self.day
-                self._sink_reset()  # type: ignore[misc]
-            self._sink(price, size)  # type: ignore[misc]
         return closed
 
     def flush(self, now_ms: int) -> Bar | None:
@@ -286,7 +263,6 @@ class BarBuilder:
     def _start(self, m: int, price: float, size: int, h: DayHours, session: Session) -> None:
         self._gap = (m - self._last) // MINUTE_MS - 1 if h.ny_day == self._last_day else 0
         self.session = session
-        self._regular = session is Session.REGULAR and self._sink is not None
         self.day = h.ny_day
         self.minute = (m - h.day_start_ms) // MINUTE_MS
         self._last = self._cur = m

@@ -149,17 +149,17 @@ class SymbolState:
         self.quote_ms = -1
         self.bars: deque[Bar] = deque(maxlen=c.bar_history)
         self.last_bar: Bar | None = None
-        self.vwap = SessionVwap()
+        self.builder = BarBuilder(symbol, calendar)
+        # closed bars are added at close; the open bar's sums are read live
+        self.vwap = SessionVwap(self.builder.open_regular_sums)
         self.volume_profile = VolumeProfile(c.profile_tick, c.value_area)
-        # the builder feeds every accepted regular-session trade to the session VWAP
-        self.builder = BarBuilder(symbol, calendar, self.vwap)
         self.sma_fast = SMA(c.sma_fast)
         self.sma_slow = SMA(c.sma_slow)
         self.ema_fast = EMA(c.ema_fast)
         self.ema_slow = EMA(c.ema_slow)
         self.rsi = RSI(c.rsi)
         self.atr = ATR(c.atr)
-        # ADX reuses the state's ATR when the periods agree (apply_live_bar updates it first)
+        # ADX reuses the state's ATR when the periods agree (apply_bar updates it first)
         self.adx = ADX(c.adx_di, c.adx, self.atr if c.atr == c.adx_di else None)
         self.bb = BollingerBands(c.bb, c.bb_k)
         self.opening_range = OpeningRange()
@@ -201,17 +201,8 @@ class SymbolState:
         return self.regime.regime
 
     def apply_bar(self, bar: Bar) -> None:
-        """Apply a bar that did not come from this state's own trades (warm-up from
-        history): indicators, regime, and the session VWAP from the bar's sums. Live
-        trades of the same day then continue that VWAP instead of restarting it."""
-        if bar.session is Session.REGULAR:
-            self.vwap.add(bar.notional, bar.volume, bar.ny_day)
-            self.builder.sink_day = bar.ny_day
-        self.apply_live_bar(bar)
-
-    def apply_live_bar(self, bar: Bar) -> None:
-        """Update bar-driven indicators and the regime with a bar closed by the pipeline
-        (its trades already went into the session VWAP); O(1) per indicator."""
+        """Update the bar-driven indicators, the session VWAP and the regime with a
+        closed bar (from the pipeline or from history at warm-up); O(1) per indicator."""
         self.bars.append(bar)
         self.last_bar = bar
         h, lo, c = bar.high, bar.low, bar.close
@@ -226,6 +217,7 @@ class SymbolState:
         self.realized_vol.update(c)
         self.volume_velocity.update(bar.volume, bar.gap_before + 1)
         if bar.session is Session.REGULAR:
+            self.vwap.add(bar.notional, bar.volume, bar.ny_day)
             self.opening_range.update(h, lo, bar.ny_day, bar.ny_minute)
             self.volume_profile.on_bar(bar)
         atr = self.atr.value

@@ -2,7 +2,7 @@
 
 One `Pipeline` per brain. `on_frame(bytes)` decodes with `tradier.stream.decode_frame` and
 hands the typed event to `on_event`. Quotes only update the symbol's bid/ask; trades feed
-the bar builder (and through it the session VWAP); a closed bar
+the bar builder (whose open bar the session VWAP reads); a closed bar
 updates the indicators and the regime and then runs the strategies. Nothing here grows
 with time: bars live in a ring per symbol and signals in a bounded deque.
 
@@ -11,8 +11,12 @@ Policies:
   regular session, because inside it the same prints arrive as `trade` too.
 - `summary` and `timesale` events do not make bars (trades are the single source);
   the VIX also takes its level from trades and quotes of `vix_symbol`.
-- Indicators see pre, regular and post bars; strategies run only on bars of
-  `strategy_sessions` (the regular session by default).
+- Every closed bar goes into the symbol's bar history (`SymbolState.bars`, tagged with
+  its session). Indicators and the regime update on bars of `indicator_sessions` and
+  strategies run on bars of `strategy_sessions`, both the regular session by default:
+  extended-hours minutes hold a handful of thin prints that would distort ATR, RSI and
+  the regime percentiles, the warm-up from history uses regular-session bars only, and
+  the strategies trade the regular session.
 - A strategy that raises is counted in `strategy_errors` and logged; the others still run
   and the bars keep flowing.
 """
@@ -43,8 +47,7 @@ _decode = decode_frame
 log = logging.getLogger(__name__)
 
 _NONE: tuple[Signal, ...] = ()
-DEFAULT_STRATEGY_SESSIONS = frozenset({Session.REGULAR})
-INDICATOR_SESSIONS = frozenset({Session.PRE, Session.REGULAR, Session.POST})
+REGULAR_ONLY = frozenset({Session.REGULAR})
 
 
 class Pipeline:
@@ -60,7 +63,8 @@ class Pipeline:
         calendar: SessionCalendar | None = None,
         vix_symbol: str = "VIX",
         on_signal: Callable[[Signal], None] | None = None,
-        strategy_sessions: frozenset[Session] = DEFAULT_STRATEGY_SESSIONS,
+        indicator_sessions: frozenset[Session] = REGULAR_ONLY,
+        strategy_sessions: frozenset[Session] = REGULAR_ONLY,
         signal_history: int = 1000,
     ) -> None:
         self.clock = clock or SystemClock()
@@ -75,6 +79,7 @@ class Pipeline:
         self._get = self.states.get
         self.strategies = tuple(strategies)
         self.on_signal = on_signal
+        self.indicator_sessions = indicator_sessions
         self.strategy_sessions = strategy_sessions
         self.signals: deque[Signal] = deque(maxlen=signal_history)
         self.bars = 0
@@ -159,9 +164,10 @@ class Pipeline:
 
     def _bar(self, st: SymbolState, bar: Bar) -> Sequence[Signal]:
         self.bars += 1
-        if bar.session not in INDICATOR_SESSIONS:
+        if bar.session not in self.indicator_sessions:
+            st.bars.append(bar)
             return _NONE
-        st.apply_live_bar(bar)
+        st.apply_bar(bar)
         if bar.session not in self.strategy_sessions or not self.strategies:
             return _NONE
         out: list[Signal] | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from brain.bars import Bar, Session
 from brain.indicators.base import Indicator
 
@@ -10,25 +12,46 @@ RANGE_END_MINUTE = 10 * 60  # 10:00 New York
 LATE_START_MINUTES = 5  # a range whose first bar is later than 09:35 is incomplete
 
 
+LiveSums = Callable[[], "tuple[int, float, int] | None"]
+
+
 class SessionVwap(Indicator):
     """Volume-weighted average price of the regular session's trades.
 
-    The pipeline calls `update(price, size)` for every regular-session trade and `reset()`
-    at each day's first regular-session trade; `on_bar` does the same from closed bars
-    (their notional and volume), resetting on a new New York date and ignoring bars
-    outside the regular session.
+    Exact sums of price * size and of size: `update(price, size)` adds one trade, `add`
+    (and `on_bar`, regular-session bars only) adds a closed bar's sums; a new New York
+    date resets. In the pipeline every closed regular bar is added, so `value` is the
+    VWAP of every accepted trade up to the last closed bar (what a strategy sees when it
+    runs, at bar close), and `live_value` also counts the open bar's trades through
+    `live`, which returns the open bar's `(ny_day, notional, volume)` or None. No
+    per-trade work is needed beyond the bar builder's own sums.
     """
 
-    __slots__ = ("_day", "_pv", "_vol")
+    __slots__ = ("_day", "_live", "_pv", "_vol")
 
-    def __init__(self) -> None:
+    def __init__(self, live: LiveSums | None = None) -> None:
         super().__init__()
+        self._live = live
         self._pv = 0.0
         self._vol = 0
         self._day = -1
 
+    @property
+    def live_value(self) -> float | None:
+        """The VWAP including the open bar's trades."""
+        part = self._live() if self._live is not None else None
+        if part is None:
+            return self.value
+        day, pv, vol = part
+        if day == self._day:  # else the open bar starts a new session
+            pv += self._pv
+            vol += self._vol
+        return pv / vol if vol > 0 else None
+
     def update(self, price: float, size: int) -> None:
         """Add one trade."""
+        if size <= 0:
+            return
         self._pv += price * size
         self._vol += size
         self.count += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from brain.bars import BarBuilder, Session, SessionCalendar
-from brain.indicators import SessionVwap
+from brain.market import SymbolState
 from tradier.clock import NEW_YORK
 
 MONDAY = date(2026, 11, 9)
@@ -120,15 +120,21 @@ def test_bar_when_summer_time_then_open_is_0930_new_york_not_utc() -> None:
     assert bar.start_ms % 86_400_000 == (13 * 60 + 30) * 60_000  # 13:30 UTC in EDT
 
 
-def test_sink_when_pre_market_and_new_day_then_only_regular_trades_of_today() -> None:
-    vwap = SessionVwap()
-    b = BarBuilder("SPY", sink=vwap)
+def test_vwap_when_pre_market_late_and_new_day_then_only_regular_trades_of_today() -> None:
+    st = SymbolState("SPY")
+    b = st.builder
     b.on_trade(50.0, 100, ny(8, 0))  # pre-market: not in the session VWAP
-    assert vwap.value is None
+    assert st.vwap.live_value is None and not st.vwap.initialized
     b.on_trade(100.0, 100, ny(9, 30, 1))
     b.on_trade(110.0, 100, ny(9, 30, 2))
-    assert vwap.value == 105.0
+    assert st.vwap.live_value == 105.0  # the open bar counts at once
+    assert st.vwap.value is None  # as of the last closed bar: none yet
+    closed = b.on_trade(120.0, 200, ny(9, 31, 2))
+    assert closed is not None
+    st.apply_bar(closed)
+    assert st.vwap.value == 105.0
+    assert st.vwap.live_value == (100.0 * 100 + 110.0 * 100 + 120.0 * 200) / 400
     b.on_trade(999.0, 100, ny(9, 29))  # late: neither in a bar nor in the VWAP
-    assert vwap.value == 105.0
+    assert st.vwap.live_value == 112.5
     b.on_trade(200.0, 100, ny(9, 30, 1, day=date(2026, 11, 10)))
-    assert vwap.value == 200.0
+    assert st.vwap.live_value == 200.0  # a new session starts with its first trade

@@ -78,7 +78,7 @@ def test_pipeline_when_trades_cross_minutes_then_bars_reach_strategies_with_quot
     assert got == list(out) == list(pipe.signals)
     st = pipe.states["SPY"]
     assert st.last == 451.0 and st.last_bar is not None and st.bars[-1].close == 450.0
-    assert st.vwap.value == 450.5  # both regular trades, including the open bar's
+    assert st.vwap.value == 450.0 and st.vwap.live_value == 450.5  # live: the open bar too
 
 
 def test_pipeline_when_timer_flushes_then_open_bars_close() -> None:
@@ -102,14 +102,26 @@ def test_pipeline_when_tradex_in_regular_session_then_ignored_but_counts_outside
     assert pipe.states["SPY"].session is Session.PRE
 
 
-def test_pipeline_when_pre_market_bar_then_indicators_update_but_strategies_do_not_run() -> None:
+def test_pipeline_when_pre_market_bar_then_kept_in_history_but_no_indicators_or_strategies() -> (
+    None
+):
     rec = Recorder()
     pipe = Pipeline(["SPY"], [rec], ManualClock(0))
     pipe.on_frame(trade("SPY", 450.0, 100, ny(8, 0, 1), kind="tradex"))
     pipe.on_frame(trade("SPY", 451.0, 100, ny(8, 1, 1), kind="tradex"))
+    st = pipe.states["SPY"]
     assert pipe.bars == 1 and rec.seen == []
-    assert pipe.states["SPY"].sma_fast.count == 1
-    assert pipe.states["SPY"].vwap.value is None  # session VWAP is regular-session only
+    assert st.bars[-1].session is Session.PRE and st.sma_fast.count == 0
+    assert st.vwap.live_value is None  # session VWAP is regular-session only
+
+
+def test_pipeline_when_extended_sessions_enabled_then_indicators_see_pre_market_bars() -> None:
+    rec = Recorder()
+    sessions = frozenset({Session.PRE, Session.REGULAR, Session.POST})
+    pipe = Pipeline(["SPY"], [rec], ManualClock(0), indicator_sessions=sessions)
+    pipe.on_frame(trade("SPY", 450.0, 100, ny(8, 0, 1), kind="tradex"))
+    pipe.on_frame(trade("SPY", 451.0, 100, ny(8, 1, 1), kind="tradex"))
+    assert pipe.states["SPY"].sma_fast.count == 1 and rec.seen == []
 
 
 def test_pipeline_when_a_strategy_raises_then_counted_and_others_still_run() -> None:
@@ -180,4 +192,4 @@ def test_state_when_warmed_up_with_todays_bars_then_live_trades_continue_the_vwa
     st.apply_bar(warm)
     assert st.vwap.value == 10.0 and st.bars[-1] is warm
     pipe.on_frame(trade("SPY", 20.0, 100, ny(9, 31, 5)))
-    assert st.vwap.value == 15.0
+    assert st.vwap.live_value == 15.0
