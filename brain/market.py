@@ -28,6 +28,7 @@ from brain.indicators import (
     VolumeVelocity,
 )
 from brain.regime import Regime, RegimeDetector, RegimeThresholds
+from tradier.stream import QuoteEvent
 
 __all__ = [
     "Bar",
@@ -106,19 +107,17 @@ class SymbolState:
     __slots__ = (
         "adx",
         "ask",
-        "ask_size",
         "atr",
         "bars",
         "bb",
         "bid",
-        "bid_size",
         "builder",
         "ema_fast",
         "ema_slow",
         "iv_rank",
         "last_bar",
         "opening_range",
-        "quote_ms",
+        "quote",
         "realized_vol",
         "regime",
         "rsi",
@@ -144,9 +143,7 @@ class SymbolState:
         # current quote; None until the first quote arrives (never 0)
         self.bid: float | None = None
         self.ask: float | None = None
-        self.bid_size = 0
-        self.ask_size = 0
-        self.quote_ms = -1
+        self.quote: QuoteEvent | None = None  # the latest quote event (sizes, exchanges, times)
         self.bars: deque[Bar] = deque(maxlen=c.bar_history)
         self.last_bar: Bar | None = None
         self.builder = BarBuilder(symbol, calendar)
@@ -168,6 +165,22 @@ class SymbolState:
         self.iv_rank = IvRank(c.iv_rank_lookback_ms)
         self.vix = vix if vix is not None else Vix()  # shared across symbols by the pipeline
         self.regime = RegimeDetector(c.regime)
+
+    @property
+    def bid_size(self) -> int:
+        """Size at the bid of the latest quote (0 without one)."""
+        return self.quote.bidsz if self.quote is not None else 0
+
+    @property
+    def ask_size(self) -> int:
+        """Size at the ask of the latest quote (0 without one)."""
+        return self.quote.asksz if self.quote is not None else 0
+
+    @property
+    def quote_ms(self) -> int:
+        """When the latest quote changed, epoch ms (-1 without one)."""
+        q = self.quote
+        return -1 if q is None else max(q.biddate, q.askdate)
 
     @property
     def mid(self) -> float | None:

@@ -98,9 +98,7 @@ class Pipeline:
             if st is not None:
                 st.bid = q.bid
                 st.ask = q.ask
-                st.bid_size = q.bidsz
-                st.ask_size = q.asksz
-                st.quote_ms = q.biddate if q.biddate > q.askdate else q.askdate
+                st.quote = q
                 return _NONE
         elif event.__class__ is TradeEvent:
             t: TradeEvent = event
@@ -129,9 +127,7 @@ class Pipeline:
                 return _NONE
             st.bid = q.bid
             st.ask = q.ask
-            st.bid_size = q.bidsz
-            st.ask_size = q.asksz
-            st.quote_ms = q.biddate if q.biddate > q.askdate else q.askdate
+            st.quote = q
             return _NONE
         if cls is TradeEvent:
             t: TradeEvent = event  # type: ignore[assignment]
