@@ -53,6 +53,8 @@ REPLAY_SECRET = b"replay-secret-not-real"
 ORDER = ["flush", "poll", "executor", "monitor", "broker_sync"]
 DEFAULT_SYMBOLS = ("SPY", "QQQ", "IWM", "DIA")
 GAP_STEP_MS = 200
+BARRIER_S = 30.0
+LOSSY_BARRIER_S = 0.25
 _GATE_TABLES = itertools.count(1)
 
 
@@ -274,6 +276,7 @@ async def _drive(
     brain.start(supervisor)
     disruptions = sorted(options.disruptions_at_ms)
     gap_start: int | None = None
+    settling = False
     step_ms = max(1, int(options.step_s * 1000))
     wall_start = time.monotonic()
     try:
@@ -289,9 +292,15 @@ async def _drive(
                 if counter.subscribed():
                     result.gaps.append((gap_start, now))
                     gap_start = None
+                    settling = True
                 else:
                     await asyncio.sleep(0.002)  # real time for the reconnect to happen
-            if not await _until(lambda: brain.feed.stats.events >= counter.sent, 2.0):
+            # Frames can only be lost around a drop; otherwise wait as long as it takes
+            # (a loaded machine is slow, and moving on early would break determinism).
+            patience = LOSSY_BARRIER_S if gap_start is not None or settling else BARRIER_S
+            if await _until(lambda: brain.feed.stats.events >= counter.sent, patience):
+                settling = False
+            else:
                 counter.sent = brain.feed.stats.events  # frames lost in a drop: resync
             await pace.run_round()
             while disruptions and disruptions[0] <= now and gap_start is None:

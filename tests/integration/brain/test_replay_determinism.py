@@ -10,7 +10,8 @@ import pytest
 from brain.replay import ReplayOptions, ReplayResult, replay_sim
 from gatekeeper.contract import DecisionKind, encode
 
-pytestmark = pytest.mark.slow
+# Two replays run in the module's fixture; a loaded machine needs the extra time.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]
 OPTIONS = ReplayOptions(seed=5, minutes=35, step_s=5.0)
 
 

@@ -18,7 +18,8 @@ from brain.replay import (
     session_open_ms,
 )
 
-pytestmark = pytest.mark.slow
+# Two replays run in the module's fixture; a loaded machine needs the extra time.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]
 MINUTES = 100
 DISRUPTIONS = 50
 SYMBOLS = ("SPY", "QQQ")
