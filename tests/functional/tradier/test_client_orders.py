@@ -170,6 +170,17 @@ def test_cancel_when_filled_then_already_final_filled(client: TradierClient) -> 
     assert (result.outcome, result.final_state) == ("already_final", "filled")
 
 
+def test_positions_when_market_buy_filled_then_one_position_with_cost(
+    client: TradierClient,
+) -> None:
+    ack = client.place_order(market_buy("pos-1", quantity=2))
+    filled = client.order(ack.id)
+    [position] = client.positions()
+    assert (position.symbol, position.quantity) == ("SPY", 2)
+    assert filled.avg_fill_price is not None
+    assert position.cost_basis == filled.avg_fill_price * 2
+
+
 def test_cancel_when_unknown_id_then_order_not_found(client: TradierClient) -> None:
     with pytest.raises(TradierOrderNotFound):
         client.cancel_order(424_242)
