@@ -310,3 +310,39 @@ def test_vix_when_quote_then_mid_and_when_later_trade_then_last() -> None:
     assert vix.value == 18.0
     vix.reset()
     assert not vix.initialized
+
+
+def _day_of_bars() -> list[Bar]:
+    rng = random.Random(8)
+    out, price = [], 100.0
+    for i in range(120):
+        price += rng.gauss(0, 0.3)
+        out.append(bar(round(price, 2), minute=570 + i, high=price + 0.2, low=price - 0.2))
+    return out
+
+
+ALL_BAR_INDICATORS = [
+    lambda: SMA(10),
+    lambda: EMA(10),
+    lambda: RSI(14),
+    lambda: ATR(14),
+    lambda: ADX(14, 14),
+    lambda: BollingerBands(20, 2.0),
+    lambda: RealizedVolatility(30),
+    lambda: SessionVwap(),
+    lambda: OpeningRange(),
+    lambda: VolumeVelocity(20),
+    lambda: VolumeProfile(0.05),
+    lambda: Vix(),
+]
+
+
+@pytest.mark.parametrize("make", ALL_BAR_INDICATORS)
+def test_indicator_when_fed_a_day_then_initialized_and_when_reset_then_not(make: object) -> None:
+    ind = make()  # type: ignore[operator]
+    assert not ind.initialized and ind.value is None
+    for b in _day_of_bars():
+        ind.on_bar(b)
+    assert ind.initialized and ind.value is not None
+    ind.reset()
+    assert not ind.initialized and ind.value is None and ind.count == 0
