@@ -54,6 +54,7 @@ class _MinuteDetail:
     asksz: list[int]
     high: float
     low: float
+    cum_volume: list[int]  # volume traded up to and including each second
 
 
 @dataclass(slots=True)
@@ -69,9 +70,29 @@ class _DayPath:
     vol_per_min: list[float]  # market volatility profile per minute (fraction of base)
     prevclose: dict[str, float]
     trading: bool
+    session_high: dict[str, list[float]]  # max log price from the open to minute m
+    session_low: dict[str, list[float]]
 
 
 _DAY_PATHS: dict[tuple[object, ...], _DayPath] = {}
+
+
+def _running_extremes(
+    logs: dict[str, list[float]], open_minute: int, close_minute: int
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Per symbol, the highest and lowest log price from the open up to each minute."""
+    highs: dict[str, list[float]] = {}
+    lows: dict[str, list[float]] = {}
+    for sym, path in logs.items():
+        hi = lo = path[min(open_minute, len(path) - 1)]
+        high_list, low_list = [], []
+        for m, x in enumerate(path):
+            if open_minute <= m <= close_minute:
+                hi, lo = max(hi, x), min(lo, x)
+            high_list.append(hi)
+            low_list.append(lo)
+        highs[sym], lows[sym] = high_list, low_list
+    return highs, lows
 
 
 def _u_curve(frac: float) -> float:
@@ -228,6 +249,7 @@ class GeneratedMarket:
             profile,
             prevclose,
             trading,
+            *_running_extremes(logs, open_minute, close_minute),
         )
 
     # ---- second layer ------------------------------------------------------------------
@@ -263,7 +285,12 @@ class GeneratedMarket:
                 last[-1] = Trade(t.ms, t.price, max(1, t.size + volume - placed))
         bidsz = [rng.randint(1, 40) for _ in range(60)]
         asksz = [rng.randint(1, 40) for _ in range(60)]
-        return _MinuteDetail(mids, trades, bidsz, asksz, max(mids), min(mids))
+        running = 0
+        cum_volume = []
+        for per_second in trades:
+            running += sum(t.size for t in per_second)
+            cum_volume.append(running)
+        return _MinuteDetail(mids, trades, bidsz, asksz, max(mids), min(mids), cum_volume)
 
     def _spread(self, symbol: str, path: _DayPath, m: int) -> float:
         spec = self.specs[symbol]
@@ -305,9 +332,7 @@ class GeneratedMarket:
         bid = math.floor((mid - spread / 2) * 100 + 1e-6) / 100
         ask = cents(bid + spread)
         trade = self._last_trade(path, symbol, m, sec)
-        volume = path.cum_volume[symbol][m] + sum(
-            t.size for s in range(sec + 1) for t in detail.trades[s]
-        )
+        volume = path.cum_volume[symbol][m] + detail.cum_volume[sec]
         prev = path.prevclose[symbol]
         if spec.quote_only:
             last, last_size, last_ms = cents(mid), 0, ms - ms % 1000
@@ -321,9 +346,8 @@ class GeneratedMarket:
         if path.trading and m >= path.open_minute:
             day_open = cents(math.exp(path.logs[symbol][path.open_minute]))
             upto = min(m, path.close_minute)
-            span = path.logs[symbol][path.open_minute : upto + 1]
-            hi = max(span)
-            lo = min(span)
+            hi = path.session_high[symbol][upto]
+            lo = path.session_low[symbol][upto]
             if m < path.close_minute:
                 cur = detail.mids[: sec + 1]
                 high = cents(max(math.exp(hi), max(cur)))
