@@ -24,11 +24,13 @@ from gatekeeper.contract import (
     TradingState,
     encode,
 )
+from gatekeeper.errors import RetryableGateError
 from gatekeeper.execution import Broker
 from gatekeeper.pipeline import Pipeline, body_hash
 from gatekeeper.store import GateStore
 from tradier import models
 from tradier.clock import Clock
+from tradier.errors import TradierError
 from tradier.occ import OccSymbolError, parse_occ
 
 
@@ -72,7 +74,11 @@ def flatten_all(
 ) -> FlattenResponse:
     """Close every open position; one decision per position."""
     decisions = []
-    for position in broker.positions():
+    try:
+        positions = broker.positions()
+    except TradierError as exc:
+        raise RetryableGateError(f"Tradier unavailable: {type(exc).__name__}") from exc
+    for position in positions:
         if position.quantity == 0:
             continue
         proposal = closing_proposal(position, ids(), clock.now_ms())

@@ -31,7 +31,14 @@ from gatekeeper.contract import (
     decode_proposal,
     encode,
 )
-from gatekeeper.errors import BodyTooLarge, ProposalIdReused, ProposalInProgress, StoreUnavailable
+from gatekeeper.errors import (
+    BodyTooLarge,
+    InvalidRequest,
+    ProposalIdReused,
+    ProposalInProgress,
+    RetryableGateError,
+    StoreUnavailable,
+)
 from gatekeeper.execution import BrokerInputs, SendResult, send_once
 from gatekeeper.orders import to_order_request
 from gatekeeper.ratelimit import CONFLICT_REASONS, limits_from, refusal_text
@@ -53,6 +60,8 @@ from gatekeeper.store import (
 )
 from tradier import models
 from tradier.clock import Clock
+from tradier.errors import TradierError
+from tradier.orders import OrderRequest
 
 log = logging.getLogger(__name__)
 DEFAULT_LEASE_MS = 60_000
@@ -133,10 +142,18 @@ class Pipeline:
             refused = self._state_refusal(state, opening)
             if refused is not None:
                 return self._reject(proposal, fingerprint, now, refused)
-        rejection, state = self._check_risk(proposal, snap, state, now, flatten)
+        try:
+            order = to_order_request(proposal)
+        except ValueError as exc:  # the contract admits it but Tradier's rules do not
+            raise InvalidRequest(f"cannot build the Tradier order: {exc}") from exc
+        try:
+            rejection, state = self._check_risk(proposal, snap, state, now, flatten)
+        except TradierError as exc:
+            # Nothing is reserved or sent yet: the caller may retry (503).
+            raise RetryableGateError(f"Tradier unavailable: {type(exc).__name__}") from exc
         if rejection is not None:
             return self._reject(proposal, fingerprint, now, rejection)
-        return self._reserve_and_send(proposal, fingerprint, now, opening, groups)
+        return self._reserve_and_send(proposal, fingerprint, now, opening, groups, order)
 
     # -- steps ------------------------------------------------------------------------
 
@@ -278,6 +295,7 @@ class Pipeline:
         now: int,
         opening: bool,
         groups: list[str],
+        order: OrderRequest,
     ) -> Decision:
         held = instruments_of(proposal)
         structure = (
@@ -303,7 +321,7 @@ class Pipeline:
             return self._reject(
                 proposal, fingerprint, now, _Rejection(CONFLICT_REASONS[conflict.kind], text)
             )
-        result = send_once(self._inputs.broker, to_order_request(proposal), proposal.id)
+        result = send_once(self._inputs.broker, order, proposal.id)
         return self._record_outcome(proposal, now, result, structure)
 
     def _record_outcome(

@@ -37,6 +37,7 @@ from gatekeeper.errors import (
     ProposalIdReused,
     ProposalInProgress,
     RetryableGateError,
+    StoreUnavailable,
 )
 from gatekeeper.execution import Broker, BrokerInputs
 from gatekeeper.flatten import flatten_all
@@ -78,8 +79,10 @@ def _fault(exc: GatekeeperError) -> GateResponse:
         return error(409, ErrorCode.PROPOSAL_ID_REUSED, str(exc), "id")
     if isinstance(exc, ProposalInProgress):
         return error(409, ErrorCode.PROPOSAL_IN_PROGRESS, str(exc), "id")
-    if isinstance(exc, RetryableGateError):
+    if isinstance(exc, StoreUnavailable):
         return error(503, ErrorCode.STORAGE_UNAVAILABLE, "storage unavailable; nothing was sent")
+    if isinstance(exc, RetryableGateError):
+        return error(503, ErrorCode.STORAGE_UNAVAILABLE, f"{exc}; nothing was sent")
     raise exc
 
 

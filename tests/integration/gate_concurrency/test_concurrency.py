@@ -41,20 +41,17 @@ class GatePool:
     ) -> None:
         self._table, self._sim, self._clock, self._rules = table, sim, clock, rules
         self._local = threading.local()
-        self._clients: list[Any] = []
-        self._lock = threading.Lock()
+        # One HTTP connection pool to the simulator for all gates (httpx is thread-safe);
+        # each gate still keeps its own caches, store object and counters.
+        self._tradier = trading_client(sim, clock, timeout_s=10.0)
         self.pool = ThreadPoolExecutor(max_workers=WORKERS)
 
     def gate(self) -> Gate:
         gate: Gate | None = getattr(self._local, "gate", None)
         if gate is None:
             client, name = self._table
-            tradier = trading_client(self._sim, self._clock, timeout_s=10.0)
-            with self._lock:
-                self._clients.append(tradier)
-            gate = make_gate(
-                DynamoGateStore(client, name, self._clock), tradier, self._clock, self._rules
-            )
+            store = DynamoGateStore(client, name, self._clock)
+            gate = make_gate(store, self._tradier, self._clock, self._rules)
             self._local.gate = gate
         return gate
 
@@ -71,8 +68,7 @@ class GatePool:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True)
-        for client in self._clients:
-            client.close()
+        self._tradier.close()
 
 
 @pytest.fixture

@@ -201,3 +201,14 @@ def test_proposal_when_broker_rejects_then_rejected_and_counters_released(
     assert store.open_total == 0 and store.open_symbol.get("SPY") == 0
     assert store.structures == {}
     assert not store.intents[body["id"]].pending
+
+
+def test_proposal_when_tradier_down_before_send_then_503_and_nothing_recorded(
+    gate: Gate, store: MemoryGateStore, clock: ManualClock, sim: RunningSim
+) -> None:
+    sim.controls.fault("5xx", count=50, path_prefix="/v1/markets/clock")
+    body = equity(clock, order_type="limit", price="600.00")
+    result = post(gate, clock, body)
+    assert result.status == 503
+    assert store.proposals == {} and store.intents == {}
+    assert orders_tagged(sim, body["id"]) == []
