@@ -82,11 +82,19 @@ async def gainloss(request: web.Request) -> web.Response:
     core = core_of(request)
     today = core.venue.today()
     symbol = request.query.get("symbol")
+    try:
+        start = date.fromisoformat(request.query.get("start", "2000-01-01"))
+        end = date.fromisoformat(request.query.get("end", "2099-12-31"))
+    except ValueError:
+        return respond(
+            request, errors_body(["Invalid parameter, start/end: must be YYYY-MM-DD."]), 400
+        )
     lots = [
         lot
         for lot in core.broker.ledger.closed
         if (core.config.gainloss_immediate or to_new_york(lot.close_ms).date() < today)
         and (symbol is None or lot.symbol == symbol)
+        and start <= to_new_york(lot.close_ms).date() <= end
     ]
     descending = request.query.get("sort", "desc") == "desc"
     key = "open_ms" if request.query.get("sortBy") == "openDate" else "close_ms"
