@@ -79,7 +79,9 @@ class MarketStream:
         self._is_market_hours = is_market_hours
         self._rng = rng or random.Random()
         self._sleep = sleep
-        self._rest = AsyncTradierClient(rest_base_url, token, transport=transport)
+        self._rest = AsyncTradierClient(
+            rest_base_url, token, transport=transport, sleep=sleep, clock=self._clock, rng=self._rng
+        )
         self._ws: ClientConnection | None = None
         self._session_id: str | None = None
         self._closed = False

@@ -212,3 +212,18 @@ async def test_stream_when_closed_then_iteration_ends(fast_sim: RunningSim) -> N
     await stream.close()
     remaining = [e async for e in stream]
     assert len(remaining) <= 1
+
+
+async def test_stream_when_session_creation_fails_repeatedly_then_backs_off_and_connects(
+    fast_sim: RunningSim,
+) -> None:
+    sleeps = Sleeps()
+    await asyncio.to_thread(fast_sim.controls.fault, "5xx", 5, "/v1/markets/events/session")
+    stream = make_stream(fast_sim, ["SPY"], sleep=sleeps)
+    await next_matching(stream, lambda e: True)
+    await stream.close()
+    # 4 failed attempts inside the REST client (3 waits), one stream backoff, then the
+    # fifth fault and a retry that succeeds (1 wait)
+    assert stream.connects == 1 and stream.sessions == 1 and stream.reconnects == 1
+    assert len(sleeps.slept) == 3 + 1 + 1
+    assert stream.last_error is not None and "500" in stream.last_error
