@@ -20,7 +20,7 @@ from typing import Final, Generic, TypeVar
 
 import msgspec
 
-from tradier import models
+from tradier import models, responses
 from tradier.clock import NEW_YORK
 from tradier.errors import (
     StreamAuthError,
@@ -34,6 +34,7 @@ from tradier.errors import (
 )
 from tradier.money import to_wire
 from tradier.orders import OrderRequest, check_tag, to_form
+from tradier.shapes import as_str_list
 
 T = TypeVar("T")
 
@@ -158,7 +159,7 @@ def error_messages(errors: _Errors | str | None) -> list[str]:
         return []
     if isinstance(errors, str):
         return [] if errors == "null" else [errors]
-    return models.as_str_list(errors.error)
+    return as_str_list(errors.error)
 
 
 def rate_limit_reset_ms(headers: Mapping[str, str], body: bytes) -> int | None:
@@ -275,12 +276,12 @@ def quotes(symbols: Sequence[str], greeks: bool = False) -> Call[list[models.Quo
         raise ValueError("symbols: at least one symbol is required")
     params = {"symbols": ",".join(symbols), "greeks": _flag(greeks)}
     request = Request("quotes", "GET", "/markets/quotes", params=params)
-    return Call(request, lambda body: models.decode_quotes(body)[0])
+    return Call(request, lambda body: responses.decode_quotes(body)[0])
 
 
 def clock() -> Call[models.MarketClock]:
     """`GET /markets/clock`."""
-    return Call(Request("clock", "GET", "/markets/clock"), models.decode_clock)
+    return Call(Request("clock", "GET", "/markets/clock"), responses.decode_clock)
 
 
 def calendar(year: int, month: int) -> Call[list[models.CalendarDay]]:
@@ -289,7 +290,7 @@ def calendar(year: int, month: int) -> Call[list[models.CalendarDay]]:
         raise ValueError(f"month: must be 1-12, got {month}")
     params = {"month": f"{month:02d}", "year": str(year)}
     return Call(
-        Request("calendar", "GET", "/markets/calendar", params=params), models.decode_calendar
+        Request("calendar", "GET", "/markets/calendar", params=params), responses.decode_calendar
     )
 
 
@@ -297,14 +298,14 @@ def expirations(symbol: str, include_all_roots: bool = False) -> Call[list[model
     """`GET /markets/options/expirations` (with strikes and details)."""
     params = {"symbol": symbol, "includeAllRoots": _flag(include_all_roots), "strikes": "true"}
     request = Request("expirations", "GET", "/markets/options/expirations", params=params)
-    return Call(request, models.decode_expirations)
+    return Call(request, responses.decode_expirations)
 
 
 def strikes(symbol: str, expiration: date | str) -> Call[list[Decimal]]:
     """`GET /markets/options/strikes`."""
     params = {"symbol": symbol, "expiration": _day(expiration)}
     request = Request("strikes", "GET", "/markets/options/strikes", params=params)
-    return Call(request, models.decode_strikes)
+    return Call(request, responses.decode_strikes)
 
 
 def chain(
@@ -313,7 +314,7 @@ def chain(
     """`GET /markets/options/chains`."""
     params = {"symbol": symbol, "expiration": _day(expiration), "greeks": _flag(greeks)}
     return Call(
-        Request("chain", "GET", "/markets/options/chains", params=params), models.decode_chain
+        Request("chain", "GET", "/markets/options/chains", params=params), responses.decode_chain
     )
 
 
@@ -332,7 +333,9 @@ def history(
             "end": None if end is None else _day(end),
         }
     )
-    return Call(Request("history", "GET", "/markets/history", params=params), models.decode_history)
+    return Call(
+        Request("history", "GET", "/markets/history", params=params), responses.decode_history
+    )
 
 
 def timesales(
@@ -353,19 +356,19 @@ def timesales(
         }
     )
     request = Request("timesales", "GET", "/markets/timesales", params=params)
-    return Call(request, models.decode_timesales)
+    return Call(request, responses.decode_timesales)
 
 
 def balances(account_id: str | None) -> Call[models.Balances]:
     """`GET /accounts/{id}/balances`."""
     path = f"/accounts/{_account(account_id)}/balances"
-    return Call(Request("balances", "GET", path), models.decode_balances)
+    return Call(Request("balances", "GET", path), responses.decode_balances)
 
 
 def positions(account_id: str | None) -> Call[list[models.Position]]:
     """`GET /accounts/{id}/positions`."""
     path = f"/accounts/{_account(account_id)}/positions"
-    return Call(Request("positions", "GET", path), models.decode_positions)
+    return Call(Request("positions", "GET", path), responses.decode_positions)
 
 
 def orders(
@@ -385,21 +388,23 @@ def orders(
         }
     )
     path = f"/accounts/{_account(account_id)}/orders"
-    return Call(Request("orders", "GET", path, params=params), models.decode_orders)
+    return Call(Request("orders", "GET", path, params=params), responses.decode_orders)
 
 
 def order(account_id: str | None, order_id: int) -> Call[models.Order]:
     """`GET /accounts/{id}/orders/{order_id}` with its tag."""
     path = f"/accounts/{_account(account_id)}/orders/{int(order_id)}"
     params = {"includeTags": "true"}
-    return Call(Request("order", "GET", path, params=params), models.decode_order, _unknown_order)
+    return Call(
+        Request("order", "GET", path, params=params), responses.decode_order, _unknown_order
+    )
 
 
 def place_order(account_id: str | None, request: OrderRequest) -> Call[models.OrderAck]:
     """`POST /accounts/{id}/orders`: never retried."""
     path = f"/accounts/{_account(account_id)}/orders"
     req = Request("place_order", "POST", path, Kind.SEND, form=to_form(request))
-    return Call(req, models.decode_order_ack)
+    return Call(req, responses.decode_order_ack)
 
 
 def preview_order(account_id: str | None, request: OrderRequest) -> Call[models.OrderPreview]:
@@ -407,7 +412,7 @@ def preview_order(account_id: str | None, request: OrderRequest) -> Call[models.
     path = f"/accounts/{_account(account_id)}/orders"
     form = {**to_form(request), "preview": "true"}
     req = Request("preview_order", "POST", path, Kind.PREVIEW, form=form)
-    return Call(req, models.decode_preview)
+    return Call(req, responses.decode_preview)
 
 
 def modify_order(
@@ -435,7 +440,7 @@ def modify_order(
         raise ValueError("duration: change it alone, not with type/price/stop")
     path = f"/accounts/{_account(account_id)}/orders/{int(order_id)}"
     request = Request("modify_order", "PUT", path, Kind.SEND, form=form)
-    return Call(request, models.decode_order_ack, _unknown_order)
+    return Call(request, responses.decode_order_ack, _unknown_order)
 
 
 def cancel_order(account_id: str | None, order_id: int) -> Call[models.CancelResult]:
@@ -444,7 +449,7 @@ def cancel_order(account_id: str | None, order_id: int) -> Call[models.CancelRes
     path = f"/accounts/{_account(account_id)}/orders/{oid}"
 
     def decode(body: bytes) -> models.CancelResult:
-        ack = models.decode_order_ack(body)
+        ack = responses.decode_order_ack(body)
         return models.CancelResult(id=ack.id, outcome="canceled")
 
     request = Request("cancel_order", "DELETE", path, Kind.CANCEL)
@@ -470,13 +475,13 @@ def gainloss(
         }
     )
     path = f"/accounts/{_account(account_id)}/gainloss"
-    return Call(Request("gainloss", "GET", path, params=params), models.decode_gainloss)
+    return Call(Request("gainloss", "GET", path, params=params), responses.decode_gainloss)
 
 
 def create_market_session() -> Call[models.StreamSession]:
     """`POST /markets/events/session` (a bodyless POST)."""
     request = Request("create_market_session", "POST", "/markets/events/session", Kind.SESSION)
-    return Call(request, models.decode_session)
+    return Call(request, responses.decode_session)
 
 
 # ---------------------------------------------------------------- finding an order by tag
