@@ -1,57 +1,35 @@
-"""Sans-I/O core of the REST client: build requests, classify and parse replies.
+"""Sans-I/O core of the REST client: one request builder per endpoint, and the parser of
+its reply.
 
 No sockets here. Each endpoint is a `Call` holding the `Request` to send and the parser of
-its `Reply`; `TradierClient` and `AsyncTradierClient` only move bytes. Every HTTP-level
-quirk (429 with `X-Ratelimit-Expiry`, `Quota Violation` bodies, HTML maintenance pages,
-`fault` objects, 200-with-`errors`, the cancel endpoint's plain-text 400/401) is mapped to
-the error tree in `tradier.errors` here, in one place.
+its `Reply` (faults classified by `tradier.replies`, bodies decoded by
+`tradier.responses`); `TradierClient` and `AsyncTradierClient` only move bytes.
 """
 
 from __future__ import annotations
 
 import random
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Final, Generic, TypeVar
 
 import msgspec
 
 from tradier import models, responses
 from tradier.clock import NEW_YORK
-from tradier.errors import (
-    StreamAuthError,
-    TradierError,
-    TradierFatal,
-    TradierOrderNotFound,
-    TradierOrderRejected,
-    TradierOutcomeUnknown,
-    TradierRateLimited,
-    TradierRetryable,
-)
+from tradier.errors import StreamAuthError, TradierOutcomeUnknown, TradierRetryable
 from tradier.money import to_wire
 from tradier.orders import OrderRequest, check_tag, to_form
-from tradier.shapes import as_str_list
+from tradier.replies import Kind, Reply, cancel_verdict, raise_for_reply, unknown_order
+
+__all__ = ["Backoff", "Call", "Kind", "Reply", "Request", "RetryPolicy", "raise_for_reply"]
 
 T = TypeVar("T")
 
 ORDERS_PAGE_LIMIT: Final = 100
 MAX_ORDER_PAGES: Final = 20
-_FINALIZED = re.compile(rb"finalized state:\s*([a-z_]+)")
-_QUOTA_MS = re.compile(rb"(\d{10,})")
-
-
-class Kind(Enum):
-    """How a request may be retried and how its faults are named."""
-
-    READ = "read"  # retried; faults are TradierRetryable/TradierFatal
-    SEND = "send"  # places or changes an order: never retried; unsure -> OutcomeUnknown
-    PREVIEW = "preview"  # no side effect: retried like a read; refusals are rejections
-    CANCEL = "cancel"  # idempotent: retried; a finalized order is a result, not a fault
-    SESSION = "session"  # stream session: 401/403 -> StreamAuthError
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +42,6 @@ class Request:
     kind: Kind = Kind.READ
     params: dict[str, str] | None = None
     form: dict[str, str] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """An HTTP response as plain values."""
-
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,119 +92,6 @@ class RetryPolicy:
     attempts: int = 4
     backoff: Backoff = field(default_factory=lambda: Backoff(initial_s=0.25, max_s=8.0))
     max_rate_wait_s: float = 65.0
-
-
-# ---------------------------------------------------------------- reply classification
-
-
-class _Errors(msgspec.Struct):
-    error: list[str] | str | None = None
-
-
-class _Fault(msgspec.Struct):
-    faultstring: str | None = None
-
-
-class _Probe(msgspec.Struct):
-    errors: _Errors | str | None = None
-    fault: _Fault | None = None
-
-
-_PROBE = msgspec.json.Decoder(_Probe)
-
-
-def _probe(body: bytes) -> _Probe | None:
-    if body.lstrip()[:1] != b"{":
-        return None
-    try:
-        return _PROBE.decode(body)
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        return None
-
-
-def error_messages(errors: _Errors | str | None) -> list[str]:
-    """Tradier's `errors.error`, a string or a list, as a list."""
-    if errors is None:
-        return []
-    if isinstance(errors, str):
-        return [] if errors == "null" else [errors]
-    return as_str_list(errors.error)
-
-
-def rate_limit_reset_ms(headers: Mapping[str, str], body: bytes) -> int | None:
-    """The window reset from `X-Ratelimit-Expiry` (epoch ms), else from a Quota Violation body."""
-    raw = headers.get("x-ratelimit-expiry") or headers.get("X-Ratelimit-Expiry")
-    if raw and raw.strip().isdigit():
-        return int(raw.strip())
-    match = _QUOTA_MS.search(body[:512])
-    return int(match.group(1)) if match else None
-
-
-def _text(body: bytes) -> str:
-    return body[:300].decode("utf-8", "replace").strip() or "(empty body)"
-
-
-def _is_html(body: bytes) -> bool:
-    head = body.lstrip()[:15].lower()
-    return head.startswith((b"<!doctype", b"<html", b"<?xml", b"<"))
-
-
-def _unsure(kind: Kind, message: str, status: int) -> TradierError:
-    if kind is Kind.SEND:
-        return TradierOutcomeUnknown(message, status=status)
-    return TradierRetryable(message, status=status)
-
-
-def _refused(kind: Kind, message: str, status: int, errors: list[str]) -> TradierError:
-    if kind in (Kind.SEND, Kind.PREVIEW, Kind.CANCEL):
-        return TradierOrderRejected(message, status=status, errors=errors)
-    if kind is Kind.SESSION and status in (401, 403):
-        return StreamAuthError(message, status=status)
-    return TradierFatal(message, status=status, errors=errors)
-
-
-def raise_for_reply(reply: Reply, kind: Kind) -> None:
-    """Raise the `TradierError` a reply stands for; return when it is a usable success."""
-    status, body = reply.status, reply.body
-    if status == 429 or body.lstrip().startswith(b"Quota Violation"):
-        raise TradierRateLimited(rate_limit_reset_ms(reply.headers, body), status=status)
-    if kind is Kind.SESSION and status in (401, 403):
-        raise StreamAuthError(f"HTTP {status}: {_text(body)}", status=status)
-    probe = _probe(body)
-    if probe is not None and probe.fault is not None:
-        fault = probe.fault.faultstring or "fault"
-        if "invalid access token" in fault.lower() or status in (401, 403):
-            raise _refused(Kind.READ, f"HTTP {status}: {fault}", status, [fault])
-        raise _unsure(kind, f"HTTP {status}: Tradier fault: {fault}", status)
-    if status >= 500 or (body and _is_html(body)):
-        raise _unsure(kind, f"HTTP {status}: {_text(body)}", status)
-    messages = error_messages(probe.errors) if probe is not None else []
-    if messages:  # a 400, or a 200 that carries a downstream rejection
-        raise _refused(kind, f"HTTP {status}: {'; '.join(messages)}", status, messages)
-    if status == 401 or status == 403:
-        raise TradierFatal(f"HTTP {status} (bad token?): {_text(body)}", status=status)
-    if status >= 400:
-        text = _text(body)
-        raise _refused(kind, f"HTTP {status}: {text}", status, [text])
-    if not 200 <= status < 300:
-        raise _unsure(kind, f"unexpected HTTP {status}", status)
-
-
-def _cancel_verdict(reply: Reply, order_id: int) -> models.CancelResult | None:
-    """A cancel of a finalized order is an answer (which final state), not a fault."""
-    if reply.status == 400:
-        match = _FINALIZED.search(reply.body)
-        if match:
-            state = match.group(1).decode()
-            return models.CancelResult(id=order_id, outcome="already_final", final_state=state)
-    _unknown_order(reply)
-    return None
-
-
-def _unknown_order(reply: Reply) -> None:
-    """Tradier answers an unknown order id (or another account's) with 401."""
-    if reply.status == 401 and b"Unauthorized Account" in reply.body:
-        raise TradierOrderNotFound(f"HTTP 401: {_text(reply.body)}", status=401)
 
 
 # ---------------------------------------------------------------- request builders
@@ -395,9 +251,7 @@ def order(account_id: str | None, order_id: int) -> Call[models.Order]:
     """`GET /accounts/{id}/orders/{order_id}` with its tag."""
     path = f"/accounts/{_account(account_id)}/orders/{int(order_id)}"
     params = {"includeTags": "true"}
-    return Call(
-        Request("order", "GET", path, params=params), responses.decode_order, _unknown_order
-    )
+    return Call(Request("order", "GET", path, params=params), responses.decode_order, unknown_order)
 
 
 def place_order(account_id: str | None, request: OrderRequest) -> Call[models.OrderAck]:
@@ -440,7 +294,7 @@ def modify_order(
         raise ValueError("duration: change it alone, not with type/price/stop")
     path = f"/accounts/{_account(account_id)}/orders/{int(order_id)}"
     request = Request("modify_order", "PUT", path, Kind.SEND, form=form)
-    return Call(request, responses.decode_order_ack, _unknown_order)
+    return Call(request, responses.decode_order_ack, unknown_order)
 
 
 def cancel_order(account_id: str | None, order_id: int) -> Call[models.CancelResult]:
@@ -453,7 +307,7 @@ def cancel_order(account_id: str | None, order_id: int) -> Call[models.CancelRes
         return models.CancelResult(id=ack.id, outcome="canceled")
 
     request = Request("cancel_order", "DELETE", path, Kind.CANCEL)
-    return Call(request, decode, lambda reply: _cancel_verdict(reply, oid))
+    return Call(request, decode, lambda reply: cancel_verdict(reply, oid))
 
 
 def gainloss(
