@@ -165,7 +165,7 @@ def _structure_from(item: Mapping[str, Any]) -> StructureRecord:
 def _counter_keys(structure: StructureRecord) -> list[str]:
     return [
         "OPEN#TOTAL",
-        f"OPEN#{structure.symbol}",
+        f"OPEN#SYMBOL#{structure.symbol}",
         *(f"OPEN#GROUP#{g}" for g in structure.groups),
     ]
 
@@ -284,7 +284,7 @@ class DynamoGateStore:
         keys = [("STATE", "STATE"), (f"BASELINE#{day}", "BASELINE"), ("OPEN#TOTAL", "OPEN")]
         if proposal_id:
             keys.append((f"PROPOSAL#{proposal_id}", "PROPOSAL"))
-        keys += [(f"OPEN#{s}", "OPEN") for s in dict.fromkeys(symbols)]
+        keys += [(f"OPEN#SYMBOL#{s}", "OPEN") for s in dict.fromkeys(symbols)]
         keys += [(f"OPEN#GROUP#{g}", "OPEN") for g in dict.fromkeys(groups)]
         found: dict[str, Item] = {}
         request = {self._table: {"Keys": [_key(pk, sk) for pk, sk in keys], "ConsistentRead": True}}
@@ -301,7 +301,7 @@ class DynamoGateStore:
             proposal=_proposal_from(proposal) if proposal else None,
             baseline=Decimal(baseline["equity"]["S"]) if baseline else None,
             open_total=_get_n(found.get("OPEN#TOTAL", {}), "n"),
-            open_by_symbol={s: _get_n(found.get(f"OPEN#{s}", {}), "n") for s in symbols},
+            open_by_symbol={s: _get_n(found.get(f"OPEN#SYMBOL#{s}", {}), "n") for s in symbols},
             open_by_group={g: _get_n(found.get(f"OPEN#GROUP#{g}", {}), "n") for g in groups},
         )
 
@@ -336,7 +336,7 @@ class DynamoGateStore:
         if r.opening:
             items.append(
                 self._update(
-                    f"RATE#{rec.symbol}",
+                    f"RATE#SYMBOL#{rec.symbol}",
                     "RATE",
                     "SET last_open_ms = :now, #ttl = :ttl",
                     ConditionExpression="attribute_not_exists(last_open_ms) "

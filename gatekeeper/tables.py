@@ -8,8 +8,10 @@ access patterns (see `gatekeeper.dynamo_store`):
 - `PROPOSAL#<id>`/`PROPOSAL`: idempotency record, decision, order state (TTL 90 days)
 - `INTENT#<id>`/`INTENT`: order-intent ledger; pending ones are in `gsi1` under
   `INTENT#PENDING` (a sparse index entry removed when settled)
-- `RATE#<symbol>`/`RATE` and `RATE#GLOBAL#<minute>`/`RATE`: rate limits (TTL)
-- `OPEN#TOTAL`, `OPEN#<symbol>`, `OPEN#GROUP#<g>` / `OPEN`: open-structure counters
+- `RATE#SYMBOL#<symbol>`/`RATE` and `RATE#GLOBAL#<minute>`/`RATE`: rate limits (TTL)
+- `OPEN#TOTAL`, `OPEN#SYMBOL#<symbol>`, `OPEN#GROUP#<g>` / `OPEN`: open-structure counters
+  (the `SYMBOL#` infix keeps a ticker such as TOTAL or GLOBAL from meeting another key)
+- `DOC#<key>`/`DOC`: small string maps (reconcile's daily order book, end-of-day reports)
 - `STRUCTURE`/`<id>`: the open structures behind the counters
 - `DAY#<yyyy-mm-dd>`/`<ts>#<ref>`: audit trail; `gsi1` `SYMBOL#<symbol>`/`<ts>#<ref>`
 """

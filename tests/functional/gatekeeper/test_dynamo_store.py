@@ -145,3 +145,9 @@ def test_store_when_endpoint_unreachable_then_store_unavailable() -> None:
     unreachable = DynamoGateStore(dynamodb_client("http://127.0.0.1:9"), "t", ManualClock(NOW))
     with pytest.raises(StoreUnavailable):
         unreachable.get_state()
+
+
+def test_snapshot_when_symbol_named_like_a_key_then_kept_apart(store: DynamoGateStore) -> None:
+    assert store.reserve(_reservation("p1", symbol="TOTAL")) is None
+    snap = store.snapshot(None, "2026-09-21", ["TOTAL", "GLOBAL"], ["index"])
+    assert (snap.open_total, snap.open_by_symbol) == (1, {"TOTAL": 1, "GLOBAL": 0})
