@@ -4,14 +4,19 @@ sandbox broker, which must accept the order."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import datetime, time
 from decimal import Decimal
 
 import pytest
 
+from brain.engine import Engine
+from brain.exits import ExitReason
 from brain.gate_client import GateClient
+from brain.limits import SignalLimiter
 from brain.market import Signal
+from brain.monitor import PositionMonitor, closing_price, quote_book
 from brain.proposals import PlannedTrade, Planner, open_proposal, seeded_ids
 from brain.replay import REPLAY_SECRET, SIM_ACCOUNT, SIM_TOKEN, _gate_env, default_day
 from brain.sizing import SizingPolicy, shares_for, size
@@ -64,6 +69,10 @@ async def _signal(
     return Signal(symbol, strategy, kind, now, 1.0, "end-to-end test", params)  # type: ignore[arg-type]
 
 
+async def _equity() -> Decimal:
+    return Decimal(100_000)
+
+
 def _quantity(planned: PlannedTrade) -> int:
     policy = SizingPolicy()
     plan = planned.plan
@@ -100,3 +109,61 @@ async def test_strategy_when_signalled_then_gate_approves_and_simulator_accepts_
         order = await client.order(decision.order_id)
     assert order.status in {"open", "pending", "filled", "partially_filled"}, order
     assert order.tag == proposal.id
+
+
+@pytest.fixture
+def fresh_gate_url(sim: RunningSim, clock: ManualClock) -> Iterator[str]:
+    # Its own tables: the six openings above fill the correlation group of the shared gate.
+    with local_gate(_gate_env(sim.api_url, REPLAY_SECRET), clock=clock, schedules=False) as gate:
+        yield gate.url
+
+
+async def test_exit_when_vertical_filled_then_closing_proposal_approved_and_accepted(
+    sim: RunningSim, fresh_gate_url: str, clock: ManualClock
+):
+    gate_url = fresh_gate_url
+    clock.advance(61_000)
+    strategy = build_strategies(["credit_spread"])[0]
+    async with (
+        AsyncTradierClient(sim.api_url, SIM_TOKEN, SIM_ACCOUNT) as client,
+        GateClient(gate_url, REPLAY_SECRET, clock) as gate,
+    ):
+        signal = await _signal(client, "IWM", "credit_spread", "bear_call", clock.now_ms())
+        planned = await Planner(client).plan(signal, strategy, default_day())
+        assert isinstance(planned, PlannedTrade)
+        ids = seeded_ids(99, "exit")
+        opening = open_proposal(
+            planned, 1, proposal_id=ids(), created_at_ms=clock.now_ms(), source_name="credit_spread"
+        )
+        opened = await gate.submit(opening)
+        assert opened.decision is DecisionKind.APPROVED and opened.order_id is not None
+        for _ in range(100):  # the simulator fills marketable orders on its next tick
+            clock.advance(1_000)
+            await asyncio.sleep(0.05)
+            if (await client.order(opened.order_id)).status == "filled":
+                break
+        assert (await client.order(opened.order_id)).status == "filled"
+        monitor = PositionMonitor(clock=clock, quotes=client)
+        engine = Engine(
+            clock=clock,
+            strategies=[strategy],
+            planner=Planner(client),
+            limiter=SignalLimiter(clock),
+            gate=gate,
+            monitor=monitor,
+            equity=_equity,
+            ids=ids,
+        )
+        position = engine._position(opening, planned, "credit_spread")
+        monitor.add(position)
+        book = quote_book(await client.quotes(position.quote_symbols))
+        price = closing_price(position, book)
+        assert price is not None
+        closing_id = await engine.close(position, ExitReason.TIME, price)
+        assert closing_id is not None
+        assert engine.stats.closes == 1 and engine.stats.approved == 1
+        record = await gate.proposal_record(closing_id)
+        assert record is not None and record.proposal.intent.value == "close"
+        assert record.decision.order_id is not None
+        order = await client.order(record.decision.order_id)
+        assert order.status in {"open", "pending", "filled", "partially_filled"}, order
