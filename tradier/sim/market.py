@@ -37,6 +37,12 @@ def cents(x: float) -> float:
     return round(x + 1e-9, 2)
 
 
+def book_at(mid: float, spread: float) -> tuple[float, float]:
+    """Bid and ask in cents around a mid: the bid rounds down, the ask is bid + spread."""
+    bid = math.floor((mid - spread / 2) * 100 + 1e-6) / 100
+    return bid, cents(bid + spread)
+
+
 @dataclass(frozen=True, slots=True)
 class Trade:
     """One print: when (ms), price, size."""
@@ -275,8 +281,8 @@ class GeneratedMarket:
             base_ms = path.midnight_ms + m * 60_000
             for sec, w in zip(seconds, weights, strict=True):
                 size = max(1, int(volume * w / total))
-                mid = mids[sec]
-                price = mid + rng.choice((-0.5, 0.5)) * spread
+                bid, ask = book_at(mids[sec], spread)
+                price = ask if rng.random() < 0.5 else bid  # a buyer lifts, a seller hits
                 trades[sec].append(Trade(base_ms + sec * 1000 + rng.randint(0, 999), price, size))
             placed = sum(t.size for per in trades for t in per)
             if placed != volume:  # keep the minute's volume exact for cumulative volume
@@ -328,9 +334,7 @@ class GeneratedMarket:
         path, m, sec = self._locate(ms)
         detail = self._minute(path.day, m, symbol)
         mid = detail.mids[sec]
-        spread = self._spread(symbol, path, m)
-        bid = math.floor((mid - spread / 2) * 100 + 1e-6) / 100
-        ask = cents(bid + spread)
+        bid, ask = book_at(mid, self._spread(symbol, path, m))
         trade = self._last_trade(path, symbol, m, sec)
         volume = path.cum_volume[symbol][m] + detail.cum_volume[sec]
         prev = path.prevclose[symbol]
