@@ -30,6 +30,7 @@ T = TypeVar("T")
 
 ORDERS_PAGE_LIMIT: Final = 100
 MAX_ORDER_PAGES: Final = 20
+MAX_GET_SYMBOLS_CHARS: Final = 1500  # longer symbol lists go in a POST body
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +126,16 @@ def _drop_none(params: dict[str, str | None]) -> dict[str, str]:
 
 
 def quotes(symbols: Sequence[str], greeks: bool = False) -> Call[list[models.Quote]]:
-    """`GET /markets/quotes`."""
+    """`GET /markets/quotes` (a form POST when the symbol list would make a long URL)."""
     if isinstance(symbols, str):
         symbols = [symbols]
     if not symbols:
         raise ValueError("symbols: at least one symbol is required")
-    params = {"symbols": ",".join(symbols), "greeks": _flag(greeks)}
-    request = Request("quotes", "GET", "/markets/quotes", params=params)
+    fields = {"symbols": ",".join(symbols), "greeks": _flag(greeks)}
+    if len(fields["symbols"]) > MAX_GET_SYMBOLS_CHARS:
+        request = Request("quotes", "POST", "/markets/quotes", form=fields)
+    else:
+        request = Request("quotes", "GET", "/markets/quotes", params=fields)
     return Call(request, lambda body: responses.decode_quotes(body)[0])
 
 

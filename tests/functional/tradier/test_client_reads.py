@@ -177,3 +177,13 @@ def test_session_when_sandbox_token_then_stream_auth_error(sim: RunningSim) -> N
 def test_session_when_production_token_then_session_id(client: TradierClient) -> None:
     session = client.create_market_session()
     assert session.sessionid and session.url.endswith("/v1/markets/events")
+
+
+def test_quotes_when_hundreds_of_symbols_then_posted_and_all_answered(
+    client: TradierClient,
+) -> None:
+    expiration = client.expirations("SPY")[0]
+    symbols = [o.symbol for o in client.chain("SPY", expiration, greeks=False)]
+    assert len(",".join(symbols)) > 1500
+    quotes = client.quotes(symbols)
+    assert {q.symbol for q in quotes} == set(symbols)

@@ -215,3 +215,10 @@ def test_backoff_when_attempts_grow_then_capped_and_jittered() -> None:
 def test_session_hint_when_sandbox_host_then_stream_auth_error() -> None:
     with pytest.raises(StreamAuthError):
         rest.session_hint("https://sandbox.tradier.com/v1")
+
+
+def test_quotes_request_when_many_option_symbols_then_form_post() -> None:
+    symbols = [f"SPY260320C00{strike:03d}000" for strike in range(400, 600)]
+    request = rest.quotes(symbols).request
+    assert (request.method, request.params) == ("POST", None)
+    assert request.form is not None and request.form["symbols"].count(",") == 199
