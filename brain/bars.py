@@ -14,6 +14,10 @@ Rules (the ones a strategy can rely on):
   bar's minute) is late: it is counted in `late_dropped` and never merged into the wrong
   minute. Trades with a size of 0 or less or a non-positive price are counted in
   `bad_dropped` (Tradier re-sends stale zero-size ticks on idle symbols).
+- With `not_after` (a callable giving the latest believable time, e.g. the clock plus a
+  minute), a trade that would open a bar beyond it is counted in `future_dropped` and
+  dropped: one corrupt timestamp must not open a bar hours ahead and make every later
+  trade look late. It is checked only when a trade opens a new minute.
 - Each bar is tagged with its session: `pre` (04:00 to the open), `regular` (09:30 to the
   close, 13:00 on half days), `post` (the close to 20:00, 17:00 on half days) or `closed`
   (weekends, holidays, overnight). Session times come from an injectable day-info
@@ -166,12 +170,14 @@ class BarBuilder:
         "_last_day",
         "_low",
         "_n",
+        "_not_after",
         "_open",
         "_pv",
         "_vol",
         "bad_dropped",
         "day",
         "extended_in_regular",
+        "future_dropped",
         "late_dropped",
         "minute",
         "session",
@@ -182,8 +188,11 @@ class BarBuilder:
         self,
         symbol: str,
         calendar: SessionCalendar | None = None,
+        not_after: Callable[[], int] | None = None,
     ) -> None:
         self.symbol = symbol
+        self._not_after = not_after
+        self.future_dropped = 0
         self._calendar = calendar or SessionCalendar()
         self.late_dropped = 0
         self.bad_dropped = 0
@@ -244,6 +253,9 @@ class BarBuilder:
             return None
         if size <= 0 or price <= 0.0:
             self.bad_dropped += 1
+            return None
+        if self._not_after is not None and m > self._not_after():
+            self.future_dropped += 1
             return None
         h = self._calendar.hours(m)
         session = _session_at(h, m)

@@ -7,7 +7,7 @@ its indicators and its regime. The pipeline owns and updates it; strategies only
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
@@ -137,6 +137,7 @@ class SymbolState:
         *,
         calendar: SessionCalendar | None = None,
         vix: Vix | None = None,
+        not_after: Callable[[], int] | None = None,
     ) -> None:
         c = config or IndicatorConfig()
         self.symbol = symbol
@@ -146,7 +147,7 @@ class SymbolState:
         self.quote: QuoteEvent | None = None  # the latest quote event (sizes, exchanges, times)
         self.bars: deque[Bar] = deque(maxlen=c.bar_history)
         self.last_bar: Bar | None = None
-        self.builder = BarBuilder(symbol, calendar)
+        self.builder = BarBuilder(symbol, calendar, not_after)
         # closed bars are added at close; the open bar's sums are read live
         self.vwap = SessionVwap(self.builder.open_regular_sums)
         self.volume_profile = VolumeProfile(c.profile_tick, c.value_area)

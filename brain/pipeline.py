@@ -66,13 +66,20 @@ class Pipeline:
         indicator_sessions: frozenset[Session] = REGULAR_ONLY,
         strategy_sessions: frozenset[Session] = REGULAR_ONLY,
         signal_history: int = 1000,
+        max_future_ms: int | None = None,
     ) -> None:
         self.clock = clock or SystemClock()
         self.calendar = calendar or SessionCalendar()
         self.vix = Vix()
         self.vix_symbol = vix_symbol
+        clock_now = self.clock.now_ms
+        # trades stamped beyond clock + max_future_ms cannot open a bar (a corrupt timestamp
+        # would otherwise make every later trade look late); off unless asked for, because
+        # tests and replays may run with a clock that does not follow the frames
+        not_after = None if max_future_ms is None else (lambda: clock_now() + max_future_ms)
         self.states: dict[str, SymbolState] = {
-            s: SymbolState(s, config, calendar=self.calendar, vix=self.vix) for s in symbols
+            s: SymbolState(s, config, calendar=self.calendar, vix=self.vix, not_after=not_after)
+            for s in symbols
         }
         if not self.states:
             raise ValueError("symbols: must name at least one symbol")

@@ -193,3 +193,15 @@ def test_state_when_warmed_up_with_todays_bars_then_live_trades_continue_the_vwa
     assert st.vwap.value == 10.0 and st.bars[-1] is warm
     pipe.on_frame(trade("SPY", 20.0, 100, ny(9, 31, 5)))
     assert st.vwap.live_value == 15.0
+
+
+def test_pipeline_when_trade_stamped_far_in_the_future_then_dropped_not_blocking() -> None:
+    clock = ManualClock(ny(9, 30, 30))
+    pipe = Pipeline(["SPY"], [], clock, max_future_ms=60_000)
+    pipe.on_frame(trade("SPY", 450.0, 100, ny(9, 30, 31)))
+    pipe.on_frame(trade("SPY", 450.0, 100, ny(13, 0)))  # a corrupt timestamp
+    clock.set(ny(9, 31, 1))
+    out = pipe.on_frame(trade("SPY", 451.0, 100, ny(9, 31, 1)))
+    b = pipe.states["SPY"].builder
+    assert (b.future_dropped, b.late_dropped, pipe.bars) == (1, 0, 1)
+    assert out == ()
