@@ -68,7 +68,8 @@ def _summary(result: ReplayResult) -> str:
         f"replay signals={counts.get('signal', 0)} proposals={counts.get('proposal', 0)} "
         f"approved={approved} skipped={counts.get('skip', 0)} errors={counts.get('error', 0)} "
         f"connects={result.connects} reconnects={result.reconnects} "
-        f"dead_tasks={len(result.dead_tasks)} wall_s={result.wall_s:.1f}"
+        f"heartbeats={result.heartbeats} dead_tasks={len(result.dead_tasks)} "
+        f"wall_s={result.wall_s:.1f}"
     )
 
 

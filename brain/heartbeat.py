@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from brain.gate_client import GateClient, GateClientError
-from brain.timing import Sleep
+from brain.timing import Pace, Sleep
 from gatekeeper.contract import TradingState
 from tradier.clock import Clock
 
@@ -57,8 +57,12 @@ class Heartbeat:
         self.trading_state = reply.state
         return True
 
-    async def run(self) -> None:
-        """Beat forever (until cancelled)."""
+    async def run(self, pace: Pace | None = None) -> None:
+        """Beat forever (until cancelled), waiting `interval_s` between beats (through
+        `pace` when given, so replay beats in simulated time, in turn with the others)."""
         while True:
             await self.beat()
-            await self.sleep(self.interval_s)
+            if pace is None:
+                await self.sleep(self.interval_s)
+            else:
+                await pace.wait("heartbeat", self.interval_s)

@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 SIM_TOKEN = "sim-token"
 SIM_ACCOUNT = "VA00000000"
 REPLAY_SECRET = b"replay-secret-not-real"
-ORDER = ["flush", "poll", "executor", "monitor", "broker_sync"]
+ORDER = ["flush", "poll", "executor", "monitor", "broker_sync", "heartbeat"]
 DEFAULT_SYMBOLS = ("SPY", "QQQ", "IWM", "DIA")
 GAP_STEP_MS = 200
 BARRIER_S = 30.0
@@ -101,6 +101,7 @@ class ReplayResult:
     dead_tasks: list[str] = field(default_factory=list)
     restarts: dict[str, int] = field(default_factory=dict)
     stalls: int = 0
+    heartbeats: int = 0
     wall_s: float = 0.0
     start_ms: int = 0
     end_ms: int = 0
@@ -321,6 +322,7 @@ async def _drive(
         result.reconnects = brain.feed.reconnects
         result.restarts = supervisor.summary()
         result.stalls = pace.stalls
+        result.heartbeats = brain.heartbeat.sent
         await supervisor.stop()
         await brain.aclose()
 

@@ -77,7 +77,7 @@ class Brain:
         supervisor.supervise("flush", lambda: self.feed.flush_loop(self.pace))
         supervisor.supervise("executor", self._executor)
         supervisor.supervise("monitor", self._monitor)
-        supervisor.supervise("heartbeat", self.heartbeat.run)
+        supervisor.supervise("heartbeat", lambda: self.heartbeat.run(self.pace))
         supervisor.supervise("poll", lambda: self.poller.run(self.pace))
         if self.account is not None:
             supervisor.supervise("broker_sync", self._broker_sync)
