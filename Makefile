@@ -4,8 +4,11 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
+# The Lambda runtime's Python, to check the packaged gate on it (pyenv's 3.12 here).
+PY312 ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12; do \
+  $$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: demo test lint typecheck pytest package cfn-lint bench sim clean java
+.PHONY: demo test lint typecheck pytest package vendor cfn-lint bench sim clean java
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +19,12 @@ $(VENV)/.installed: pyproject.toml
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# A python3.12 with boto3 only (as in Lambda): tests run the packaged gate on it.
+.venv312/.installed:
+	@if [ -n "$(PY312)" ]; then $(PY312) -m venv .venv312 && \
+	  .venv312/bin/python -m pip install -q --disable-pip-version-check boto3 && touch $@; \
+	else echo "no python3.12 found: the Lambda-runtime package test will be skipped"; fi
 
 # DynamoDB Local (used by the concurrency tests) needs a Java runtime.
 java:
@@ -34,12 +43,22 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed node_modules/.installed java
+pytest: $(VENV)/.installed node_modules/.installed java .venv312/.installed
 	$(BIN)/pytest
+
+# The gate's vendored dependencies: PyPI wheels for the Lambda runtime (python3.12, x86_64).
+build/vendor/.installed: infra/lambda-requirements.txt
+	rm -rf build/vendor && mkdir -p build/vendor
+	$(PY) -m pip install -q --disable-pip-version-check --no-compile \
+	  --platform manylinux2014_x86_64 --implementation cp --python-version 3.12 \
+	  --only-binary=:all: --target build/vendor -r infra/lambda-requirements.txt
+	touch $@
+
+vendor: $(VENV)/.installed build/vendor/.installed
 
 # The real serverless.yml, packaged offline by the open-source Serverless Framework,
 # then the generated CloudFormation template linted.
-package: $(VENV)/.installed node_modules/.installed
+package: $(VENV)/.installed node_modules/.installed build/vendor/.installed
 	npx --no-install osls package --stage ci
 	$(BIN)/cfn-lint --non-zero-exit-code error .serverless/cloudformation-template-update-stack.json
 
@@ -51,4 +70,4 @@ bench: $(VENV)/.installed
 	$(BIN)/edgegate bench pipeline
 
 clean:
-	rm -rf $(VENV) node_modules .serverless .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .venv312 node_modules .serverless build .mypy_cache .ruff_cache .pytest_cache

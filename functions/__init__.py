@@ -1,1 +1,13 @@
-"""functions"""
+"""Thin Lambda handlers: event -> typed request -> one domain call -> HTTP response.
+
+In Lambda the package carries its third-party dependencies under build/vendor (built by
+`make vendor` for python3.12 x86_64; see serverless.yml). They go on sys.path only there:
+locally the virtualenv provides them, and the vendored wheels are for another interpreter.
+"""
+
+import os as _os
+import sys as _sys
+
+_VENDOR = _os.path.join(_os.path.dirname(_os.path.dirname(__file__)), "build", "vendor")
+if _os.environ.get("LAMBDA_TASK_ROOT") and _os.path.isdir(_VENDOR) and _VENDOR not in _sys.path:
+    _sys.path.insert(0, _VENDOR)

@@ -1,0 +1,126 @@
+"""The packaged gate (`npx osls package`, `make package`) as Lambda would run it.
+
+`make test` packages before pytest runs, so in CI the artifact exists; a developer running
+pytest alone without it gets a skip naming the command. The runtime check unzips the
+artifact and invokes the proposals handler on python3.12 with only boto3 installed, as in
+the Lambda runtime: every other dependency must come from the package itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+ARTIFACT = ROOT / ".serverless" / "edgegate-gate.zip"
+PY312 = ROOT / ".venv312" / "bin" / "python"
+
+
+def _artifact() -> zipfile.ZipFile:
+    if not ARTIFACT.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{ARTIFACT} is missing: `make test` packages before pytest")
+        pytest.skip("no packaged gate: run `make package` first")
+    return zipfile.ZipFile(ARTIFACT)
+
+
+def _requirement_names(lines: list[str]) -> set[str]:
+    return {
+        re.split(r"[<>=!~;\[ ]", line.strip(), maxsplit=1)[0].lower()
+        for line in lines
+        if line.strip() and not line.lstrip().startswith("#")
+    }
+
+
+def test_lambda_requirements_when_compared_to_pyproject_then_each_is_a_runtime_dependency() -> None:
+    vendored = _requirement_names(
+        (ROOT / "infra" / "lambda-requirements.txt").read_text().splitlines()
+    )
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert vendored
+    assert vendored <= _requirement_names(project["dependencies"])
+
+
+def test_package_when_listed_then_holds_the_gate_and_its_dependencies_only() -> None:
+    names = _artifact().namelist()
+    tops = {name.split("/", 1)[0] for name in names}
+    assert tops <= {"functions", "gatekeeper", "tradier", "infra", "build"}
+    assert "functions/proposals.py" in names
+    assert "infra/constitution.toml" in names
+    assert not [n for n in names if n.startswith(("brain/", "tests/", "tradier/sim/"))]
+    assert not [n for n in names if n.startswith("functions/local/")]
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    for dep in ("httpx", "msgspec", "tenacity", "tzdata"):
+        assert f"build/vendor/{dep}/__init__.py" in names, dep
+    assert any(re.match(r"build/vendor/msgspec/_core\.cpython-312-x86_64.*\.so$", n) for n in names)
+
+
+_INVOKE = r"""
+import json, sys
+root = sys.argv[1]
+sys.path.insert(0, root)
+import functions.proposals as proposals
+event = json.load(open(sys.argv[2]))
+response = proposals.handler(event, None)
+import msgspec, httpx
+print(json.dumps({
+    "status": response["statusCode"],
+    "body": json.loads(response["body"]),
+    "msgspec": msgspec.__file__,
+    "httpx": httpx.__file__,
+    "python": list(sys.version_info[:2]),
+}))
+"""
+
+
+def test_package_when_run_on_python312_then_handler_answers_from_vendored_deps(
+    tmp_path: Path,
+) -> None:
+    artifact = _artifact()
+    if not PY312.exists():
+        pytest.skip("no python3.12 virtualenv (.venv312): `make .venv312/.installed`")
+    task_root = tmp_path / "task"
+    artifact.extractall(task_root)
+    event = json.loads((ROOT / "tests" / "events" / "proposals_post.json").read_text())
+    event["headers"]["x-edgegate-signature"] = "v1=" + "0" * 64  # tampered: 401 before any I/O
+    event_file = tmp_path / "event.json"
+    event_file.write_text(json.dumps(event))
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "LAMBDA_TASK_ROOT": str(task_root),
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "testing-not-real",
+        "AWS_SECRET_ACCESS_KEY": "testing-not-real",
+        "EDGEGATE_GATE_TABLE": "edgegate-ci-gate",
+        "EDGEGATE_CONSTITUTION": "infra/constitution.toml",
+        "EDGEGATE_SIGNING_SECRET": "test-signing-secret-not-real",
+        "EDGEGATE_ADMIN_SECRET": "test-admin-secret-not-real",
+        "TRADIER_TRADE_BASE_URL": "https://sandbox.tradier.com/v1",
+        "TRADIER_TRADE_TOKEN": "test-token-not-real",
+        "TRADIER_ACCOUNT_ID": "VA00000000",
+        "EDGEGATE_DYNAMODB_ENDPOINT": "http://127.0.0.1:9",  # never reached: 401 comes first
+    }
+    done = subprocess.run(
+        [str(PY312), "-I", "-c", _INVOKE, str(task_root), str(event_file)],
+        cwd=task_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["python"] == [3, 12]
+    assert result["status"] == 401
+    assert result["body"]["error"]["code"]
+    vendor = str(task_root / "build" / "vendor")
+    assert result["msgspec"].startswith(vendor)
+    assert result["httpx"].startswith(vendor)
