@@ -35,8 +35,6 @@ from tradier.stream import (
     QuoteEvent,
     StreamError,
     StreamEvent,
-    SummaryEvent,
-    TimesaleEvent,
     TradeEvent,
     TradexEvent,
     decode_frame,
@@ -153,10 +151,9 @@ class Pipeline:
         if cls is StreamError:
             self.errors += 1
             return _NONE
-        if cls is SummaryEvent or cls is TimesaleEvent:
-            self.ignored += 1
-            return _NONE
-        raise TypeError(f"event: unsupported type {cls.__name__}")
+        # summaries, timesales and any event type added later: never fatal for the feed
+        self.ignored += 1
+        return _NONE
 
     def _untracked_trade(self, symbol: str, price: float, ts_ms: int) -> Sequence[Signal]:
         if symbol == self.vix_symbol:

@@ -147,7 +147,13 @@ def test_pipeline_when_unknown_symbol_summary_or_error_frame_then_counted_not_ra
     pipe.on_frame(b'{"type":"summary","symbol":"SPY","open":"1","high":"2","low":"0.5"}')
     pipe.on_frame(b'{"error":"session not found"}')
     pipe.on_frame(b"not json at all")
-    assert (pipe.ignored, pipe.errors) == (2, 2)
+    pipe.on_frame(
+        b'{"type":"timesale","symbol":"SPY","exch":"Q","bid":"1","ask":"2","last":"1.5",'
+        b'"size":"100","date":"1794235800000","seq":1,"flag":"","cancel":false,'
+        b'"correction":false,"session":"normal"}'
+    )
+    assert (pipe.ignored, pipe.errors, pipe.bars) == (3, 2, 0)
+    assert not pipe.states["SPY"].builder.is_open  # a timesale never makes a bar
 
 
 def test_pipeline_when_many_bars_then_history_is_bounded() -> None:
