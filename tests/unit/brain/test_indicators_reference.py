@@ -51,42 +51,33 @@ def assert_series(mine: list[float | None], ref: list[float | None]) -> None:
             assert abs(a - b) <= TOL, f"index {i}: {a} != {b}"
 
 
+def closes_through(ind: SMA | EMA | RSI, closes: list[float]) -> list[float | None]:
+    """The indicator's value after each close."""
+    out = []
+    for c in closes:
+        ind.update(c)
+        out.append(ind.value)
+    return out
+
+
 @pytest.mark.parametrize("period", [1, 2, 5, 14, 50])
 @pytest.mark.parametrize("series", SERIES)
 def test_sma_when_fed_a_series_then_matches_talipp(period: int, series: list) -> None:
     closes = [c for _, _, c in series]
-    ref = TSMA(period, input_values=closes)
-    ind = SMA(period)
-    mine = []
-    for c in closes:
-        ind.update(c)
-        mine.append(ind.value)
-    assert_series(mine, list(ref))
+    assert_series(closes_through(SMA(period), closes), list(TSMA(period, input_values=closes)))
 
 
 @pytest.mark.parametrize("period", [1, 3, 9, 21])
 @pytest.mark.parametrize("series", SERIES)
 def test_ema_when_fed_a_series_then_matches_talipp(period: int, series: list) -> None:
     closes = [c for _, _, c in series]
-    ref = TEMA(period, input_values=closes)
-    ind = EMA(period)
-    mine = []
-    for c in closes:
-        ind.update(c)
-        mine.append(ind.value)
-    assert_series(mine, list(ref))
+    assert_series(closes_through(EMA(period), closes), list(TEMA(period, input_values=closes)))
 
 
 @pytest.mark.parametrize("period", [2, 5, 14])
 @pytest.mark.parametrize("closes", [LITERAL_CLOSES, *[[c for *_, c in s] for s in SERIES]])
 def test_rsi_when_fed_a_series_then_matches_talipp(period: int, closes: list[float]) -> None:
-    ref = TRSI(period, input_values=closes)
-    ind = RSI(period)
-    mine = []
-    for c in closes:
-        ind.update(c)
-        mine.append(ind.value)
-    assert_series(mine, list(ref))
+    assert_series(closes_through(RSI(period), closes), list(TRSI(period, input_values=closes)))
 
 
 def _ohlcv(series: list[tuple[float, float, float]]) -> list[OHLCV]:
