@@ -227,3 +227,15 @@ async def test_stream_when_session_creation_fails_repeatedly_then_backs_off_and_
     assert stream.connects == 1 and stream.sessions == 1 and stream.reconnects == 1
     assert len(sleeps.slept) == 3 + 1 + 1
     assert stream.last_error is not None and "500" in stream.last_error
+
+
+async def test_stream_when_linebreak_requested_then_newline_payloads_decode(
+    fast_sim: RunningSim,
+) -> None:
+    stream = make_stream(fast_sim, ["SPY", "QQQ"], linebreak=True)
+    async with asyncio.timeout(WAIT_S):
+        async for _ in stream:
+            if stream.events >= 10:
+                break
+    await stream.close()
+    assert stream.errors == 0 and stream.events >= 10

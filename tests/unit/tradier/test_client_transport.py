@@ -93,3 +93,18 @@ def test_calls_when_requests_made_then_counted_per_method() -> None:
     client.modify_order(1, price=Decimal("1"))
     client.modify_order(1, price=Decimal("2"))
     assert client.calls["modify_order"] == 2 and client.calls.total() == 2
+
+
+def test_clients_when_compared_then_same_public_methods() -> None:
+    import inspect
+
+    from tradier.client import AsyncTradierClient
+
+    def public(cls: type) -> set[str]:
+        return {n for n, _ in inspect.getmembers(cls, inspect.isfunction) if not n.startswith("_")}
+
+    assert public(TradierClient) - {"close"} == public(AsyncTradierClient) - {"aclose"}
+    for name in public(TradierClient) - {"close"}:
+        sync_params = inspect.signature(getattr(TradierClient, name)).parameters
+        async_params = inspect.signature(getattr(AsyncTradierClient, name)).parameters
+        assert list(sync_params) == list(async_params), name
