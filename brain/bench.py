@@ -269,6 +269,9 @@ def main(args: argparse.Namespace | Sequence[str] | None = None) -> int:
         days = generate_days(n_frames, getattr(args, "seed", 7))
         source = f"generated, {len(days)} trading days from {FIRST_DAY}, 4 symbols + VIX quotes"
     total = sum(len(d) for d in days)
+    if total == 0:
+        print(f"no frames to replay ({source})")
+        return 2
     strategies, origin = builtin_strategies()
     names = ", ".join(getattr(s, "name", type(s).__name__) for s in strategies) or "none"
     print(f"frames: {total} ({source})")
@@ -299,7 +302,7 @@ def main(args: argparse.Namespace | Sequence[str] | None = None) -> int:
     )
     print(
         f"bars {pipe.bars}, signals {signals}, late trades dropped {late}, "
-        f"strategy errors {pipe.strategy_errors}, VIX {pipe.vix.value}"
+        f"strategy errors {pipe.strategy_errors}, VIX {pipe.vix.value or 0:.2f}"
     )
     print(f"regimes at the end: {regimes}")
     growth = rss_days[-1] - rss_days[0]

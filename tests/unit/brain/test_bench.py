@@ -4,6 +4,7 @@ pipeline`)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -32,3 +33,9 @@ def test_bench_when_run_small_then_last_line_has_every_figure(
     )
     assert m is not None, lines[-1]
     assert int(m.group(1)) > 0 and 0 < float(m.group(2)) < 1.5 and float(m.group(4)) > 0
+
+
+def test_bench_when_file_has_no_frames_then_error_code(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.ndjson"
+    empty.write_bytes(b"\n")
+    assert main(["--events", str(empty)]) == 2
