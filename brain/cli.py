@@ -17,7 +17,7 @@ from pathlib import Path
 
 from brain.config import ConfigError, load_config, parse_symbols
 from brain.engine import EngineEvent
-from brain.replay import ReplayOptions, ReplayResult, replay_file, replay_sim
+from brain.replay import SIM_TOKEN, ReplayOptions, ReplayResult, replay_file, replay_sim
 from tradier.clock import to_new_york
 
 
@@ -118,6 +118,9 @@ def run(args: argparse.Namespace) -> int:
         if not args.file.is_file():
             print(f"edgegate brain replay: no such file: {args.file}", file=sys.stderr)
             return 2
-        result = asyncio.run(replay_file(args.file, options, _print, base_url=args.chains))
+        token = os.environ.get("TRADIER_DATA_TOKEN", "").strip() or SIM_TOKEN
+        result = asyncio.run(
+            replay_file(args.file, options, _print, base_url=args.chains, token=token)
+        )
     print(_summary(result), flush=True)
     return 0

@@ -68,7 +68,6 @@ class Feed:
         self._clock = clock
         self.stream: EventStream | None = None
         self.stats = FeedStats()
-        self.on_connect: Callable[[int], None] | None = None
 
     @property
     def connects(self) -> int:
@@ -88,14 +87,9 @@ class Feed:
         stream = self._factory()
         self.stream = stream
         pipeline, sink = self.pipeline, self._sink
-        seen_connects = stream.connects
         try:
             async for event in stream:
                 self.stats.events += 1
-                if stream.connects != seen_connects:
-                    seen_connects = stream.connects
-                    if self.on_connect is not None:
-                        self.on_connect(self.connects)
                 for signal in pipeline.on_event(event):
                     sink(signal)
         finally:
