@@ -1,10 +1,11 @@
 """The hot path: stream event -> quotes / bars -> indicators -> regime -> strategies.
 
-One `Pipeline` per brain. `on_frame(bytes)` decodes with `tradier.stream.decode_frame` and
-hands the typed event to `on_event`. Quotes only update the symbol's bid/ask; trades feed
-the bar builder (whose open bar the session VWAP reads); a closed bar
-updates the indicators and the regime and then runs the strategies. Nothing here grows
-with time: bars live in a ring per symbol and signals in a bounded deque.
+One `Pipeline` per brain. `on_frame(bytes)` decodes with `tradier.stream.decode_frame`;
+`on_event` takes an already decoded event. Quotes only update the symbol's bid/ask;
+trades feed the bar builder (whose open bar the session VWAP reads); a closed bar updates
+the indicators and the regime and then runs the strategies. Quote and trade handling
+allocates nothing (the decoded event aside), and nothing grows with time: bars live in a
+ring per symbol and signals in a bounded deque.
 
 Policies:
 - `trade` events always count; `tradex` (extended-hours trades) count only outside the
@@ -39,8 +40,6 @@ from tradier.stream import (
     TradexEvent,
     decode_frame,
 )
-
-_decode = decode_frame
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +93,7 @@ class Pipeline:
 
     def on_frame(self, data: bytes) -> Sequence[Signal]:
         """Decode one stream payload and process it."""
-        event = _decode(data)
+        event = decode_frame(data)
         # Quotes and trades are nearly the whole stream: handled here without a second
         # call (on_event holds the same steps for already decoded events).
         if event.__class__ is QuoteEvent:
