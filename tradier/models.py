@@ -241,8 +241,8 @@ class Position(msgspec.Struct, frozen=True, kw_only=True):
     date_acquired_ms: int | None = msgspec.field(default=None, name="date_acquired")
 
 
-class Order(msgspec.Struct, frozen=True, kw_only=True):
-    """An order as Tradier reports it; multileg/OCO parents carry their `legs`."""
+class OrderFields(msgspec.Struct, frozen=True, kw_only=True):
+    """The fields an order has alike on the wire and in `Order` (see `tradier.shapes`)."""
 
     id: int
     status: str
@@ -255,17 +255,25 @@ class Order(msgspec.Struct, frozen=True, kw_only=True):
     price: Decimal | None = None
     stop_price: Decimal | None = None
     avg_fill_price: Decimal | None = None
-    exec_quantity: int = 0
     last_fill_price: Decimal | None = None
-    last_fill_quantity: int = 0
-    remaining_quantity: int = 0
-    create_date_ms: int | None = msgspec.field(default=None, name="create_date")
-    transaction_date_ms: int | None = msgspec.field(default=None, name="transaction_date")
     option_symbol: str | None = None
     tag: str | None = None
     reason_description: str | None = None
     num_legs: int | None = None
     strategy: str | None = None
+
+
+class Order(OrderFields, frozen=True, kw_only=True):
+    """An order as Tradier reports it; multileg/OCO parents carry their `legs`.
+
+    `avg_fill_price` and `last_fill_price` are None until something filled.
+    """
+
+    exec_quantity: int = 0
+    last_fill_quantity: int = 0
+    remaining_quantity: int = 0
+    create_date_ms: int | None = msgspec.field(default=None, name="create_date")
+    transaction_date_ms: int | None = msgspec.field(default=None, name="transaction_date")
     legs: tuple[Order, ...] = msgspec.field(default=(), name="leg")
 
     @property
@@ -290,8 +298,8 @@ class CancelResult(msgspec.Struct, frozen=True, kw_only=True):
     final_state: str | None = None
 
 
-class OrderPreview(msgspec.Struct, frozen=True, kw_only=True):
-    """The result of `preview=true`: every validation run, nothing placed."""
+class PreviewFields(msgspec.Struct, frozen=True, kw_only=True):
+    """The fields a preview has alike on the wire and in `OrderPreview`."""
 
     status: str
     result: bool | None = None
@@ -311,6 +319,11 @@ class OrderPreview(msgspec.Struct, frozen=True, kw_only=True):
     margin_change: Decimal | None = None
     extended_hours: bool | None = None
     day_trades: int | None = None
+
+
+class OrderPreview(PreviewFields, frozen=True, kw_only=True):
+    """The result of `preview=true`: every validation run, nothing placed."""
+
     request_date_ms: int | None = msgspec.field(default=None, name="request_date")
 
 

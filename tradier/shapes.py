@@ -25,8 +25,10 @@ from tradier.models import (
     GainLoss,
     MarketClock,
     Order,
+    OrderFields,
     OrderPreview,
     Position,
+    PreviewFields,
     SessionHours,
     TimeSale,
 )
@@ -123,29 +125,12 @@ class TimeSaleWire(msgspec.Struct):
     vwap: Decimal | None = None
 
 
-class OrderWire(msgspec.Struct):
-    id: int
-    status: str
-    symbol: str | None = None
-    class_: str | None = msgspec.field(default=None, name="class")
-    type: str | None = None
-    side: str | None = None
-    quantity: int | None = None
-    duration: str | None = None
-    price: Decimal | None = None
-    stop_price: Decimal | None = None
-    avg_fill_price: Decimal | None = None
+class OrderWire(OrderFields, frozen=True, kw_only=True):
     exec_quantity: int | None = None
-    last_fill_price: Decimal | None = None
     last_fill_quantity: int | None = None
     remaining_quantity: int | None = None
     create_date: datetime | None = None
     transaction_date: datetime | None = None
-    option_symbol: str | None = None
-    tag: str | None = None
-    reason_description: str | None = None
-    num_legs: int | None = None
-    strategy: str | None = None
     leg: list[OrderWire] | OrderWire | str | None = None
 
 
@@ -169,25 +154,7 @@ class GainLossWire(msgspec.Struct):
     term: int | None = None
 
 
-class PreviewWire(msgspec.Struct):
-    status: str
-    result: bool | None = None
-    class_: str | None = msgspec.field(default=None, name="class")
-    strategy: str | None = None
-    symbol: str | None = None
-    option_symbol: str | None = None
-    side: str | None = None
-    quantity: int | None = None
-    type: str | None = None
-    duration: str | None = None
-    price: Decimal | None = None
-    commission: Decimal | None = None
-    cost: Decimal | None = None
-    fees: Decimal | None = None
-    order_cost: Decimal | None = None
-    margin_change: Decimal | None = None
-    extended_hours: bool | None = None
-    day_trades: int | None = None
+class PreviewWire(PreviewFields, frozen=True, kw_only=True):
     request_date: datetime | None = None
 
 
@@ -258,34 +225,24 @@ def to_timesale(w: TimeSaleWire) -> TimeSale:
     )
 
 
+def _common(w: msgspec.Struct, base: type[msgspec.Struct]) -> dict[str, Any]:
+    return {name: getattr(w, name) for name in base.__struct_fields__}
+
+
 def to_order(w: OrderWire) -> Order:
     """An order with ms dates, legs as orders and no fill price until filled."""
+    fields = _common(w, OrderFields)
     executed = w.exec_quantity or 0
     # Unfilled orders report avg_fill_price as 0 or not at all; a fill at 0 is not a price.
-    avg = w.avg_fill_price if executed and w.avg_fill_price else None
+    fields["avg_fill_price"] = w.avg_fill_price if executed and w.avg_fill_price else None
+    fields["last_fill_price"] = w.last_fill_price if w.last_fill_quantity else None
     return Order(
-        id=w.id,
-        status=w.status,
-        symbol=w.symbol,
-        class_=w.class_,
-        type=w.type,
-        side=w.side,
-        quantity=w.quantity,
-        duration=w.duration,
-        price=w.price,
-        stop_price=w.stop_price,
-        avg_fill_price=avg,
+        **fields,
         exec_quantity=executed,
-        last_fill_price=w.last_fill_price if w.last_fill_quantity else None,
         last_fill_quantity=w.last_fill_quantity or 0,
         remaining_quantity=w.remaining_quantity or 0,
         create_date_ms=utc_ms(w.create_date),
         transaction_date_ms=utc_ms(w.transaction_date),
-        option_symbol=w.option_symbol,
-        tag=w.tag,
-        reason_description=w.reason_description,
-        num_legs=w.num_legs,
-        strategy=w.strategy,
         legs=tuple(to_order(leg) for leg in as_list(w.leg)),
     )
 
@@ -318,9 +275,7 @@ def to_gainloss(w: GainLossWire) -> GainLoss:
 
 def to_preview(w: PreviewWire) -> OrderPreview:
     """A preview with its zone-less request date read as New York time."""
-    fields: dict[str, Any] = msgspec.structs.asdict(w)
-    fields["request_date_ms"] = utc_ms(fields.pop("request_date"))
-    return OrderPreview(**fields)
+    return OrderPreview(**_common(w, PreviewFields), request_date_ms=utc_ms(w.request_date))
 
 
 def to_expirations(w: ExpirationsWire | str | None) -> list[Expiration]:
