@@ -47,8 +47,10 @@ class RegimeThresholds:
     vix_high_exit: float = 22.0
     width_low_pct: float = 0.20
     width_low_exit_pct: float = 0.35
-    min_dwell_bars: int = 5
-    confirm_bars: int = 3
+    # one-minute bars: a regime holds at least a quarter of an hour and a change must show
+    # on five bars in a row, so strategies gated on it do not churn
+    min_dwell_bars: int = 15
+    confirm_bars: int = 5
     lookback_bars: int = 390
     min_history: int = 30  # percentiles need this many samples before they count
 
@@ -115,6 +117,7 @@ class RegimeDetector:
         "bars_in_regime",
         "changes",
         "raw",
+        "raw_changes",
         "regime",
         "t",
     )
@@ -133,6 +136,7 @@ class RegimeDetector:
         self.raw = Regime.UNKNOWN
         self.bars_in_regime = 0
         self.changes = 0
+        self.raw_changes = 0  # how often the raw class changed: what hysteresis filters out
         self._candidate = Regime.UNKNOWN
         self._candidate_n = 0
 
@@ -174,7 +178,10 @@ class RegimeDetector:
         if adx is None or len(self._vol) < self.t.min_history:
             self.raw = Regime.UNKNOWN
             return self.regime
-        raw = self.raw = self.classify(adx, vol_pct, width_pct, vix)
+        raw = self.classify(adx, vol_pct, width_pct, vix)
+        if raw is not self.raw:
+            self.raw_changes += 1
+        self.raw = raw
         if raw is self.regime:
             self._candidate_n = 0
             return raw

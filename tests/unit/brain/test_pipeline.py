@@ -211,3 +211,18 @@ def test_pipeline_when_trade_stamped_far_in_the_future_then_dropped_not_blocking
     b = pipe.states["SPY"].builder
     assert (b.future_dropped, b.late_dropped, pipe.bars) == (1, 0, 1)
     assert out == ()
+
+
+def test_pipeline_when_generated_days_replayed_then_regime_changes_far_less_than_raw() -> None:
+    from brain.bench import SYMBOLS, generate_days
+
+    pipe = Pipeline(list(SYMBOLS), [], ManualClock(0))
+    for day in generate_days(150_000, seed=5, days=3):
+        for frame in day:
+            pipe.on_frame(frame)
+    for st in pipe.states.values():
+        det = st.regime
+        assert det.initialized
+        assert det.raw_changes >= 10, st.symbol  # the raw class does move around
+        assert det.changes * 2 <= det.raw_changes, (st.symbol, det.changes, det.raw_changes)
+        assert det.changes <= 15 * 3  # three regular sessions of 390 bars
