@@ -70,7 +70,8 @@ class _Core:
         self._rng = rng or random.Random()
         self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
 
-    def _kwargs(self, request: Request) -> dict[str, Any]:
+    def _prepare(self, request: Request) -> dict[str, Any]:
+        """httpx arguments for one attempt, counted in `calls`."""
         self.calls[request.name] += 1
         kwargs: dict[str, Any] = {"params": request.params, "headers": self._headers}
         if request.form is not None:
@@ -147,7 +148,7 @@ class TradierClient(_Core):
     def _once(self, call: Call[T]) -> T:
         request = call.request
         try:
-            response = self._http.request(request.method, request.path, **self._kwargs(request))
+            response = self._http.request(request.method, request.path, **self._prepare(request))
         except httpx.HTTPError as exc:
             raise self._fault(exc, request) from exc
         return call.parse(Reply(response.status_code, response.headers, response.content))
@@ -321,7 +322,7 @@ class AsyncTradierClient(_Core):
         request = call.request
         try:
             response = await self._http.request(
-                request.method, request.path, **self._kwargs(request)
+                request.method, request.path, **self._prepare(request)
             )
         except httpx.HTTPError as exc:
             raise self._fault(exc, request) from exc
