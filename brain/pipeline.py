@@ -122,7 +122,7 @@ class Pipeline:
         cls = event.__class__
         if cls is QuoteEvent:
             q: QuoteEvent = event  # type: ignore[assignment]
-            st = self.states.get(q.symbol)
+            st = self._get(q.symbol)
             if st is None:
                 if q.symbol == self.vix_symbol:
                     self.vix.update_quote(q.bid, q.ask, max(q.biddate, q.askdate))
@@ -135,14 +135,14 @@ class Pipeline:
             return _NONE
         if cls is TradeEvent:
             t: TradeEvent = event  # type: ignore[assignment]
-            st = self.states.get(t.symbol)
+            st = self._get(t.symbol)
             if st is None:
                 return self._untracked_trade(t.symbol, t.price, t.date)
             closed = st.builder.on_trade(t.price, t.size, t.date)
             return _NONE if closed is None else self._bar(st, closed)
         if cls is TradexEvent:
             x: TradexEvent = event  # type: ignore[assignment]
-            st = self.states.get(x.symbol)
+            st = self._get(x.symbol)
             if st is None:
                 return self._untracked_trade(x.symbol, x.price, x.date)
             closed = st.builder.on_trade(x.price, x.size, x.date, True)
