@@ -94,6 +94,9 @@ class Engine:
     equity: EquitySource
     ids: IdFactory
     sizing: SizingPolicy = field(default_factory=SizingPolicy)
+    # The brain's own ceiling on managed positions, kept at or under the gate's limits so
+    # it does not send openings the gate must refuse anyway.
+    max_open: int = 6
     report: Callable[[EngineEvent], None] = lambda event: None
     gate_state: Callable[[], TradingState | None] = lambda: None
     stats: EngineStats = field(default_factory=EngineStats)
@@ -153,6 +156,8 @@ class Engine:
             return self._skip(signal, f"gate_{state.value.lower()}")
         if self.monitor.has_open(signal.symbol, signal.strategy):
             return self._skip(signal, "position_open")
+        if len(self.monitor.positions) >= self.max_open:
+            return self._skip(signal, "max_open_positions")
         key = signal_key(signal)
         hit = self.limiter.check(signal.symbol, key)
         if hit is not None:

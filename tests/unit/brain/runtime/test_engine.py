@@ -197,3 +197,13 @@ async def test_engine_when_outcome_unknown_then_settled_from_gate_record_not_res
 
 async def _no_sleep(_: float) -> None:
     return None
+
+
+async def test_engine_when_max_open_positions_reached_then_skipped_before_the_gate():
+    eng, gate, events, _ = engine()
+    eng.max_open = 1
+    await eng.handle(signal("iron_condor", "iron_condor"))
+    other = Signal("QQQ", "credit_spread", "bull_put", NOW, 1.0, "", {"price": "500.00"})
+    await eng.handle(other)
+    assert len(gate.proposals) == 1
+    assert events[-1].detail == "max_open_positions"
