@@ -60,7 +60,9 @@ vendor: $(VENV)/.installed build/vendor/.installed
 # then the generated CloudFormation template linted.
 package: $(VENV)/.installed node_modules/.installed build/vendor/.installed
 	npx --no-install osls package --stage ci
-	$(BIN)/cfn-lint --non-zero-exit-code error .serverless/cloudformation-template-update-stack.json
+	@# W3005 (redundant DependsOn) is in what the framework generates, not in serverless.yml.
+	$(BIN)/cfn-lint --non-zero-exit-code error --ignore-checks W3005 \
+	  -- .serverless/cloudformation-template-update-stack.json
 
 test: lint typecheck package pytest
 
