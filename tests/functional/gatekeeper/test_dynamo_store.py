@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -151,3 +152,13 @@ def test_snapshot_when_symbol_named_like_a_key_then_kept_apart(store: DynamoGate
     assert store.reserve(_reservation("p1", symbol="TOTAL")) is None
     snap = store.snapshot(None, "2026-09-21", ["TOTAL", "GLOBAL"], ["index"])
     assert (snap.open_total, snap.open_by_symbol) == (1, {"TOTAL": 1, "GLOBAL": 0})
+
+
+def test_reserve_when_group_at_cap_then_open_group_named(any_table: tuple[Any, str]) -> None:
+    client, name = any_table
+    tight = Limits(60_000, 50, 10, 10, {"index": 1})
+    store = DynamoGateStore(client, name, ManualClock(NOW))
+    assert store.reserve(replace(_reservation("a", "SPY"), limits=tight)) is None
+    conflict = store.reserve(replace(_reservation("b", "QQQ"), limits=tight))
+    assert conflict is not None and conflict.kind is ConflictKind.OPEN_GROUP
+    assert conflict.detail == "index"

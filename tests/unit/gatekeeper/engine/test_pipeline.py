@@ -9,7 +9,9 @@ from gatekeeper.store import MemoryGateStore, StateRecord
 from tests.support.gate_harness import (
     DAY,
     EXPIRY,
+    constitution,
     equity,
+    make_gate,
     orders_tagged,
     post,
     raw,
@@ -212,3 +214,28 @@ def test_proposal_when_tradier_down_before_send_then_503_and_nothing_recorded(
     assert result.status == 503
     assert store.proposals == {} and store.intents == {}
     assert orders_tagged(sim, body["id"]) == []
+
+
+def test_proposal_when_minute_budget_spent_then_global_rate_limited_but_close_passes(
+    store: MemoryGateStore, client: TradierClient, clock: ManualClock
+) -> None:
+    rules = constitution(global_trade_calls_per_minute=1)
+    gate = make_gate(store, client, clock, rules)
+    _approve(gate, clock, symbol="SPY", quantity=2)
+    refused = post(gate, clock, equity(clock, symbol="QQQ"))
+    assert refused.json["reason_code"] == "GLOBAL_RATE_LIMITED"
+    closing = post(
+        gate, clock, equity(clock, symbol="SPY", intent="close", side="sell", quantity=2)
+    )
+    assert closing.json["decision"] == "APPROVED"
+    clock.advance(60_000)
+    _approve(gate, clock, symbol="QQQ")
+
+
+def test_proposal_when_correlation_group_full_then_rejected(
+    store: MemoryGateStore, client: TradierClient, clock: ManualClock
+) -> None:
+    gate = make_gate(store, client, clock)
+    store.open_group["us_equity_index"] = 6
+    result = post(gate, clock, equity(clock, symbol="DIA"))
+    assert result.json["reason_code"] == "CORRELATION_GROUP_LIMIT"
