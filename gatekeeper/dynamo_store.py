@@ -8,14 +8,34 @@ concurrent writers are retried a few times; any other store failure becomes
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
+from gatekeeper.dynamo_items import (
+    PENDING_INTENTS,
+    Cancelled,
+    Item,
+    audit_from,
+    audit_item,
+    counter_keys,
+    get_num,
+    get_str,
+    intent_item,
+    item_key,
+    num_attr,
+    opt_attr,
+    proposal_from,
+    proposal_item,
+    state_from,
+    str_attr,
+    str_map,
+    structure_from,
+    structure_item,
+)
+from gatekeeper.dynamo_table import DynamoTable
 from gatekeeper.store import (
     STATUS_DECIDED,
     AuditEntry,
@@ -30,246 +50,13 @@ from gatekeeper.store import (
     StateRecord,
     StoreUnavailable,
     StructureRecord,
-    proposal_ttl_s,
     rate_ttl_s,
 )
 from gatekeeper.tables import GSI1
-from tradier.clock import Clock
-
-Item = dict[str, Any]
-PENDING_INTENTS = "INTENT#PENDING"
-_CONFLICT_RETRIES = 12
 
 
-def _s(value: str) -> dict[str, str]:
-    return {"S": value}
-
-
-def _n(value: int) -> dict[str, str]:
-    return {"N": str(value)}
-
-
-def _key(pk: str, sk: str) -> Item:
-    return {"pk": _s(pk), "sk": _s(sk)}
-
-
-def _ts(ms: int) -> str:
-    return f"{ms:015d}"
-
-
-def _get_s(item: Mapping[str, Any], name: str) -> str | None:
-    value = item.get(name)
-    return None if value is None or "NULL" in value else str(value["S"])
-
-
-def _get_n(item: Mapping[str, Any], name: str, default: int = 0) -> int:
-    value = item.get(name)
-    return default if value is None or "NULL" in value else int(value["N"])
-
-
-def _opt(value: str | None) -> dict[str, Any]:
-    return {"NULL": True} if value is None else _s(value)
-
-
-def _str_map(values: Mapping[str, str]) -> dict[str, Any]:
-    return {"M": {k: _s(v) for k, v in values.items()}}
-
-
-def _proposal_item(r: ProposalRecord) -> Item:
-    return {
-        **_key(f"PROPOSAL#{r.proposal_id}", "PROPOSAL"),
-        "proposal_id": _s(r.proposal_id),
-        "body_hash": _s(r.body_hash),
-        "symbol": _s(r.symbol),
-        "intent": _s(r.intent),
-        "status": _s(r.status),
-        "created_at_ms": _n(r.created_at_ms),
-        "updated_at_ms": _n(r.updated_at_ms),
-        "decision": _opt(r.decision),
-        "reason_code": _opt(r.reason_code),
-        "reason": _opt(r.reason),
-        "order_id": _opt(r.order_id),
-        "order_state": _opt(r.order_state),
-        "filled_quantity": _n(r.filled_quantity),
-        "avg_fill_price": _opt(r.avg_fill_price),
-        "lease_expires_ms": _n(r.lease_expires_ms),
-        "ttl": _n(r.ttl_s or proposal_ttl_s(r.created_at_ms)),
-        "body": _s(r.body),
-    }
-
-
-def _proposal_from(item: Mapping[str, Any]) -> ProposalRecord:
-    return ProposalRecord(
-        proposal_id=_get_s(item, "proposal_id") or "",
-        body_hash=_get_s(item, "body_hash") or "",
-        symbol=_get_s(item, "symbol") or "",
-        intent=_get_s(item, "intent") or "",
-        status=_get_s(item, "status") or "",
-        created_at_ms=_get_n(item, "created_at_ms"),
-        updated_at_ms=_get_n(item, "updated_at_ms"),
-        decision=_get_s(item, "decision"),
-        reason_code=_get_s(item, "reason_code"),
-        reason=_get_s(item, "reason"),
-        order_id=_get_s(item, "order_id"),
-        order_state=_get_s(item, "order_state"),
-        filled_quantity=_get_n(item, "filled_quantity"),
-        avg_fill_price=_get_s(item, "avg_fill_price"),
-        lease_expires_ms=_get_n(item, "lease_expires_ms"),
-        ttl_s=_get_n(item, "ttl"),
-        body=_get_s(item, "body") or "",
-    )
-
-
-def _audit_item(a: AuditEntry) -> Item:
-    item: Item = {
-        **_key(f"DAY#{a.day}", f"{_ts(a.ts_ms)}#{a.ref}"),
-        "day": _s(a.day),
-        "ts_ms": _n(a.ts_ms),
-        "ref": _s(a.ref),
-        "kind": _s(a.kind),
-        "symbol": _s(a.symbol),
-        "decision": _s(a.decision),
-        "reason_code": _s(a.reason_code),
-        "detail": _str_map(a.detail),
-    }
-    if a.symbol:
-        item["gsi1pk"] = _s(f"SYMBOL#{a.symbol}")
-        item["gsi1sk"] = _s(f"{_ts(a.ts_ms)}#{a.ref}")
-    return item
-
-
-def _audit_from(item: Mapping[str, Any]) -> AuditEntry:
-    detail = {k: str(v.get("S", "")) for k, v in item.get("detail", {}).get("M", {}).items()}
-    return AuditEntry(
-        day=_get_s(item, "day") or "",
-        ts_ms=_get_n(item, "ts_ms"),
-        ref=_get_s(item, "ref") or "",
-        kind=_get_s(item, "kind") or "",
-        symbol=_get_s(item, "symbol") or "",
-        decision=_get_s(item, "decision") or "",
-        reason_code=_get_s(item, "reason_code") or "",
-        detail=detail,
-    )
-
-
-def _structure_from(item: Mapping[str, Any]) -> StructureRecord:
-    return StructureRecord(
-        proposal_id=_get_s(item, "proposal_id") or "",
-        symbol=_get_s(item, "symbol") or "",
-        groups=tuple(v["S"] for v in item.get("groups", {}).get("L", [])),
-        instruments=tuple(v["S"] for v in item.get("instruments", {}).get("L", [])),
-        opened_at_ms=_get_n(item, "opened_at_ms"),
-    )
-
-
-def _counter_keys(structure: StructureRecord) -> list[str]:
-    return [
-        "OPEN#TOTAL",
-        f"OPEN#SYMBOL#{structure.symbol}",
-        *(f"OPEN#GROUP#{g}" for g in structure.groups),
-    ]
-
-
-class _Cancelled(Exception):
-    def __init__(self, codes: list[str], items: list[Item | None]) -> None:
-        super().__init__(codes)
-        self.codes = codes
-        self.items = items
-
-
-class DynamoGateStore:
+class DynamoGateStore(DynamoTable):
     """`GateStore` on one DynamoDB table through an injected low-level boto3 client."""
-
-    def __init__(
-        self,
-        client: Any,
-        table_name: str,
-        clock: Clock,
-        *,
-        rng: random.Random | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._client = client
-        self._table = table_name
-        self._clock = clock
-        self._rng = rng or random.Random()
-        self._sleep = sleep
-        self.calls = 0
-
-    # -- plumbing ---------------------------------------------------------------------
-
-    def _call(self, op: str, **kwargs: Any) -> Any:
-        self.calls += 1
-        try:
-            return getattr(self._client, op)(**kwargs)
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code == "TransactionCanceledException":
-                reasons = exc.response.get("CancellationReasons") or []
-                raise _Cancelled(
-                    [str(r.get("Code", "None")) for r in reasons],
-                    [dict(r["Item"]) if r.get("Item") else None for r in reasons],
-                ) from exc
-            if code == "ConditionalCheckFailedException":
-                raise
-            raise StoreUnavailable(f"dynamodb {op} failed: {code}") from exc
-        except BotoCoreError as exc:
-            raise StoreUnavailable(f"dynamodb {op} failed: {type(exc).__name__}") from exc
-
-    def _transact(self, items: list[Item]) -> None:
-        """One transaction, retried on conflicts with concurrent writers only."""
-        for attempt in range(_CONFLICT_RETRIES):
-            try:
-                self._call("transact_write_items", TransactItems=items)
-                return
-            except _Cancelled as cancelled:
-                if "ConditionalCheckFailed" in cancelled.codes:
-                    raise
-                retryable = {"TransactionConflict", "ThrottlingError", "None"}
-                if not set(cancelled.codes) <= retryable or attempt == _CONFLICT_RETRIES - 1:
-                    raise StoreUnavailable(f"transaction cancelled: {cancelled.codes}") from None
-                self._sleep(self._rng.uniform(0.0, 0.005 * (2 ** min(attempt, 5))))
-
-    def _update(self, pk: str, sk: str, expr: str, **kwargs: Any) -> Item:
-        return {
-            "Update": {
-                "TableName": self._table,
-                "Key": _key(pk, sk),
-                "UpdateExpression": expr,
-                **kwargs,
-            }
-        }
-
-    def _put(self, item: Item, condition: str | None = None, **kwargs: Any) -> Item:
-        put: Item = {"TableName": self._table, "Item": item, **kwargs}
-        if condition:
-            put["ConditionExpression"] = condition
-        return {"Put": put}
-
-    def _counter(self, pk: str, delta: int, cap: int | None) -> Item:
-        extra: dict[str, Any] = {
-            "ExpressionAttributeNames": {"#n": "n"},
-            "ExpressionAttributeValues": {":d": _n(delta)},
-        }
-        if cap is not None:
-            extra["ConditionExpression"] = "attribute_not_exists(#n) OR #n < :cap"
-            extra["ExpressionAttributeValues"][":cap"] = _n(cap)
-        return self._update(pk, "OPEN", "ADD #n :d", **extra)
-
-    def _query(self, **kwargs: Any) -> Iterator[Item]:
-        limit = kwargs.pop("max_items", None)
-        seen = 0
-        while True:
-            page = self._call("query", TableName=self._table, **kwargs)
-            for item in page.get("Items", []):
-                yield item
-                seen += 1
-                if limit is not None and seen >= limit:
-                    return
-            last = page.get("LastEvaluatedKey")
-            if not last:
-                return
-            kwargs["ExclusiveStartKey"] = last
 
     # -- reads ------------------------------------------------------------------------
 
@@ -287,7 +74,9 @@ class DynamoGateStore:
         keys += [(f"OPEN#SYMBOL#{s}", "OPEN") for s in dict.fromkeys(symbols)]
         keys += [(f"OPEN#GROUP#{g}", "OPEN") for g in dict.fromkeys(groups)]
         found: dict[str, Item] = {}
-        request = {self._table: {"Keys": [_key(pk, sk) for pk, sk in keys], "ConsistentRead": True}}
+        request = {
+            self._table: {"Keys": [item_key(pk, sk) for pk, sk in keys], "ConsistentRead": True}
+        }
         while request:
             page = self._call("batch_get_item", RequestItems=request)
             for item in page.get("Responses", {}).get(self._table, []):
@@ -297,23 +86,18 @@ class DynamoGateStore:
         baseline = found.get(f"BASELINE#{day}")
         proposal = found.get(f"PROPOSAL#{proposal_id}") if proposal_id else None
         return Snapshot(
-            state=self._state_from(state) if state else StateRecord(),
-            proposal=_proposal_from(proposal) if proposal else None,
+            state=state_from(state) if state else StateRecord(),
+            proposal=proposal_from(proposal) if proposal else None,
             baseline=Decimal(baseline["equity"]["S"]) if baseline else None,
-            open_total=_get_n(found.get("OPEN#TOTAL", {}), "n"),
-            open_by_symbol={s: _get_n(found.get(f"OPEN#SYMBOL#{s}", {}), "n") for s in symbols},
-            open_by_group={g: _get_n(found.get(f"OPEN#GROUP#{g}", {}), "n") for g in groups},
+            open_total=get_num(found.get("OPEN#TOTAL", {}), "n"),
+            open_by_symbol={s: get_num(found.get(f"OPEN#SYMBOL#{s}", {}), "n") for s in symbols},
+            open_by_group={g: get_num(found.get(f"OPEN#GROUP#{g}", {}), "n") for g in groups},
         )
-
-    def _get(self, pk: str, sk: str) -> Item | None:
-        page = self._call("get_item", TableName=self._table, Key=_key(pk, sk), ConsistentRead=True)
-        item: Item | None = page.get("Item")
-        return item
 
     def get_proposal(self, proposal_id: str) -> ProposalRecord | None:
         """One proposal record, strongly consistent."""
         item = self._get(f"PROPOSAL#{proposal_id}", "PROPOSAL")
-        return _proposal_from(item) if item else None
+        return proposal_from(item) if item else None
 
     # -- the decision writes ----------------------------------------------------------
 
@@ -324,14 +108,14 @@ class DynamoGateStore:
         kinds: list[tuple[ConflictKind, str]] = [(ConflictKind.DUPLICATE, "")] * 2
         items = [
             self._put(
-                _proposal_item(rec),
+                proposal_item(rec),
                 "attribute_not_exists(pk)",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             ),
-            self._put(self._intent_item(r.intent), "attribute_not_exists(pk)"),
+            self._put(intent_item(r.intent), "attribute_not_exists(pk)"),
         ]
         minute_pk = f"RATE#GLOBAL#{r.now_ms // 60_000}"
-        rate_values = {":one": _n(1), ":ttl": _n(rate_ttl_s(r.now_ms))}
+        rate_values = {":one": num_attr(1), ":ttl": num_attr(rate_ttl_s(r.now_ms))}
         names = {"#n": "n", "#ttl": "ttl"}
         if r.opening:
             items.append(
@@ -343,9 +127,9 @@ class DynamoGateStore:
                     "OR last_open_ms <= :cutoff",
                     ExpressionAttributeNames={"#ttl": "ttl"},
                     ExpressionAttributeValues={
-                        ":now": _n(r.now_ms),
-                        ":cutoff": _n(r.now_ms - lim.symbol_window_ms),
-                        ":ttl": _n(rate_ttl_s(r.now_ms)),
+                        ":now": num_attr(r.now_ms),
+                        ":cutoff": num_attr(r.now_ms - lim.symbol_window_ms),
+                        ":ttl": num_attr(rate_ttl_s(r.now_ms)),
                     },
                 )
             )
@@ -359,7 +143,7 @@ class DynamoGateStore:
                     ExpressionAttributeNames=names,
                     ExpressionAttributeValues={
                         **rate_values,
-                        ":budget": _n(lim.global_budget_per_minute),
+                        ":budget": num_attr(lim.global_budget_per_minute),
                     },
                 )
             )
@@ -374,10 +158,10 @@ class DynamoGateStore:
                         for g in structure.groups
                     ),
                 ]
-                for pk, (kind, detail, cap) in zip(_counter_keys(structure), caps, strict=True):
+                for pk, (kind, detail, cap) in zip(counter_keys(structure), caps, strict=True):
                     items.append(self._counter(pk, 1, cap))
                     kinds.append((kind, detail))
-                items.append(self._put(self._structure_item(structure)))
+                items.append(self._put(structure_item(structure)))
                 kinds.append((ConflictKind.DUPLICATE, ""))
         else:
             # Exits count against the minute budget but are never refused by it.
@@ -393,16 +177,16 @@ class DynamoGateStore:
             kinds.append((ConflictKind.GLOBAL_RATE, ""))
         try:
             self._transact(items)
-        except _Cancelled as cancelled:
+        except Cancelled as cancelled:
             return self._conflict(cancelled, kinds, rec.proposal_id)
         return None
 
     def _conflict(
-        self, cancelled: _Cancelled, kinds: list[tuple[ConflictKind, str]], proposal_id: str
+        self, cancelled: Cancelled, kinds: list[tuple[ConflictKind, str]], proposal_id: str
     ) -> Conflict:
         if cancelled.codes and cancelled.codes[0] == "ConditionalCheckFailed":
             old = cancelled.items[0] if cancelled.items else None
-            existing = _proposal_from(old) if old else self.get_proposal(proposal_id)
+            existing = proposal_from(old) if old else self.get_proposal(proposal_id)
             return Conflict(ConflictKind.DUPLICATE, existing)
         for code, (kind, detail) in zip(cancelled.codes, kinds, strict=False):
             if code == "ConditionalCheckFailed":
@@ -415,15 +199,15 @@ class DynamoGateStore:
         """The rejected proposal (conditioned on its id) and its audit line, atomically."""
         items = [
             self._put(
-                _proposal_item(record),
+                proposal_item(record),
                 "attribute_not_exists(pk)",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             ),
-            self._put(_audit_item(audit)),
+            self._put(audit_item(audit)),
         ]
         try:
             self._transact(items)
-        except _Cancelled as cancelled:
+        except Cancelled as cancelled:
             return self._conflict(cancelled, [(ConflictKind.DUPLICATE, "")] * 2, record.proposal_id)
         return None
 
@@ -431,13 +215,13 @@ class DynamoGateStore:
         """Proposal + intent (+ release of counters) + audit line in one transaction."""
         o = outcome
         values: Item = {
-            ":status": _s(STATUS_DECIDED),
-            ":decision": _s(o.decision),
-            ":code": _opt(o.reason_code),
-            ":reason": _opt(o.reason),
-            ":oid": _opt(o.order_id),
-            ":ostate": _s(o.order_state),
-            ":now": _n(o.now_ms),
+            ":status": str_attr(STATUS_DECIDED),
+            ":decision": str_attr(o.decision),
+            ":code": opt_attr(o.reason_code),
+            ":reason": opt_attr(o.reason),
+            ":oid": opt_attr(o.order_id),
+            ":ostate": str_attr(o.order_state),
+            ":now": num_attr(o.now_ms),
         }
         proposal_update: dict[str, Any] = {
             "ExpressionAttributeNames": {"#status": "status"},
@@ -445,7 +229,7 @@ class DynamoGateStore:
         }
         if expect_status:
             proposal_update["ConditionExpression"] = "#status = :expect"
-            values[":expect"] = _s(expect_status)
+            values[":expect"] = str_attr(expect_status)
         else:
             proposal_update["ConditionExpression"] = "attribute_exists(pk)"
         intent_expr = "SET order_id = :oid, order_state = :ostate"
@@ -463,21 +247,24 @@ class DynamoGateStore:
                 f"INTENT#{o.proposal_id}",
                 "INTENT",
                 intent_expr,
-                ExpressionAttributeValues={":oid": _opt(o.order_id), ":ostate": _s(o.order_state)},
+                ExpressionAttributeValues={
+                    ":oid": opt_attr(o.order_id),
+                    ":ostate": str_attr(o.order_state),
+                },
             ),
-            self._put(_audit_item(o.audit)),
+            self._put(audit_item(o.audit)),
         ]
         release = self._release_items(o.release) if o.release is not None else []
         try:
             self._transact(base + release)
-        except _Cancelled as cancelled:
+        except Cancelled as cancelled:
             if cancelled.codes and cancelled.codes[0] == "ConditionalCheckFailed":
                 return False
             if not release:
                 raise StoreUnavailable(f"outcome refused: {cancelled.codes}") from None
             try:  # the structure was released concurrently (reconcile): record without it
                 self._transact(base)
-            except _Cancelled:
+            except Cancelled:
                 return False
         return True
 
@@ -486,11 +273,11 @@ class DynamoGateStore:
             {
                 "Delete": {
                     "TableName": self._table,
-                    "Key": _key("STRUCTURE", structure.proposal_id),
+                    "Key": item_key("STRUCTURE", structure.proposal_id),
                     "ConditionExpression": "attribute_exists(pk)",
                 }
             },
-            *(self._counter(pk, -1, None) for pk in _counter_keys(structure)),
+            *(self._counter(pk, -1, None) for pk in counter_keys(structure)),
         ]
 
     def update_order(
@@ -505,69 +292,44 @@ class DynamoGateStore:
         self._call(
             "update_item",
             TableName=self._table,
-            Key=_key(f"PROPOSAL#{proposal_id}", "PROPOSAL"),
+            Key=item_key(f"PROPOSAL#{proposal_id}", "PROPOSAL"),
             UpdateExpression="SET order_state = :s, filled_quantity = :q, "
             "avg_fill_price = :p, updated_at_ms = :now",
             ExpressionAttributeValues={
-                ":s": _s(order_state),
-                ":q": _n(filled_quantity),
-                ":p": _opt(avg_fill_price),
-                ":now": _n(now_ms),
+                ":s": str_attr(order_state),
+                ":q": num_attr(filled_quantity),
+                ":p": opt_attr(avg_fill_price),
+                ":now": num_attr(now_ms),
             },
         )
 
     # -- intents and structures -------------------------------------------------------
 
-    def _intent_item(self, i: IntentRecord) -> Item:
-        item: Item = {
-            **_key(f"INTENT#{i.proposal_id}", "INTENT"),
-            "proposal_id": _s(i.proposal_id),
-            "symbol": _s(i.symbol),
-            "created_at_ms": _n(i.created_at_ms),
-            "order_id": _opt(i.order_id),
-            "order_state": _s(i.order_state),
-            "ttl": _n(proposal_ttl_s(i.created_at_ms)),
-        }
-        if i.pending:
-            item["gsi1pk"] = _s(PENDING_INTENTS)
-            item["gsi1sk"] = _s(f"{_ts(i.created_at_ms)}#{i.proposal_id}")
-        return item
-
-    def _structure_item(self, s: StructureRecord) -> Item:
-        return {
-            **_key("STRUCTURE", s.proposal_id),
-            "proposal_id": _s(s.proposal_id),
-            "symbol": _s(s.symbol),
-            "groups": {"L": [_s(g) for g in s.groups]},
-            "instruments": {"L": [_s(x) for x in s.instruments]},
-            "opened_at_ms": _n(s.opened_at_ms),
-        }
-
     def pending_intents(self) -> list[IntentRecord]:
         """Intents not yet settled, oldest first (sparse index)."""
         return [
             IntentRecord(
-                proposal_id=_get_s(item, "proposal_id") or "",
-                symbol=_get_s(item, "symbol") or "",
-                created_at_ms=_get_n(item, "created_at_ms"),
+                proposal_id=get_str(item, "proposal_id") or "",
+                symbol=get_str(item, "symbol") or "",
+                created_at_ms=get_num(item, "created_at_ms"),
                 pending=True,
-                order_id=_get_s(item, "order_id"),
-                order_state=_get_s(item, "order_state") or "INTENT",
+                order_id=get_str(item, "order_id"),
+                order_state=get_str(item, "order_state") or "INTENT",
             )
             for item in self._query(
                 IndexName=GSI1,
                 KeyConditionExpression="gsi1pk = :p",
-                ExpressionAttributeValues={":p": _s(PENDING_INTENTS)},
+                ExpressionAttributeValues={":p": str_attr(PENDING_INTENTS)},
             )
         ]
 
     def open_structures(self) -> list[StructureRecord]:
         """Every structure still counted against the caps."""
         return [
-            _structure_from(item)
+            structure_from(item)
             for item in self._query(
                 KeyConditionExpression="pk = :p",
-                ExpressionAttributeValues={":p": _s("STRUCTURE")},
+                ExpressionAttributeValues={":p": str_attr("STRUCTURE")},
                 ConsistentRead=True,
             )
         ]
@@ -576,25 +338,16 @@ class DynamoGateStore:
         """Delete the structure and decrement its counters, once."""
         try:
             self._transact(self._release_items(structure))
-        except _Cancelled:
+        except Cancelled:
             return False
         return True
 
     # -- state, heartbeat, baseline, audit --------------------------------------------
 
-    @staticmethod
-    def _state_from(item: Mapping[str, Any]) -> StateRecord:
-        return StateRecord(
-            state=_get_s(item, "state") or "ACTIVE",
-            reason=_get_s(item, "reason") or "",
-            actor=_get_s(item, "actor") or "",
-            updated_at_ms=_get_n(item, "updated_at_ms"),
-        )
-
     def get_state(self) -> StateRecord:
         """The trading state (ACTIVE when never set)."""
         item = self._get("STATE", "STATE")
-        return self._state_from(item) if item else StateRecord()
+        return state_from(item) if item else StateRecord()
 
     def set_state(self, record: StateRecord, only_from: Sequence[str] = ()) -> bool:
         """Put the state, conditionally on the current one when `only_from` is given."""
@@ -608,14 +361,14 @@ class DynamoGateStore:
             )
             kwargs["ExpressionAttributeNames"] = {"#st": "state"}
             kwargs["ExpressionAttributeValues"] = {
-                p: _s(v) for p, v in zip(placeholders, only_from, strict=True)
+                p: str_attr(v) for p, v in zip(placeholders, only_from, strict=True)
             }
         item = {
-            **_key("STATE", "STATE"),
-            "state": _s(record.state),
-            "reason": _s(record.reason),
-            "actor": _s(record.actor),
-            "updated_at_ms": _n(record.updated_at_ms),
+            **item_key("STATE", "STATE"),
+            "state": str_attr(record.state),
+            "reason": str_attr(record.reason),
+            "actor": str_attr(record.actor),
+            "updated_at_ms": num_attr(record.updated_at_ms),
         }
         try:
             self._call("put_item", TableName=self._table, Item=item, **kwargs)
@@ -626,9 +379,9 @@ class DynamoGateStore:
     def put_heartbeat(self, heartbeat: Heartbeat) -> None:
         """Record the brain's heartbeat."""
         item = {
-            **_key("HEARTBEAT", "HEARTBEAT"),
-            "at_ms": _n(heartbeat.at_ms),
-            "summary": _str_map(heartbeat.summary),
+            **item_key("HEARTBEAT", "HEARTBEAT"),
+            "at_ms": num_attr(heartbeat.at_ms),
+            "summary": str_map(heartbeat.summary),
         }
         self._call("put_item", TableName=self._table, Item=item)
 
@@ -638,14 +391,14 @@ class DynamoGateStore:
         if item is None:
             return None
         summary = {k: str(v.get("S", "")) for k, v in item.get("summary", {}).get("M", {}).items()}
-        return Heartbeat(at_ms=_get_n(item, "at_ms"), summary=summary)
+        return Heartbeat(at_ms=get_num(item, "at_ms"), summary=summary)
 
     def put_baseline_if_absent(self, day: str, equity: Decimal, now_ms: int) -> Decimal:
         """Record the day's baseline once (conditional put); returns the stored value."""
         item = {
-            **_key(f"BASELINE#{day}", "BASELINE"),
-            "equity": _s(format(equity, "f")),
-            "recorded_at_ms": _n(now_ms),
+            **item_key(f"BASELINE#{day}", "BASELINE"),
+            "equity": str_attr(format(equity, "f")),
+            "recorded_at_ms": num_attr(now_ms),
         }
         try:
             self._call(
@@ -661,15 +414,15 @@ class DynamoGateStore:
 
     def append_audit(self, entry: AuditEntry) -> None:
         """Append an audit line."""
-        self._call("put_item", TableName=self._table, Item=_audit_item(entry))
+        self._call("put_item", TableName=self._table, Item=audit_item(entry))
 
     def audit_for_day(self, day: str, limit: int = 1000) -> list[AuditEntry]:
         """The day's audit lines, oldest first."""
         return [
-            _audit_from(item)
+            audit_from(item)
             for item in self._query(
                 KeyConditionExpression="pk = :p",
-                ExpressionAttributeValues={":p": _s(f"DAY#{day}")},
+                ExpressionAttributeValues={":p": str_attr(f"DAY#{day}")},
                 max_items=limit,
             )
         ]
@@ -677,11 +430,11 @@ class DynamoGateStore:
     def audit_for_symbol(self, symbol: str, limit: int = 100) -> list[AuditEntry]:
         """A symbol's audit lines, newest first."""
         return [
-            _audit_from(item)
+            audit_from(item)
             for item in self._query(
                 IndexName=GSI1,
                 KeyConditionExpression="gsi1pk = :p",
-                ExpressionAttributeValues={":p": _s(f"SYMBOL#{symbol}")},
+                ExpressionAttributeValues={":p": str_attr(f"SYMBOL#{symbol}")},
                 ScanIndexForward=False,
                 max_items=limit,
             )
@@ -696,7 +449,7 @@ class DynamoGateStore:
 
     def put_doc(self, key: str, doc: Mapping[str, str], ttl_s: int = 0) -> None:
         """Replace the string map under `DOC#<key>`."""
-        item: Item = {**_key(f"DOC#{key}", "DOC"), "doc": _str_map(doc)}
+        item: Item = {**item_key(f"DOC#{key}", "DOC"), "doc": str_map(doc)}
         if ttl_s:
-            item["ttl"] = _n(ttl_s)
+            item["ttl"] = num_attr(ttl_s)
         self._call("put_item", TableName=self._table, Item=item)

@@ -1,4 +1,4 @@
-"""The gate's store: records, the `GateStore` interface and an in-memory fake.
+"""The gate's store: the `GateStore` interface and an in-memory fake (records re-exported).
 
 The interface is a handful of small primitives, each one DynamoDB call in the real store
 (`gatekeeper.dynamo_store`), so the pipeline can count and bound its calls. Every limit is
@@ -9,167 +9,53 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from decimal import Decimal
-from enum import StrEnum
 from typing import Protocol
 
 from gatekeeper.errors import StoreUnavailable
+from gatekeeper.records import (
+    DEFAULT_STATE,
+    STATUS_DECIDED,
+    STATUS_IN_PROGRESS,
+    AuditEntry,
+    Conflict,
+    ConflictKind,
+    Heartbeat,
+    IntentRecord,
+    Limits,
+    Outcome,
+    ProposalRecord,
+    Reservation,
+    Snapshot,
+    StateRecord,
+    StructureRecord,
+    proposal_ttl_s,
+    rate_ttl_s,
+)
 
-__all__ = ["StoreUnavailable"]  # re-exported: the store's one fault (HTTP 503)
-
-STATUS_IN_PROGRESS = "IN_PROGRESS"
-STATUS_DECIDED = "DECIDED"
-DEFAULT_STATE = "ACTIVE"
-
-
-class ConflictKind(StrEnum):
-    """Which condition of an atomic write failed."""
-
-    DUPLICATE = "DUPLICATE"
-    SYMBOL_RATE = "SYMBOL_RATE"
-    GLOBAL_RATE = "GLOBAL_RATE"
-    OPEN_TOTAL = "OPEN_TOTAL"
-    OPEN_SYMBOL = "OPEN_SYMBOL"
-    OPEN_GROUP = "OPEN_GROUP"
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A refused atomic write: the condition that failed and, for a duplicate, the record."""
-
-    kind: ConflictKind
-    existing: ProposalRecord | None = None
-    detail: str = ""
-
-
-@dataclass(frozen=True)
-class StateRecord:
-    """The trading state and who set it."""
-
-    state: str = DEFAULT_STATE
-    reason: str = "initial"
-    actor: str = "system"
-    updated_at_ms: int = 0
-
-
-@dataclass(frozen=True)
-class ProposalRecord:
-    """One proposal: idempotency record, decision and order state machine."""
-
-    proposal_id: str
-    body_hash: str
-    symbol: str
-    intent: str
-    status: str
-    created_at_ms: int
-    updated_at_ms: int
-    decision: str | None = None
-    reason_code: str | None = None
-    reason: str | None = None
-    order_id: str | None = None
-    order_state: str | None = None
-    filled_quantity: int = 0
-    avg_fill_price: str | None = None
-    lease_expires_ms: int = 0
-    ttl_s: int = 0
-    body: str = ""
-
-
-@dataclass(frozen=True)
-class IntentRecord:
-    """The order-intent ledger entry written before any order is sent."""
-
-    proposal_id: str
-    symbol: str
-    created_at_ms: int
-    pending: bool = True
-    order_id: str | None = None
-    order_state: str = "INTENT"
-
-
-@dataclass(frozen=True)
-class StructureRecord:
-    """An open structure: counted against the caps until its positions are gone."""
-
-    proposal_id: str
-    symbol: str
-    groups: tuple[str, ...]
-    instruments: tuple[str, ...]
-    opened_at_ms: int
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The entry-side limits enforced by `reserve` for an opening proposal."""
-
-    symbol_window_ms: int
-    global_budget_per_minute: int
-    max_open_total: int
-    max_open_per_symbol: int
-    group_caps: Mapping[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One line of the audit trail, by day (and by symbol through the index)."""
-
-    day: str
-    ts_ms: int
-    ref: str
-    kind: str
-    symbol: str = ""
-    decision: str = ""
-    reason_code: str = ""
-    detail: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Reservation:
-    """Everything written atomically before an order is sent."""
-
-    record: ProposalRecord
-    intent: IntentRecord
-    now_ms: int
-    opening: bool
-    limits: Limits
-    structure: StructureRecord | None = None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The result of a send: recorded on the proposal and its intent, with an audit line."""
-
-    proposal_id: str
-    decision: str
-    reason_code: str | None
-    reason: str | None
-    order_id: str | None
-    order_state: str
-    now_ms: int
-    settled: bool
-    audit: AuditEntry
-    release: StructureRecord | None = None
-
-
-@dataclass(frozen=True)
-class Heartbeat:
-    """The brain's last liveness report."""
-
-    at_ms: int
-    summary: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What the pipeline reads in one call before deciding."""
-
-    state: StateRecord
-    proposal: ProposalRecord | None
-    baseline: Decimal | None
-    open_total: int
-    open_by_symbol: Mapping[str, int]
-    open_by_group: Mapping[str, int]
+__all__ = [
+    "DEFAULT_STATE",
+    "STATUS_DECIDED",
+    "STATUS_IN_PROGRESS",
+    "AuditEntry",
+    "Conflict",
+    "ConflictKind",
+    "GateStore",
+    "Heartbeat",
+    "IntentRecord",
+    "Limits",
+    "MemoryGateStore",
+    "Outcome",
+    "ProposalRecord",
+    "Reservation",
+    "Snapshot",
+    "StateRecord",
+    "StoreUnavailable",
+    "StructureRecord",
+    "proposal_ttl_s",
+    "rate_ttl_s",
+]
 
 
 class GateStore(Protocol):
@@ -263,16 +149,6 @@ class GateStore(Protocol):
     def put_doc(self, key: str, doc: Mapping[str, str], ttl_s: int = 0) -> None:
         """Replace the string map under `key`."""
         ...
-
-
-def proposal_ttl_s(now_ms: int) -> int:
-    """Old proposal records expire after 90 days (DynamoDB TTL, epoch seconds)."""
-    return now_ms // 1000 + 90 * 86_400
-
-
-def rate_ttl_s(now_ms: int) -> int:
-    """Rate-limit items expire a few minutes after their window."""
-    return now_ms // 1000 + 600
 
 
 class MemoryGateStore:
