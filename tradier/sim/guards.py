@@ -14,6 +14,7 @@ from tradier.sim.rest_common import CORE, TOKEN
 from tradier.sim.wire import errors_body, respond
 
 STREAM_PATH = "/v1/markets/events"
+LOOPBACK = ("127.0.0.1", "::1")
 BACKEND_ERROR = "An error occurred while communicating with the backend."
 
 
@@ -40,6 +41,9 @@ def _drop_connection(request: web.Request) -> None:
 @web.middleware
 async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Faults first (the backend is down), then auth, then the rate limit."""
+    if request.path.startswith("/sim/") and request.remote not in LOOPBACK:
+        # Test controls can move the clock and drop orders: never from another host.
+        return web.Response(status=403, text="sim controls are loopback-only")
     if not request.path.startswith("/v1/") or request.path in (STREAM_PATH, ACCOUNT_EVENTS_PATH):
         return await handler(request)
     core = request.app[CORE]
