@@ -29,6 +29,15 @@ def register(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="follow the exchange calendar (default: always open)",
     )
+    serve.add_argument(
+        "--start-ms", type=int, default=None, help="simulated start, UTC epoch ms (default: now)"
+    )
+    serve.add_argument(
+        "--sandbox-token",
+        action="append",
+        default=[],
+        help="a token treated as a sandbox token (401 on stream sessions)",
+    )
     stream = sub.add_parser("stream", help="run a sim in-process and print its stream")
     stream.add_argument("--seconds", type=float, default=60.0)
     stream.add_argument("--seed", type=int, default=1)
@@ -48,6 +57,8 @@ def run(args: argparse.Namespace) -> int:
             data_file=args.data,
             speed=args.speed,
             follow_calendar=args.calendar,
+            start_ms=args.start_ms,
+            sandbox_tokens=tuple(args.sandbox_token),
         )
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_serve(config))
