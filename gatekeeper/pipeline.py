@@ -198,9 +198,11 @@ class Pipeline:
             )
 
         current = inputs([])
+        # Checked against the state this request started in, so the proposal that trips the
+        # daily-loss limit is told DAILY_LOSS_LIMIT; later ones see STATE_REDUCING.
+        effective = TradingState.ACTIVE if flatten else state
         if state is TradingState.ACTIVE and risk.daily_loss_breached(current, self._constitution):
             state = self._tighten_for_daily_loss(current.equity, baseline, now)
-        effective = TradingState.ACTIVE if flatten else state
         rejection = risk.evaluate(proposal, current, self._constitution, effective)
         if rejection is not None and rejection.code is ReasonCode.QUOTE_UNAVAILABLE:
             # Only some proposals need quotes (market equity, naked shorts, unpriced

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 from gatekeeper.service import Gate
 from gatekeeper.store import MemoryGateStore, StateRecord
@@ -158,11 +159,12 @@ def test_proposal_when_reducing_then_only_closes_pass(
 def test_proposal_when_daily_loss_breached_then_reducing_and_open_rejected(
     gate: Gate, store: MemoryGateStore, clock: ManualClock
 ) -> None:
-    store.baselines[DAY] = store.baselines.get(DAY) or __import__("decimal").Decimal("200000")
+    store.baselines[DAY] = Decimal("200000")  # the simulator's equity is 100000
     result = post(gate, clock, equity(clock))
     assert result.json["decision"] == "REJECTED"
-    assert result.json["reason_code"] in ("DAILY_LOSS_LIMIT", "STATE_REDUCING")
+    assert result.json["reason_code"] == "DAILY_LOSS_LIMIT"
     assert store.state.state == "REDUCING"
+    assert post(gate, clock, equity(clock, symbol="QQQ")).json["reason_code"] == "STATE_REDUCING"
 
 
 def test_proposal_when_symbol_opened_within_window_then_rate_limited_but_close_passes(
