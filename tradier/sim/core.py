@@ -15,6 +15,7 @@ from typing import Any
 from tradier.clock import Clock, ManualClock, ScaledClock, SystemClock
 from tradier.sim.account_stream import AccountHub
 from tradier.sim.broker import Broker
+from tradier.sim.errors import SimConfigError
 from tradier.sim.frames import FrameGenerator, StaleRepeater
 from tradier.sim.limits import DEFAULT_LIMITS, FaultPlan, RateLimiter
 from tradier.sim.margin import ACCOUNT_TYPES
@@ -57,6 +58,22 @@ class SimConfig:
     fill_data_lag_ms: int = 0  # a fill reads `filled` with avg_fill_price 0 for this long
 
 
+def _check_config(config: SimConfig) -> None:
+    """Refuse a configuration the simulator cannot honour, naming the field."""
+    if config.account_type not in ACCOUNT_TYPES:
+        raise SimConfigError(f"account_type: must be one of {', '.join(ACCOUNT_TYPES)}")
+    if config.speed <= 0:
+        raise SimConfigError("speed: must be > 0")
+    if config.tick_s <= 0:
+        raise SimConfigError("tick_s: must be > 0")
+    if any(v < 1 for v in config.rate_limits.values()):
+        raise SimConfigError("rate_limits: every limit must be >= 1")
+    if config.fill_cap < 0:
+        raise SimConfigError("fill_cap: must be >= 0 (0: no cap)")
+    if not config.symbols:
+        raise SimConfigError("symbols: at least one")
+
+
 class SimClock:
     """The simulator's clock: wraps an injected clock or runs scaled time; can be re-set."""
 
@@ -88,8 +105,7 @@ class SimCore:
     """The shared state every handler and control works on."""
 
     def __init__(self, config: SimConfig, clock: Clock | None = None) -> None:
-        if config.account_type not in ACCOUNT_TYPES:
-            raise ValueError(f"account_type: must be one of {', '.join(ACCOUNT_TYPES)}")
+        _check_config(config)
         self.config = config
         self._rng = random.Random(f"ids|{config.seed}")
         source: MarketSource

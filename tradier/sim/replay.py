@@ -17,12 +17,9 @@ from typing import Any
 
 from tradier.clock import to_new_york
 from tradier.occ import is_occ
+from tradier.sim.errors import ReplayError
 from tradier.sim.market import Trade
 from tradier.sim.symbols import SymbolState
-
-
-class ReplayError(ValueError):
-    """A data file that cannot be replayed; names the line and the problem."""
 
 
 def _frame_ms(frame: dict[str, Any]) -> int | None:

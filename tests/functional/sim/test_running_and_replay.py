@@ -13,7 +13,8 @@ from websockets.asyncio.client import connect
 
 from tests.functional.sim.conftest import JSON, OPEN_MS, make_config
 from tradier.clock import ManualClock
-from tradier.sim.replay import ReplayError, ReplayMarket
+from tradier.sim.errors import ReplayError
+from tradier.sim.replay import ReplayMarket
 from tradier.sim.server import SimServer, run_in_thread
 
 FRAMES = [

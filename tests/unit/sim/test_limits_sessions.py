@@ -6,6 +6,8 @@ import itertools
 
 import pytest
 
+from tradier.sim.core import SimConfig, SimCore
+from tradier.sim.errors import SimConfigError
 from tradier.sim.limits import Fault, FaultPlan, RateLimiter, group_for
 from tradier.sim.sessions import SESSION_TTL_MS, SessionBook
 
@@ -89,3 +91,19 @@ def test_session_when_older_than_five_minutes_then_unclaimable() -> None:
     fresh = book.create()
     assert book.claim(fresh, 1) and len(book) == 2
     assert book.expire_all() == 2 and not book.claim(fresh, 1)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"account_type": "ira"}, "account_type"),
+        ({"speed": 0}, "speed"),
+        ({"rate_limits": {"market": 0}}, "rate_limits"),
+        ({"fill_cap": -1}, "fill_cap"),
+    ],
+)
+def test_sim_config_when_field_out_of_range_then_error_names_it(
+    overrides: dict[str, object], field: str
+) -> None:
+    with pytest.raises(SimConfigError, match=field):
+        SimCore(SimConfig(**overrides))  # type: ignore[arg-type]
