@@ -94,6 +94,7 @@ class StreamHub:
         self._now_ms = now_ms
         self._is_valid_symbol = is_valid_symbol
         self.sessions = SessionBook(now_ms, new_id)
+        self.frames_sent = 0  # payloads delivered to subscribers (a barrier for replays)
         self.subscribers: dict[int, Subscriber] = {}
         self._next_conn = 1
 
@@ -135,6 +136,7 @@ class StreamHub:
             try:
                 for line in lines:
                     await sub.sink.send(line + "\n" if sub.linebreak else line)
+                    self.frames_sent += 1
             except (ConnectionError, RuntimeError):
                 continue
 
