@@ -197,5 +197,6 @@ class SimCore:
             "market_state": self.venue.market_state().value,
             "orders": len(self.broker.orders),
             "subscribers": len(self.stream.subscribers),
+            "frames_sent": self.stream.frames_sent,
             "sessions": len(self.stream.sessions),
         }

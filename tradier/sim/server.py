@@ -107,6 +107,11 @@ class SimServer:
         return self.base_url + "/v1"
 
     @property
+    def frames_sent(self) -> int:
+        """Market-stream payloads delivered to subscribers so far."""
+        return self.core.stream.frames_sent
+
+    @property
     def ws_url(self) -> str:
         """The market WebSocket url."""
         return f"ws://{self.config.host}:{self._port}{STREAM_PATH}"
