@@ -200,3 +200,72 @@ async def test_modify_when_limit_price_changes_then_ok_and_fills_when_marketable
     response = await sim.http.put(path, data={"price": "100000"})
     assert response.status_code == 200 and response.json()["order"]["status"] == "ok"
     assert (await sim.http.get(path)).json()["order"]["status"] == "filled"
+
+
+async def test_place_when_accept_not_json_then_errors_as_xml(sim: Sim) -> None:
+    """TRADIER.md §1: without Accept: application/json the answer is XML, errors included."""
+    response = await sim.raw.post(
+        f"/v1{sim.orders_path}",
+        data={**EQUITY_BUY, "side": "nope"},
+        headers={"Authorization": "Bearer test-token"},
+    )
+    assert response.status_code == 400
+    assert response.text.startswith("<?xml") and "<errors><error>" in response.text
+
+
+async def test_balances_when_wrong_account_then_401_plain(sim: Sim) -> None:
+    """TRADIER.md §3: the wrong account is refused with 401 `Unauthorized Account`."""
+    response = await sim.http.get("/accounts/VA00000001/balances")
+    assert response.status_code == 401 and response.text == "Unauthorized Account: VA00000001"
+
+
+async def test_place_when_option_expired_then_not_listed(sim: Sim) -> None:
+    """OCC symbols must name a listed contract (an expired one is refused)."""
+    response = await sim.place(
+        **{
+            "class": "option",
+            "symbol": "SPY",
+            "option_symbol": "SPY201218C00300000",
+            "side": "buy_to_open",
+            "quantity": "1",
+            "type": "market",
+            "duration": "day",
+        }
+    )
+    assert response.status_code == 400
+    assert "is not a listed option" in response.json()["errors"]["error"]
+
+
+async def test_place_when_combo_without_equity_leg_then_400(sim: Sim) -> None:
+    """TRADIER.md §3 combo: leg 0 is the equity leg."""
+    state = sim.server.core.venue.state("SPY")
+    assert state is not None
+    strike = round(state.last)
+    form = {"class": "combo", "symbol": "SPY", "type": "market", "duration": "day"}
+    for i, kind in ((1, "C"), (2, "P")):
+        form[f"option_symbol[{i}]"] = f"SPY261218{kind}{strike * 1000:08d}"
+        form[f"side[{i}]"] = "buy_to_open"
+        form[f"quantity[{i}]"] = "1"
+    response = await sim.place(**form)
+    assert response.status_code == 400
+    assert "equity leg 0" in response.json()["errors"]["error"]
+
+
+async def test_place_when_option_pre_duration_then_400(sim: Sim) -> None:
+    """Extended-hours durations are for equity orders only."""
+    state = sim.server.core.venue.state("SPY")
+    assert state is not None
+    response = await sim.place(
+        **{
+            "class": "option",
+            "symbol": "SPY",
+            "option_symbol": f"SPY261218C{round(state.last) * 1000:08d}",
+            "side": "buy_to_open",
+            "quantity": "1",
+            "type": "limit",
+            "price": "1.00",
+            "duration": "post",
+        }
+    )
+    assert response.status_code == 400
+    assert "equity orders only" in response.json()["errors"]["error"]

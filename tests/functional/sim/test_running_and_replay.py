@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from websockets.asyncio.client import connect
 
 from tests.functional.sim.conftest import JSON, OPEN_MS, make_config
@@ -169,3 +170,10 @@ def test_cli_when_stream_for_a_second_then_prints_json_frames() -> None:
     )
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert lines and {line["symbol"] for line in lines} == {"SPY"}
+
+
+def test_run_in_thread_when_port_taken_then_start_error_raised() -> None:
+    """A failed start surfaces in the caller's thread instead of hanging."""
+    with run_in_thread(make_config()) as first, pytest.raises(OSError):  # noqa: SIM117
+        with run_in_thread(make_config(port=first.server.port)):
+            pass
