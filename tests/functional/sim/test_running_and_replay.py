@@ -174,6 +174,7 @@ def test_cli_when_stream_for_a_second_then_prints_json_frames() -> None:
 
 def test_run_in_thread_when_port_taken_then_start_error_raised() -> None:
     """A failed start surfaces in the caller's thread instead of hanging."""
-    with run_in_thread(make_config()) as first, pytest.raises(OSError):  # noqa: SIM117
-        with run_in_thread(make_config(port=first.server.port)):
+    with run_in_thread(make_config()) as first:
+        taken = make_config(port=first.server.port)
+        with pytest.raises(OSError), run_in_thread(taken):
             pass
