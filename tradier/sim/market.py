@@ -81,6 +81,8 @@ class _DayPath:
 
 
 _DAY_PATHS: dict[tuple[object, ...], _DayPath] = {}
+_DAILY_WALKS: dict[tuple[int, SymbolSpec], list[float]] = {}
+_MARKET_FACTORS: dict[int, list[float]] = {}
 
 
 def _running_extremes(
@@ -116,7 +118,6 @@ class GeneratedMarket:
         self.symbols = tuple(symbols)
         self.follow_calendar = follow_calendar
         self.specs: dict[str, SymbolSpec] = {s: spec_for(s) for s in self.symbols}
-        self._daily: dict[str, list[float]] = {s: [0.0] for s in self.symbols}
         # Paths are pure functions of (seed, calendar mode, symbols, day): shared by every
         # instance in the process, so many short-lived servers (tests) build each day once.
         self._key = (seed, follow_calendar, self.symbols)
@@ -126,18 +127,18 @@ class GeneratedMarket:
     def _daily_y(self, symbol: str, n: int) -> float:
         if n <= 0:
             return 0.0
-        ys = self._daily[symbol]
         spec = self.specs[symbol]
+        # Shared by every instance: the walk depends only on the seed and the symbol's spec.
+        ys = _DAILY_WALKS.setdefault((self.seed, spec), [0.0])
+        factors = _MARKET_FACTORS.setdefault(self.seed, [])
+        while len(factors) <= n:
+            factors.append(_rng(self.seed, "mkt", len(factors)).gauss(0.0, 1.0))
+        phi = 0.9 if spec.quote_only else _MEAN_REVERSION
         while len(ys) <= n:
             k = len(ys)
-            f = _rng(self.seed, "mkt", k).gauss(0.0, 1.0)
-            e = _rng(self.seed, "idio", symbol, k).gauss(0.0, 1.0)
-            if spec.quote_only:
-                innov = spec.beta * f * _DAILY_MARKET_VOL + spec.idio_vol * e
-                ys.append(0.9 * ys[-1] + innov)
-            else:
-                innov = spec.beta * f * _DAILY_MARKET_VOL + spec.idio_vol * e
-                ys.append(_MEAN_REVERSION * ys[-1] + innov)
+            e = _rng(self.seed, "idio", spec.symbol, k).gauss(0.0, 1.0)
+            innov = spec.beta * factors[k] * _DAILY_MARKET_VOL + spec.idio_vol * e
+            ys.append(phi * ys[-1] + innov)
         return ys[n]
 
     def daily_close(self, symbol: str, day: date) -> float:
