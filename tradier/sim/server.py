@@ -62,10 +62,8 @@ class SimServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.config.host, self.config.port)
         await site.start()
-        server = site._server
-        assert server is not None
-        sockets = getattr(server, "sockets", None) or []
-        self._port = sockets[0].getsockname()[1] if sockets else self.config.port
+        addresses = self._runner.addresses  # (host, port, ...) per bound socket
+        self._port = int(addresses[0][1]) if addresses else self.config.port
         self.core.stopping.clear()
         self._ticker = asyncio.create_task(self._tick_forever())
         return self.base_url
