@@ -43,7 +43,8 @@ def register(parser: argparse.ArgumentParser) -> None:
     replay.add_argument("--log-level", default="WARNING")
 
 
-def _line(event: EngineEvent) -> str:
+def format_event(event: EngineEvent) -> str:
+    """One printed line per engine event (time in New York)."""
     at = to_new_york(event.at_ms).strftime("%H:%M:%S") if event.at_ms else "--:--:--"
     head = f"{at} {event.kind.upper():8} {event.symbol:5} {event.strategy:20}"
     if event.proposal is not None:
@@ -54,10 +55,11 @@ def _line(event: EngineEvent) -> str:
 
 
 def _print(event: EngineEvent) -> None:
-    print(_line(event), flush=True)
+    print(format_event(event), flush=True)
 
 
-def _summary(result: ReplayResult) -> str:
+def format_summary(result: ReplayResult) -> str:
+    """The replay's last line: counts of what it did."""
     counts: dict[str, int] = {}
     for event in result.events:
         counts[event.kind] = counts.get(event.kind, 0) + 1
@@ -122,5 +124,5 @@ def run(args: argparse.Namespace) -> int:
         result = asyncio.run(
             replay_file(args.file, options, _print, base_url=args.chains, token=token)
         )
-    print(_summary(result), flush=True)
+    print(format_summary(result), flush=True)
     return 0
