@@ -19,9 +19,10 @@ from tradier.sim.margin import Book, account_summary, balances_body
 from tradier.sim.options import expiry_ms
 from tradier.sim.orders import SimOrder
 from tradier.sim.validation import LegRequest, OrderRequest
+from tradier.sim.validation_advanced import AdvancedRequest
 from tradier.sim.venue import Venue
 
-COMMISSION = Decimal(0)
+HELD_LEGS: dict[str, tuple[int, ...]] = {"oto": (1,), "oco": (), "otoco": (1, 2)}
 
 
 def _d(x: float) -> Decimal:
@@ -170,6 +171,73 @@ class Broker:
         self.try_fill(order, now)
         return order, None
 
+    def place_advanced(self, adv: AdvancedRequest) -> tuple[SimOrder, Rejection | None]:
+        """Record an OTO/OCO/OTOCO order: held legs wait for their trigger order to fill."""
+        now = self.venue.now_ms()
+        first = adv.children[0]
+        parent = SimOrder(
+            id=self._next_id(),
+            account=self.account,
+            klass=adv.klass,
+            symbol=first.symbol,
+            type=first.type,
+            side=first.legs[0].side,
+            quantity=first.legs[0].quantity,
+            duration=first.duration,
+            create_ms=now,
+            price=first.price,
+            stop=first.stop,
+            tag=adv.tag,
+        )
+        parent.legs = [self._build(child, now) for child in adv.children]
+        held = HELD_LEGS[adv.klass]
+        for i in held:
+            parent.legs[i].held = True
+            parent.legs[i].expires_ms = None
+        self.orders.append(parent)
+        for i, child in enumerate(adv.children):
+            rejection = None if i in held else self.check(child)
+            if rejection is not None:
+                parent.status = "rejected"
+                parent.reason_description = rejection.message
+                for leg in parent.legs:
+                    leg.status = "rejected"
+                return parent, rejection
+        self.try_fill(parent, now)
+        return parent, None
+
+    def _advance(self, parent: SimOrder, now: int) -> None:
+        kids = parent.legs
+        for kid in kids:
+            if kid.working and not kid.held:
+                if kid.expires_ms is not None and now >= kid.expires_ms:
+                    self._finish(kid, "expired", now)
+                else:
+                    self.try_fill(kid, now)
+        pair = kids if parent.klass == "oco" else kids[1:] if parent.klass == "otoco" else []
+        if kids[0].status == "filled" and any(kid.held for kid in kids):
+            for kid in kids:
+                if kid.held:
+                    kid.held = False
+                    kid.expires_ms = self._expiry(kid.duration, now)
+            for kid in kids[1:]:
+                if not any(k.status == "filled" for k in pair):
+                    self.try_fill(kid, now)
+        if any(k.status == "filled" for k in pair):
+            for kid in pair:  # one cancels the other
+                if kid.working:
+                    self._finish(kid, "canceled", now)
+        filled = [k.status == "filled" for k in kids]
+        done = {"oto": all(filled), "oco": any(filled), "otoco": filled[0] and any(filled[1:])}
+        if done[parent.klass]:
+            parent.status, parent.transaction_ms = "filled", now
+        elif not any(kid.working for kid in kids):
+            parent.status, parent.transaction_ms = "expired", now
+        elif any(kid.status in ("open", "partially_filled") for kid in kids):
+            parent.status = "open"
+        else:
+            parent.status = "pending"
+
     def _build(self, req: OrderRequest, now: int) -> SimOrder:
         first = req.legs[0]
         expires = self._expiry(req.duration, now)
@@ -262,6 +330,9 @@ class Broker:
     def try_fill(self, order: SimOrder, now: int) -> None:
         """Fill the order when it is marketable in an open session (whole, or up to the
         fill cap for a single-leg order)."""
+        if order.klass in HELD_LEGS:
+            self._advance(order, now)
+            return
         if not self._can_trade(order, now):
             if order.status != "pending":
                 order.status = "pending"

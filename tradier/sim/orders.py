@@ -48,6 +48,7 @@ class SimOrder:
     transaction_ms: int = 0
     reason_description: str | None = None
     triggered: bool = False
+    held: bool = False  # a leg of an OTO/OTOCO waiting for its trigger order to fill
     expires_ms: int | None = None
     legs: list[SimOrder] = field(default_factory=list)
     leg_requests: tuple[LegRequest, ...] = ()
@@ -64,7 +65,7 @@ class SimOrder:
 
     def strategy(self) -> str:
         """Tradier's strategy label for the order."""
-        if self.klass in ("equity", "option"):
+        if self.klass in ("equity", "option", "oto", "oco", "otoco"):
             return self.klass
         if self.klass == "combo":
             return "covered_call" if len(self.legs) == 2 else "combo"

@@ -20,6 +20,7 @@ from tradier.sim.validation import (
     positive_decimal,
     validate_order,
 )
+from tradier.sim.validation_advanced import ADVANCED, validate_advanced
 from tradier.sim.wire import errors_body, respond, wrapped
 
 MONTH_MS = 31 * 86_400_000
@@ -214,6 +215,8 @@ async def place_order(request: web.Request) -> web.Response:
     core = core_of(request)
     raw = await request.post()
     form = {k: str(v) for k, v in raw.items()}
+    if form.get("class") in ADVANCED:
+        return _place_advanced(request, core, form)
     result = validate_order(form, core.venue)
     if isinstance(result, list):
         return respond(request, errors_body(result), status=400)
@@ -241,9 +244,32 @@ async def place_order(request: web.Request) -> web.Response:
     if isinstance(rejection, Rejection):
         # A downstream rejection: HTTP 200 with errors; the order exists as rejected.
         return respond(request, errors_body([rejection.message]))
+    return _ack(request, core, order)
+
+
+def _ack(request: web.Request, core: SimCore, order: SimOrder) -> web.Response:
     partner = core.new_uuid()
     core.partner_ids[order.id] = partner
     return respond(request, {"order": {"id": order.id, "status": "ok", "partner_id": partner}})
+
+
+def _place_advanced(request: web.Request, core: SimCore, form: dict[str, str]) -> web.Response:
+    result = validate_advanced(form, core.venue)
+    if isinstance(result, list):
+        return respond(request, errors_body(result), status=400)
+    if form.get("preview", "").lower() == "true":
+        first = result.children[0]
+        rejection = core.broker.check(first)
+        if rejection is not None:
+            return respond(request, errors_body([rejection.message]))
+        cost = core.broker.estimated_cost(first)
+        return respond(
+            request, {"order": _preview(core, form, cost, cost, result.klass, result.klass)}
+        )
+    order, rejection = core.broker.place_advanced(result)
+    if rejection is not None:
+        return respond(request, errors_body([rejection.message]))
+    return _ack(request, core, order)
 
 
 def _working_order(request: web.Request) -> SimOrder | web.Response:
@@ -268,6 +294,9 @@ async def modify_order(request: web.Request) -> web.Response:
     order = _working_order(request)
     if isinstance(order, web.Response):
         return order
+    if order.klass in ADVANCED:
+        message = f"Invalid parameter, class: {order.klass} orders cannot be changed here."
+        return respond(request, errors_body([message]), status=400)
     raw = await request.post()
     form = {k: str(v) for k, v in raw.items()}
     errors: list[str] = []

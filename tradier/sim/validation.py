@@ -165,7 +165,10 @@ def validate_order(form: Mapping[str, str], venue: Venue) -> OrderRequest | list
     if tag_error:
         errors.append(tag_error)
     if klass not in ("equity", "option", "multileg", "combo"):
-        errors.append("Invalid parameter, class: must be one of equity, option, multileg, combo.")
+        errors.append(
+            "Invalid parameter, class: must be one of equity, option, multileg, combo, oto, oco, "
+            "otoco."
+        )
         return errors
     _check_underlying(symbol, venue, errors)
     _check_duration(duration, venue, errors)
