@@ -13,6 +13,7 @@ from typing import Any
 from tradier.clock import NEW_YORK, from_datetime, to_new_york
 from tradier.money import cash_value, to_decimal
 from tradier.occ import OccSymbol, OptionType, parse_occ
+from tradier.sim.advanced import HELD_LEGS, advance, place_advanced
 from tradier.sim.calendar import REGULAR_OPEN, next_trading_day, trading_day
 from tradier.sim.ledger import Ledger, multiplier_for
 from tradier.sim.margin import Book, account_summary, balances_body
@@ -21,8 +22,6 @@ from tradier.sim.orders import SimOrder
 from tradier.sim.validation import LegRequest, OrderRequest
 from tradier.sim.validation_advanced import AdvancedRequest
 from tradier.sim.venue import Venue
-
-HELD_LEGS: dict[str, tuple[int, ...]] = {"oto": (1,), "oco": (), "otoco": (1, 2)}
 
 
 def _d(x: float) -> Decimal:
@@ -52,7 +51,7 @@ class Broker:
         self.account = account
         self.ledger = Ledger(starting_cash)
         self.orders: list[SimOrder] = []
-        self._next_id = next_id
+        self.next_id = next_id
 
     # ---- prices ------------------------------------------------------------------------
     def book(self, symbol: str, ms: int | None = None) -> Book | None:
@@ -92,7 +91,7 @@ class Broker:
             return state == "postmarket"
         return state == "open"
 
-    def _expiry(self, duration: str, ms: int) -> int | None:
+    def expiry(self, duration: str, ms: int) -> int | None:
         """When a day/pre/post order lapses: the end of the first session it can trade in."""
         if duration == "gtc":
             return None
@@ -159,7 +158,7 @@ class Broker:
     def place(self, req: OrderRequest) -> tuple[SimOrder, Rejection | None]:
         """Record the order; fill it at once when it is marketable and the market is open."""
         now = self.venue.now_ms()
-        order = self._build(req, now)
+        order = self.build(req, now)
         self.orders.append(order)
         rejection = self.check(req)
         if rejection is not None:
@@ -173,77 +172,15 @@ class Broker:
 
     def place_advanced(self, adv: AdvancedRequest) -> tuple[SimOrder, Rejection | None]:
         """Record an OTO/OCO/OTOCO order: held legs wait for their trigger order to fill."""
-        now = self.venue.now_ms()
-        first = adv.children[0]
-        parent = SimOrder(
-            id=self._next_id(),
-            account=self.account,
-            klass=adv.klass,
-            symbol=first.symbol,
-            type=first.type,
-            side=first.legs[0].side,
-            quantity=first.legs[0].quantity,
-            duration=first.duration,
-            create_ms=now,
-            price=first.price,
-            stop=first.stop,
-            tag=adv.tag,
-        )
-        parent.legs = [self._build(child, now) for child in adv.children]
-        held = HELD_LEGS[adv.klass]
-        for i in held:
-            parent.legs[i].held = True
-            parent.legs[i].expires_ms = None
-        self.orders.append(parent)
-        for i, child in enumerate(adv.children):
-            rejection = None if i in held else self.check(child)
-            if rejection is not None:
-                parent.status = "rejected"
-                parent.reason_description = rejection.message
-                for leg in parent.legs:
-                    leg.status = "rejected"
-                return parent, rejection
-        self.try_fill(parent, now)
-        return parent, None
+        return place_advanced(self, adv)
 
-    def _advance(self, parent: SimOrder, now: int) -> None:
-        kids = parent.legs
-        for kid in kids:
-            if kid.working and not kid.held:
-                if kid.expires_ms is not None and now >= kid.expires_ms:
-                    self._finish(kid, "expired", now)
-                else:
-                    self.try_fill(kid, now)
-        pair = kids if parent.klass == "oco" else kids[1:] if parent.klass == "otoco" else []
-        if kids[0].status == "filled" and any(kid.held for kid in kids):
-            for kid in kids:
-                if kid.held:
-                    kid.held = False
-                    kid.expires_ms = self._expiry(kid.duration, now)
-            for kid in kids[1:]:
-                if not any(k.status == "filled" for k in pair):
-                    self.try_fill(kid, now)
-        if any(k.status == "filled" for k in pair):
-            for kid in pair:  # one cancels the other
-                if kid.working:
-                    self._finish(kid, "canceled", now)
-        filled = [k.status == "filled" for k in kids]
-        done = {"oto": all(filled), "oco": any(filled), "otoco": filled[0] and any(filled[1:])}
-        if done[parent.klass]:
-            parent.status, parent.transaction_ms = "filled", now
-        elif not any(kid.working for kid in kids):
-            parent.status, parent.transaction_ms = "expired", now
-        elif any(kid.status in ("open", "partially_filled") for kid in kids):
-            parent.status = "open"
-        else:
-            parent.status = "pending"
-
-    def _build(self, req: OrderRequest, now: int) -> SimOrder:
+    def build(self, req: OrderRequest, now: int) -> SimOrder:
+        """The order record (with leg records for multileg and combo), not yet booked."""
         first = req.legs[0]
-        expires = self._expiry(req.duration, now)
+        expires = self.expiry(req.duration, now)
         if req.is_single:
             return SimOrder(
-                id=self._next_id(),
+                id=self.next_id(),
                 account=self.account,
                 klass=req.klass,
                 symbol=req.symbol,
@@ -261,7 +198,7 @@ class Broker:
             )
         unit = math.gcd(*[leg.quantity for leg in req.legs])
         parent = SimOrder(
-            id=self._next_id(),
+            id=self.next_id(),
             account=self.account,
             klass=req.klass,
             symbol=req.symbol,
@@ -278,7 +215,7 @@ class Broker:
         for leg in req.legs:
             parent.legs.append(
                 SimOrder(
-                    id=self._next_id(),
+                    id=self.next_id(),
                     account=self.account,
                     klass="option" if leg.is_option else "equity",
                     symbol=req.symbol,
@@ -303,7 +240,7 @@ class Broker:
                 continue
             before = order.status
             if order.expires_ms is not None and now >= order.expires_ms:
-                self._finish(order, "expired", now)
+                self.finish(order, "expired", now)
             else:
                 self.try_fill(order, now)
             if order.status != before:
@@ -331,7 +268,7 @@ class Broker:
         """Fill the order when it is marketable in an open session (whole, or up to the
         fill cap for a single-leg order)."""
         if order.klass in HELD_LEGS:
-            self._advance(order, now)
+            advance(self, order, now)
             return
         if not self._can_trade(order, now):
             if order.status != "pending":
@@ -400,7 +337,7 @@ class Broker:
         order.last_fill_price, order.last_fill_quantity = px, qty
         order.transaction_ms = now
         if order.remaining == 0:
-            self._finish(order, "filled", now)
+            self.finish(order, "filled", now)
         else:
             order.status = "partially_filled"
 
@@ -419,9 +356,10 @@ class Broker:
         order.last_fill_price = net
         order.exec_quantity = order.quantity
         order.last_fill_quantity = order.quantity
-        self._finish(order, "filled", now)
+        self.finish(order, "filled", now)
 
-    def _finish(self, order: SimOrder, status: str, now: int) -> None:
+    def finish(self, order: SimOrder, status: str, now: int) -> None:
+        """Give the order (and its still-working legs) a final status."""
         order.status = status
         order.transaction_ms = now
         for leg in order.legs:
@@ -431,7 +369,7 @@ class Broker:
 
     def cancel(self, order: SimOrder) -> None:
         """Cancel a working order."""
-        self._finish(order, "canceled", self.venue.now_ms())
+        self.finish(order, "canceled", self.venue.now_ms())
 
     def find(self, order_id: int) -> SimOrder | None:
         """An order of this account by id."""
