@@ -12,24 +12,23 @@ without replaying the past:
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 
-from tradier.clock import NEW_YORK, from_datetime, to_new_york
+from tradier.clock import to_new_york
 from tradier.sim.calendar import trading_day
+from tradier.sim.daypath import (
+    DAILY_MARKET_VOL,
+    SESSION_MINUTES,
+    DayPath,
+    build_day,
+    rng_for,
+)
 from tradier.sim.symbols import DEFAULT_SYMBOLS, SymbolSpec, SymbolState, spec_for
 
 ANCHOR = date(2024, 1, 2)
-_DAILY_MARKET_VOL = 0.009
 _MEAN_REVERSION = 0.995
-_SESSION_MINUTES = 390
-
-
-def _rng(seed: int, *parts: object) -> random.Random:
-    # Seeding with a string hashes it with SHA-512: stable across processes and versions.
-    return random.Random(f"{seed}|{'|'.join(map(str, parts))}")
 
 
 def cents(x: float) -> float:
@@ -63,49 +62,9 @@ class _MinuteDetail:
     cum_volume: list[int]  # volume traded up to and including each second
 
 
-@dataclass(slots=True)
-class _DayPath:
-    day: date
-    midnight_ms: int
-    minutes: int
-    open_minute: int
-    close_minute: int
-    logs: dict[str, list[float]]  # minutes + 1 points per symbol
-    volumes: dict[str, list[int]]
-    cum_volume: dict[str, list[int]]  # volume before minute m
-    vol_per_min: list[float]  # market volatility profile per minute (fraction of base)
-    prevclose: dict[str, float]
-    trading: bool
-    session_high: dict[str, list[float]]  # max log price from the open to minute m
-    session_low: dict[str, list[float]]
-
-
-_DAY_PATHS: dict[tuple[object, ...], _DayPath] = {}
+_DAY_PATHS: dict[tuple[object, ...], DayPath] = {}
 _DAILY_WALKS: dict[tuple[int, SymbolSpec], list[float]] = {}
 _MARKET_FACTORS: dict[int, list[float]] = {}
-
-
-def _running_extremes(
-    logs: dict[str, list[float]], open_minute: int, close_minute: int
-) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-    """Per symbol, the highest and lowest log price from the open up to each minute."""
-    highs: dict[str, list[float]] = {}
-    lows: dict[str, list[float]] = {}
-    for sym, path in logs.items():
-        hi = lo = path[min(open_minute, len(path) - 1)]
-        high_list, low_list = [], []
-        for m, x in enumerate(path):
-            if open_minute <= m <= close_minute:
-                hi, lo = max(hi, x), min(lo, x)
-            high_list.append(hi)
-            low_list.append(lo)
-        highs[sym], lows[sym] = high_list, low_list
-    return highs, lows
-
-
-def _u_curve(frac: float) -> float:
-    """Intraday activity across the session: high at the open and close, low at midday."""
-    return 0.55 + 1.6 * (frac - 0.5) ** 2 * 4 * 0.6 + (0.6 if frac < 0.03 else 0.0)
 
 
 class GeneratedMarket:
@@ -132,12 +91,12 @@ class GeneratedMarket:
         ys = _DAILY_WALKS.setdefault((self.seed, spec), [0.0])
         factors = _MARKET_FACTORS.setdefault(self.seed, [])
         while len(factors) <= n:
-            factors.append(_rng(self.seed, "mkt", len(factors)).gauss(0.0, 1.0))
+            factors.append(rng_for(self.seed, "mkt", len(factors)).gauss(0.0, 1.0))
         phi = 0.9 if spec.quote_only else _MEAN_REVERSION
         while len(ys) <= n:
             k = len(ys)
-            e = _rng(self.seed, "idio", spec.symbol, k).gauss(0.0, 1.0)
-            innov = spec.beta * factors[k] * _DAILY_MARKET_VOL + spec.idio_vol * e
+            e = rng_for(self.seed, "idio", spec.symbol, k).gauss(0.0, 1.0)
+            innov = spec.beta * factors[k] * DAILY_MARKET_VOL + spec.idio_vol * e
             ys.append(phi * ys[-1] + innov)
         return ys[n]
 
@@ -157,114 +116,24 @@ class GeneratedMarket:
         return 16.0 * math.exp(-4.0 * math.log(self.daily_close(self.symbols[0], day) / 580.0))
 
     # ---- minute layer ------------------------------------------------------------------
-    def _day(self, day: date) -> _DayPath:
+    def _day(self, day: date) -> DayPath:
         key = (*self._key, day)
         cached = _DAY_PATHS.get(key)
         if cached is not None:
             return cached
         if len(_DAY_PATHS) > 24:
             _DAY_PATHS.pop(next(iter(_DAY_PATHS)))
-        path = self._build_day(day)
+        vix = self.vix_level(day - timedelta(days=1))
+        path = build_day(day, self.seed, self.specs, self.follow_calendar, self.daily_close, vix)
         _DAY_PATHS[key] = path
         return path
-
-    def _build_day(self, day: date) -> _DayPath:
-        midnight = datetime.combine(day, time(0), tzinfo=NEW_YORK)
-        midnight_ms = from_datetime(midnight)
-        next_ms = from_datetime(datetime.combine(day + timedelta(days=1), time(0), tzinfo=NEW_YORK))
-        minutes = (next_ms - midnight_ms) // 60_000
-        info = trading_day(day)
-        trading = info.is_open or not self.follow_calendar
-        if self.follow_calendar and info.is_open:
-            open_minute = 9 * 60 + 30
-            close_minute = info.close.hour * 60 + info.close.minute
-            ext_start, ext_end = 4 * 60, info.postmarket_end.hour * 60
-        else:
-            open_minute, close_minute, ext_start, ext_end = 0, minutes, 0, minutes
-        vix = self.vix_level(day - timedelta(days=1))
-        session_minutes = _SESSION_MINUTES if self.follow_calendar else minutes
-        base_sigma = vix / 100 / math.sqrt(252 * session_minutes)
-        profile: list[float] = []
-        for m in range(minutes):
-            if not trading:
-                profile.append(0.0)
-            elif open_minute <= m < close_minute:
-                frac = (m - open_minute) / max(1, close_minute - open_minute)
-                profile.append(_u_curve(frac) if self.follow_calendar else 1.0)
-            elif ext_start <= m < ext_end:
-                profile.append(0.25)
-            else:
-                profile.append(0.0)
-        rng = _rng(self.seed, "day", day.isoformat())
-        # Regimes: segments of 20-90 minutes, each trending (drift) or ranging (pull to mean).
-        drift = [0.0] * minutes
-        pull = [0.0] * minutes
-        m = 0
-        while m < minutes:
-            length = rng.randint(20, 90)
-            trend = rng.random() < 0.45
-            d = rng.choice((-1.0, 1.0)) * rng.uniform(0.1, 0.35) if trend else 0.0
-            for k in range(m, min(minutes, m + length)):
-                drift[k] = d
-                pull[k] = 0.0 if trend else 0.08
-            m += length
-        factor = [rng.gauss(0.0, 1.0) for _ in range(minutes)]
-        logs: dict[str, list[float]] = {}
-        volumes: dict[str, list[int]] = {}
-        cum: dict[str, list[int]] = {}
-        prevclose: dict[str, float] = {}
-        for sym in self.symbols:
-            spec = self.specs[sym]
-            srng = _rng(self.seed, "day", day.isoformat(), sym)
-            prev = self.daily_close(sym, day - timedelta(days=1))
-            close = self.daily_close(sym, day) if trading else prev
-            prevclose[sym] = prev
-            start, end = math.log(prev), math.log(close)
-            walk = [0.0]
-            idio_scale = spec.idio_vol / _DAILY_MARKET_VOL
-            for k in range(minutes):
-                s = base_sigma * profile[k]
-                eps = spec.beta * factor[k] + idio_scale * srng.gauss(0.0, 1.0)
-                step = s * (eps + spec.beta * drift[k]) - pull[k] * walk[-1] * (profile[k] > 0)
-                walk.append(walk[-1] + step)
-            logs[sym] = [
-                start + walk[k] - (k / minutes) * walk[-1] + (k / minutes) * (end - start)
-                for k in range(minutes + 1)
-            ]
-            vols: list[int] = []
-            for k in range(minutes):
-                if spec.quote_only or profile[k] == 0.0:
-                    vols.append(0)
-                    continue
-                share = profile[k] / session_minutes / (1.15 if self.follow_calendar else 1.0)
-                ext = 0.02 if not (open_minute <= k < close_minute) else 1.0
-                vols.append(int(spec.daily_volume * share * ext * srng.lognormvariate(0.0, 0.35)))
-            running = [0]
-            for v in vols:
-                running.append(running[-1] + v)
-            volumes[sym] = vols
-            cum[sym] = running
-        return _DayPath(
-            day,
-            midnight_ms,
-            minutes,
-            open_minute,
-            close_minute,
-            logs,
-            volumes,
-            cum,
-            profile,
-            prevclose,
-            trading,
-            *_running_extremes(logs, open_minute, close_minute),
-        )
 
     # ---- second layer ------------------------------------------------------------------
     def _minute_uncached(self, day: date, m: int, symbol: str) -> _MinuteDetail:
         path = self._day(day)
-        rng = _rng(self.seed, "min", day.isoformat(), m, symbol)
+        rng = rng_for(self.seed, "min", day.isoformat(), m, symbol)
         a, b = path.logs[symbol][m], path.logs[symbol][m + 1]
-        session_minutes = _SESSION_MINUTES if self.follow_calendar else path.minutes
+        session_minutes = SESSION_MINUTES if self.follow_calendar else path.minutes
         sigma = self.vix_level(day) / 100 / math.sqrt(252 * session_minutes * 60)
         sigma *= max(path.vol_per_min[m], 0.05)
         walk = [0.0]
@@ -299,21 +168,21 @@ class GeneratedMarket:
             cum_volume.append(running)
         return _MinuteDetail(mids, trades, bidsz, asksz, max(mids), min(mids), cum_volume)
 
-    def _spread(self, symbol: str, path: _DayPath, m: int) -> float:
+    def _spread(self, symbol: str, path: DayPath, m: int) -> float:
         spec = self.specs[symbol]
         ticks = spec.spread_ticks
         if self.follow_calendar and not (path.open_minute <= m < path.close_minute):
             ticks *= 5
         return ticks * 0.01
 
-    def _locate(self, ms: int) -> tuple[_DayPath, int, int]:
+    def _locate(self, ms: int) -> tuple[DayPath, int, int]:
         local = to_new_york(ms)
         path = self._day(local.date())
         offset = ms - path.midnight_ms
         m = min(path.minutes - 1, offset // 60_000)
         return path, m, (offset // 1000) % 60
 
-    def _last_trade(self, path: _DayPath, symbol: str, m: int, sec: int) -> Trade | None:
+    def _last_trade(self, path: DayPath, symbol: str, m: int, sec: int) -> Trade | None:
         for back in range(0, 8):
             mm = m - back
             if mm < 0:
@@ -435,7 +304,7 @@ class GeneratedMarket:
         spec = self.specs[symbol]
         close = self.daily_close(symbol, day)
         prev = self.daily_close(symbol, day - timedelta(days=1))
-        rng = _rng(self.seed, "bar", symbol, day.isoformat())
+        rng = rng_for(self.seed, "bar", symbol, day.isoformat())
         day_open = prev * math.exp(rng.gauss(0.0, 0.002))
         span = abs(close - day_open) + close * abs(rng.gauss(0.0, 0.004))
         high = max(day_open, close) + span * rng.uniform(0.1, 0.5)
