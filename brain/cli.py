@@ -17,7 +17,14 @@ from pathlib import Path
 
 from brain.config import ConfigError, load_config, parse_symbols
 from brain.engine import EngineEvent
-from brain.replay import SIM_TOKEN, ReplayOptions, ReplayResult, replay_file, replay_sim
+from brain.replay import (
+    SIM_TOKEN,
+    GateFactory,
+    ReplayOptions,
+    ReplayResult,
+    replay_file,
+    replay_sim,
+)
 from tradier.clock import to_new_york
 
 
@@ -75,8 +82,8 @@ def format_summary(result: ReplayResult) -> str:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    """Dispatch `edgegate brain ...`."""
+def run(args: argparse.Namespace, gate_factory: GateFactory | None = None) -> int:
+    """Dispatch `edgegate brain ...`; `gate_factory` gives a replay its in-process gate."""
     level = getattr(logging, str(args.log_level).upper(), logging.INFO)
     logging.basicConfig(level=level)
     # The embedded DynamoDB's HTTP server logs every request at INFO.
@@ -111,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
         gate_url=args.gate,
         dry_run=args.dry_run,
         speed=args.speed,
+        gate_factory=gate_factory,
     )
     if args.gate:
         options.gate_secret = secret.encode()

@@ -7,7 +7,9 @@ periodic tasks (bar flush, IV/VIX poll, executor, monitor) run one after another
 fixed order (`LockstepPace`). Chains are fetched and orders placed at the same simulated
 instant on every run, and proposal ids come from (seed, sequence), so the same seed gives
 the same proposals. The gate is the real one, composed in-process on the same clock
-(`functions.local.embedded`), unless `gate_url` names another or `dry_run` is set.
+(`gate_factory`, injected by the composition root `edgegate.compose`: the brain itself
+imports nothing of the gate but its contract), unless `gate_url` names another or `dry_run`
+is set; with none of the three, proposals are built and printed but not sent.
 
 FILE: newline-delimited recorded Tradier frames go through the same pipeline and engine,
 with the clock following the frames' own timestamps; chains come from `base_url` when
@@ -18,11 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import logging
-import os
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -40,7 +41,7 @@ from brain.supervisor import RestartPolicy, Supervisor
 from brain.timing import LockstepPace, Pace, clock_sleep
 from gatekeeper.contract import Proposal
 from tradier.client import AsyncTradierClient
-from tradier.clock import NEW_YORK, ManualClock, from_datetime
+from tradier.clock import NEW_YORK, Clock, ManualClock, from_datetime
 from tradier.rest import Backoff
 from tradier.sim.calendar import previous_trading_day, trading_day
 from tradier.stream import StreamError, decode_frame, event_time_ms
@@ -55,7 +56,7 @@ DEFAULT_SYMBOLS = ("SPY", "QQQ", "IWM", "DIA")
 GAP_STEP_MS = 200
 BARRIER_S = 30.0
 LOSSY_BARRIER_S = 0.25
-_GATE_TABLES = itertools.count(1)
+GateFactory = Callable[[str, Clock, bytes], AbstractContextManager[str]]
 
 
 class BarRecorder:
@@ -87,6 +88,8 @@ class ReplayOptions:
     speed: float | None = None  # wall pacing: sim seconds per real second (None: flat out)
     disruptions_at_ms: tuple[int, ...] = ()  # expire sessions and drop streams at these times
     record_bars: bool = False
+    # (simulator API URL, clock, signing secret) -> a context yielding a gate URL
+    gate_factory: GateFactory | None = None
 
 
 @dataclass
@@ -130,23 +133,6 @@ def session_open_ms(day: date) -> int:
     return from_datetime(datetime.combine(day, dtime(9, 30), tzinfo=NEW_YORK))
 
 
-def _gate_env(api_url: str, secret: bytes) -> dict[str, str]:
-    root = Path(__file__).resolve().parents[1]
-    # The embedded DynamoDB keeps tables for the whole process: a fresh pair per gate, so
-    # one replay's open structures never count against the next one's limits.
-    suffix = f"{os.getpid()}-{next(_GATE_TABLES)}"
-    return {
-        "EDGEGATE_GATE_TABLE": f"edgegate-replay-gate-{suffix}",
-        "EDGEGATE_SESSIONS_TABLE": f"edgegate-replay-sessions-{suffix}",
-        "TRADIER_TRADE_BASE_URL": api_url,
-        "TRADIER_TRADE_TOKEN": SIM_TOKEN,
-        "TRADIER_ACCOUNT_ID": SIM_ACCOUNT,
-        "EDGEGATE_SIGNING_SECRET": secret.decode(),
-        "EDGEGATE_ADMIN_SECRET": "replay-admin-secret-not-real",
-        "EDGEGATE_CONSTITUTION": str(root / "infra" / "constitution.toml"),
-    }
-
-
 @contextlib.contextmanager
 def _gate(options: ReplayOptions, api_url: str, clock: ManualClock) -> Iterator[str | None]:
     if options.dry_run:
@@ -155,10 +141,11 @@ def _gate(options: ReplayOptions, api_url: str, clock: ManualClock) -> Iterator[
     if options.gate_url:
         yield options.gate_url
         return
-    from functions.local.embedded import local_gate
-
-    with local_gate(_gate_env(api_url, options.gate_secret), clock=clock, schedules=False) as g:
-        yield g.url
+    if options.gate_factory is None:
+        yield None  # no gate: proposals are built and printed, none is sent
+        return
+    with options.gate_factory(api_url, clock, options.gate_secret) as url:
+        yield url
 
 
 class _FrameCounter:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 GROUPS: dict[str, tuple[str, str]] = {
     "sim": ("tradier.sim.cli", "the local Tradier simulator"),
     "gate": ("functions.local.cli", "the gate's handlers behind a local HTTP adapter"),
-    "brain": ("brain.cli", "the brain: live run or replay"),
+    "brain": ("edgegate.brain_command", "the brain: live run or replay"),
     "bench": ("edgegate.bench", "benchmarks: decode, gate, pipeline"),
     "demo": ("edgegate.demo", "the whole system on loopback, in accelerated time"),
 }

@@ -18,10 +18,10 @@ from brain.limits import SignalLimiter
 from brain.market import Signal
 from brain.monitor import PositionMonitor, closing_price, quote_book
 from brain.proposals import PlannedTrade, Planner, open_proposal, seeded_ids
-from brain.replay import REPLAY_SECRET, SIM_ACCOUNT, SIM_TOKEN, _gate_env, default_day
+from brain.replay import REPLAY_SECRET, SIM_ACCOUNT, SIM_TOKEN, default_day
 from brain.sizing import SizingPolicy, shares_for, size
 from brain.strategies import EquityPlan, build_strategies
-from functions.local.embedded import local_gate
+from edgegate.compose import in_process_gate
 from gatekeeper.contract import DecisionKind, decode_proposal, encode
 from tradier.client import AsyncTradierClient
 from tradier.clock import NEW_YORK, ManualClock, from_datetime
@@ -53,8 +53,8 @@ def sim(clock: ManualClock) -> Iterator[RunningSim]:
 
 @pytest.fixture(scope="module")
 def gate_url(sim: RunningSim, clock: ManualClock) -> Iterator[str]:
-    with local_gate(_gate_env(sim.api_url, REPLAY_SECRET), clock=clock, schedules=False) as gate:
-        yield gate.url
+    with in_process_gate(sim.api_url, clock, REPLAY_SECRET) as url:
+        yield url
 
 
 async def _signal(
@@ -114,8 +114,8 @@ async def test_strategy_when_signalled_then_gate_approves_and_simulator_accepts_
 @pytest.fixture
 def fresh_gate_url(sim: RunningSim, clock: ManualClock) -> Iterator[str]:
     # Its own tables: the six openings above fill the correlation group of the shared gate.
-    with local_gate(_gate_env(sim.api_url, REPLAY_SECRET), clock=clock, schedules=False) as gate:
-        yield gate.url
+    with in_process_gate(sim.api_url, clock, REPLAY_SECRET) as url:
+        yield url
 
 
 async def test_exit_when_vertical_filled_then_closing_proposal_approved_and_accepted(

@@ -8,11 +8,12 @@ import asyncio
 import pytest
 
 from brain.replay import ReplayOptions, ReplayResult, replay_sim
+from edgegate.compose import in_process_gate
 from gatekeeper.contract import DecisionKind, encode
 
 # Two replays run in the module's fixture; a loaded machine needs the extra time.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(400)]
-OPTIONS = ReplayOptions(seed=5, minutes=35, step_s=5.0)
+OPTIONS = ReplayOptions(seed=5, minutes=35, step_s=5.0, gate_factory=in_process_gate)
 
 
 @pytest.fixture(scope="module")

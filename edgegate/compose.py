@@ -1,0 +1,46 @@
+"""Composition across the halves, which only this package may do.
+
+The brain may import nothing of the gate but its contract and signing (DESIGN.md), so a
+replay or the demo that wants the real gate in-process gets it from here, injected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from tradier.clock import Clock
+
+SIM_TOKEN = "sim-token"
+SIM_ACCOUNT = "VA00000000"
+_ROOT = Path(__file__).resolve().parents[1]
+_TABLES = itertools.count(1)
+
+
+def gate_env(api_url: str, secret: bytes) -> dict[str, str]:
+    """The local gate's environment for a simulator at `api_url`, on fresh tables."""
+    # The embedded DynamoDB keeps tables for the whole process: a fresh pair per gate, so
+    # one replay's open structures never count against the next one's limits.
+    suffix = f"{os.getpid()}-{next(_TABLES)}"
+    return {
+        "EDGEGATE_GATE_TABLE": f"edgegate-replay-gate-{suffix}",
+        "EDGEGATE_SESSIONS_TABLE": f"edgegate-replay-sessions-{suffix}",
+        "TRADIER_TRADE_BASE_URL": api_url,
+        "TRADIER_TRADE_TOKEN": SIM_TOKEN,
+        "TRADIER_ACCOUNT_ID": SIM_ACCOUNT,
+        "EDGEGATE_SIGNING_SECRET": secret.decode(),
+        "EDGEGATE_ADMIN_SECRET": "replay-admin-secret-not-real",
+        "EDGEGATE_CONSTITUTION": str(_ROOT / "infra" / "constitution.toml"),
+    }
+
+
+@contextlib.contextmanager
+def in_process_gate(api_url: str, clock: Clock, secret: bytes) -> Iterator[str]:
+    """The real gate (handlers, local v2 adapter, embedded DynamoDB) on `clock`; yields its URL."""
+    from functions.local.embedded import local_gate
+
+    with local_gate(gate_env(api_url, secret), clock=clock, schedules=False) as gate:
+        yield gate.url
