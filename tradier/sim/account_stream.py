@@ -133,15 +133,10 @@ class AccountHub:
         return ws
 
     def _subscribe(self, listener: _Listener, raw: str, account: str) -> str | None:
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            return "invalid json"
-        if not isinstance(body, dict):
-            return "invalid json"
-        sid = body.get("sessionid")
-        if not isinstance(sid, str) or not self.sessions.claim(sid, listener.id):
-            return "session not found"
+        body = self.sessions.open_payload(raw, listener.id)
+        if isinstance(body, str):
+            return body
+        sid = str(body["sessionid"])
         events = body.get("events", ["order"])
         if not isinstance(events, list) or any(e != "order" for e in events):
             return "events must be a list of: order"

@@ -41,10 +41,7 @@ def place_advanced(broker: Broker, adv: AdvancedRequest) -> tuple[SimOrder, Reje
     for i, child in enumerate(adv.children):
         rejection = None if i in held else broker.check(child)
         if rejection is not None:
-            parent.status = "rejected"
-            parent.reason_description = rejection.message
-            for leg in parent.legs:
-                leg.status = "rejected"
+            broker.reject(parent, rejection)
             return parent, rejection
     broker.try_fill(parent, now)
     return parent, None

@@ -162,13 +162,17 @@ class Broker:
         self.orders.append(order)
         rejection = self.check(req)
         if rejection is not None:
-            order.status = "rejected"
-            order.reason_description = rejection.message
-            for leg in order.legs:
-                leg.status = "rejected"
+            self.reject(order, rejection)
             return order, rejection
         self.try_fill(order, now)
         return order, None
+
+    def reject(self, order: SimOrder, rejection: Rejection) -> None:
+        """Record a back-office rejection on the order and its legs."""
+        order.status = "rejected"
+        order.reason_description = rejection.message
+        for leg in order.legs:
+            leg.status = "rejected"
 
     def place_advanced(self, adv: AdvancedRequest) -> tuple[SimOrder, Rejection | None]:
         """Record an OTO/OCO/OTOCO order: held legs wait for their trigger order to fill."""

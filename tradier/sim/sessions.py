@@ -3,8 +3,10 @@ that uses it, and dies with that connection."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 SESSION_TTL_MS = 5 * 60_000
 
@@ -58,3 +60,17 @@ class SessionBook:
         count = len(self._sessions)
         self._sessions.clear()
         return count
+
+    def open_payload(self, raw: str, connection: int) -> dict[str, Any] | str:
+        """A subscription frame as a dict once its session is claimed, else the error text
+        the stream sends back (`invalid json`, `session not found`)."""
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return "invalid json"
+        if not isinstance(body, dict):
+            return "invalid json"
+        sid = body.get("sessionid")
+        if not isinstance(sid, str) or not self.claim(sid, connection):
+            return "session not found"
+        return body

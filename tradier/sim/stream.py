@@ -203,15 +203,10 @@ class StreamHub:
             self._remove(sub)
 
     def _subscribe(self, sub: Subscriber, raw: str) -> str | None:
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            return "invalid json"
-        if not isinstance(body, dict):
-            return "invalid json"
-        sid = body.get("sessionid")
-        if not isinstance(sid, str) or not self.sessions.claim(sid, sub.id):
-            return "session not found"
+        body = self.sessions.open_payload(raw, sub.id)
+        if isinstance(body, str):
+            return body
+        sid = str(body["sessionid"])
         symbols = body.get("symbols")
         if isinstance(symbols, str):
             symbols = [s for s in symbols.split(",") if s]
