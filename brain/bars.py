@@ -21,7 +21,7 @@ Rules (the ones a strategy can rely on):
 - Each bar is tagged with its session: `pre` (04:00 to the open), `regular` (09:30 to the
   close, 13:00 on half days), `post` (the close to 20:00, 17:00 on half days) or `closed`
   (weekends, holidays, overnight). Session times come from an injectable day-info
-  function; the default follows the NYSE rules in `tradier.sim.calendar`, and the live
+  function; the default follows the NYSE rules in `tradier.calendar`, and the live
   brain may pass one built from Tradier's own calendar.
 """
 
@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from tradier.calendar import TradingDay, trading_day
 from tradier.clock import NEW_YORK, to_new_york
-from tradier.sim.calendar import TradingDay, trading_day
 
 MINUTE_MS = 60_000
 EXTENDED_START = time(4, 0)

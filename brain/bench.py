@@ -24,8 +24,8 @@ from typing import Any
 
 from brain.market import Strategy
 from brain.pipeline import Pipeline
+from tradier.calendar import next_trading_day, trading_day
 from tradier.clock import NEW_YORK, ManualClock
-from tradier.sim.calendar import next_trading_day, trading_day
 from tradier.stream import StreamError, decode_frame, event_time_ms
 
 SYMBOLS = {"SPY": 450.0, "QQQ": 380.0, "IWM": 190.0, "AAPL": 185.0}

@@ -40,10 +40,10 @@ from brain.runtime import Brain, build_brain, stream_symbols
 from brain.supervisor import RestartPolicy, Supervisor
 from brain.timing import LockstepPace, Pace, clock_sleep
 from gatekeeper.contract import Proposal
+from tradier.calendar import previous_trading_day, trading_day
 from tradier.client import AsyncTradierClient
 from tradier.clock import NEW_YORK, Clock, ManualClock, from_datetime
 from tradier.rest import Backoff
-from tradier.sim.calendar import previous_trading_day, trading_day
 from tradier.stream import StreamError, decode_frame, event_time_ms
 from tradier.stream_client import MarketStream
 

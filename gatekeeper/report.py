@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from gatekeeper.execution import Broker
 from gatekeeper.store import GateStore
+from tradier.calendar import next_trading_day
 from tradier.clock import Clock, to_new_york
 from tradier.money import round_cents, to_wire
 
@@ -39,15 +40,10 @@ class DayReport:
 
 
 def next_trading_days(today: date) -> list[date]:
-    """Every calendar day after `today` up to and including the next weekday (a baseline
-    written for each covers weekends; a holiday's baseline is simply never read)."""
-    days = []
-    current = today
-    while True:
-        current += timedelta(days=1)
-        days.append(current)
-        if current.weekday() < 5:
-            return days
+    """Every calendar day after `today` up to and including the next NYSE trading day (a
+    baseline written for each covers weekends and holidays; only the trading day's is read)."""
+    last = next_trading_day(today)
+    return [today + timedelta(days=n) for n in range(1, (last - today).days + 1)]
 
 
 class EndOfDay:

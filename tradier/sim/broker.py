@@ -10,11 +10,11 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from tradier.calendar import REGULAR_OPEN, next_trading_day, trading_day
 from tradier.clock import NEW_YORK, from_datetime, to_new_york
 from tradier.money import cash_value, to_decimal
 from tradier.occ import OccSymbol, OptionType, parse_occ
 from tradier.sim.advanced import HELD_LEGS, advance, place_advanced
-from tradier.sim.calendar import REGULAR_OPEN, next_trading_day, trading_day
 from tradier.sim.ledger import Ledger, multiplier_for
 from tradier.sim.margin import Book, account_summary, balances_body
 from tradier.sim.options import expiry_ms

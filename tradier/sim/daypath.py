@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from tradier.calendar import trading_day
 from tradier.clock import NEW_YORK, from_datetime
-from tradier.sim.calendar import trading_day
 from tradier.sim.symbols import SymbolSpec
 
 DAILY_MARKET_VOL = 0.009

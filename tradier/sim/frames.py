@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tradier.sim.calendar import MarketState
+from tradier.calendar import MarketState
 from tradier.sim.market import Trade
 from tradier.sim.replay import ReplayMarket
 from tradier.sim.symbols import SymbolState

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from tradier.calendar import trading_day
 from tradier.clock import to_new_york
-from tradier.sim.calendar import trading_day
 from tradier.sim.daypath import (
     DAILY_MARKET_VOL,
     SESSION_MINUTES,

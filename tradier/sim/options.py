@@ -8,9 +8,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from tradier.calendar import trading_day
 from tradier.clock import NEW_YORK, from_datetime
 from tradier.occ import OccSymbol, OccSymbolError, OptionType, build_occ, parse_occ
-from tradier.sim.calendar import trading_day
 
 RATE = 0.045
 DIVIDEND = {"SPY": 0.012, "QQQ": 0.006, "IWM": 0.012, "DIA": 0.016}

@@ -7,8 +7,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tradier.calendar import MarketState
 from tradier.clock import NEW_YORK, from_datetime, to_new_york
-from tradier.sim.calendar import MarketState
 from tradier.sim.core import SimCore
 from tradier.sim.rest_common import bad_request, core_of
 from tradier.sim.wire import respond, wrapped

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tradier.sim.calendar import MarketState, calendar_day_json, read_clock
+from tradier.calendar import MarketState, calendar_day_json, read_clock
 from tradier.sim.core import SimCore
 from tradier.sim.rest_common import TOKEN, bad_request, core_of, flag, params_of
 from tradier.sim.rest_options import option_quote

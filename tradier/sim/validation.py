@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from tradier.calendar import MarketState, read_clock, trading_day
 from tradier.clock import to_new_york
 from tradier.occ import OccSymbolError, parse_occ
-from tradier.sim.calendar import MarketState, read_clock, trading_day
 from tradier.sim.symbols import spec_for
 from tradier.sim.venue import Venue
 

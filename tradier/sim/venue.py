@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Protocol
 
+from tradier.calendar import MarketState, read_clock
 from tradier.clock import NEW_YORK, Clock, from_datetime, to_new_york
 from tradier.occ import OccSymbol
-from tradier.sim.calendar import MarketState, read_clock
 from tradier.sim.market import Trade
 from tradier.sim.options import OptionMark, is_listed, mark, parse_listed
 from tradier.sim.symbols import SymbolState

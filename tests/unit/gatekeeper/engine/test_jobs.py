@@ -51,6 +51,16 @@ def test_next_trading_days_when_friday_then_through_monday() -> None:
     assert [d.isoformat() for d in days] == ["2026-09-26", "2026-09-27", "2026-09-28"]
 
 
+def test_next_trading_days_when_good_friday_follows_then_through_monday() -> None:
+    days = next_trading_days(datetime(2026, 4, 2).date())
+    assert [d.isoformat() for d in days] == [
+        "2026-04-03",
+        "2026-04-04",
+        "2026-04-05",
+        "2026-04-06",
+    ]
+
+
 def test_watchdog_when_heartbeat_fresh_or_no_positions_then_not_tripped(
     gate: Gate, store: MemoryGateStore, clock: ManualClock
 ) -> None:

@@ -1,4 +1,4 @@
-"""The simulator's NYSE calendar rules (TRADIER.md §5 Calendar/Clock)."""
+"""The NYSE calendar rules (TRADIER.md §5 Calendar/Clock)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from tradier.clock import NEW_YORK, from_datetime
-from tradier.sim.calendar import (
+from tradier.calendar import (
     EARLY_CLOSE,
     MarketState,
     calendar_day_json,
@@ -19,6 +18,7 @@ from tradier.sim.calendar import (
     read_clock,
     trading_day,
 )
+from tradier.clock import NEW_YORK, from_datetime
 
 NYSE_2026_HOLIDAYS = {
     date(2026, 1, 1),
