@@ -20,8 +20,8 @@ from decimal import Decimal
 from typing import Any
 
 from brain.exits import ExitPolicy, Targets, equity_targets, option_targets
-from brain.legs import Side
-from brain.monitor import HeldLeg, OpenPosition
+from brain.legs import HeldLeg, Side
+from brain.monitor import OpenPosition
 from brain.sizing import debit_max_loss, spread_max_loss
 from gatekeeper.contract import EquitySide, Strategy
 from tradier.money import EQUITY_MULTIPLIER, OPTION_MULTIPLIER, NetKind, cash_value, to_decimal

@@ -22,12 +22,11 @@ from typing import Any
 
 from brain.exits import ExitReason
 from brain.gate_client import GateClient, GateClientError, GateUnavailable
-from brain.legs import NetPrice
+from brain.legs import HeldLeg, NetPrice
 from brain.limits import SignalLimiter
 from brain.market import Signal
-from brain.monitor import HeldLeg, OpenPosition, PositionMonitor
+from brain.monitor import OpenPosition, PositionMonitor
 from brain.proposals import (
-    CloseLeg,
     IdFactory,
     Planner,
     Skip,
@@ -226,26 +225,22 @@ class Engine:
         plan = planned.plan
         if isinstance(plan, EquityPlan):
             entry = plan.price if plan.side is EquitySide.SELL_SHORT else -plan.price
-            return OpenPosition(
-                id=proposal.id,
-                symbol=plan.symbol,
-                strategy=proposal.strategy,
-                quantity=proposal.quantity,
-                entry_signed=entry,
-                targets=planned.targets,
-                opened_at_ms=self.clock.now_ms(),
-                equity_side=plan.side,
-                source=source,
-            )
+            legs: tuple[HeldLeg, ...] = ()
+            equity_side: EquitySide | None = plan.side
+        else:
+            entry = plan.net.signed
+            legs = tuple(HeldLeg(leg.contract.symbol, leg.side, leg.ratio) for leg in plan.legs)
+            equity_side = None
         return OpenPosition(
             id=proposal.id,
             symbol=plan.symbol,
             strategy=plan.strategy,
             quantity=proposal.quantity,
-            entry_signed=plan.net.signed,
+            entry_signed=entry,
             targets=planned.targets,
             opened_at_ms=self.clock.now_ms(),
-            legs=tuple(HeldLeg(leg.contract.symbol, leg.side, leg.ratio) for leg in plan.legs),
+            legs=legs,
+            equity_side=equity_side,
             source=source,
         )
 
@@ -267,9 +262,13 @@ class Engine:
                 position.symbol, position.equity_side, position.quantity, price.price, **common
             )
         else:
-            legs = [CloseLeg(leg.option_symbol, leg.side, leg.ratio) for leg in position.legs]
             proposal = close_option_proposal(
-                position.symbol, position.strategy, legs, position.quantity, price, **common
+                position.symbol,
+                position.strategy,
+                position.legs,
+                position.quantity,
+                price,
+                **common,
             )
         self.stats.closes += 1
         decision = await self._send(proposal, common["source_name"], f"close {reason.value}")

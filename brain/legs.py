@@ -61,6 +61,16 @@ class StructureLeg:
 
 
 @dataclass(frozen=True, slots=True)
+class HeldLeg:
+    """An option leg by its OCC symbol, bought or sold at a ratio (opening sense): what a
+    held position keeps and what a closing order reverses."""
+
+    option_symbol: str
+    side: Side
+    ratio: int = 1
+
+
+@dataclass(frozen=True, slots=True)
 class NetPrice:
     """A net price per unit of a structure, with its kind explicit."""
 

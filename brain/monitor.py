@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from brain.exits import ExitPolicy, ExitReason, Targets, evaluate, pnl_each
-from brain.legs import NetPrice, Side, net_of
+from brain.legs import HeldLeg, NetPrice, Side, net_of
 from brain.persist import StateStore
 from gatekeeper.contract import EquitySide, Strategy
 from tradier.clock import Clock, to_new_york
@@ -29,15 +29,6 @@ from tradier.occ import parse_occ
 
 log = logging.getLogger(__name__)
 CLOSING_TIMEOUT_MS = 300_000
-
-
-@dataclass(frozen=True, slots=True)
-class HeldLeg:
-    """One option leg as opened: bought or sold, at a ratio."""
-
-    option_symbol: str
-    side: Side
-    ratio: int = 1
 
 
 @dataclass(frozen=True, slots=True)

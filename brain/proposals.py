@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from brain.exits import ExitPolicy, equity_targets, option_targets
-from brain.legs import NetPrice, Side, pick_expiration, to_contracts
+from brain.legs import HeldLeg, NetPrice, Side, pick_expiration, to_contracts
 from brain.market import Signal
 from brain.strategies.base import (
     ChainView,
@@ -192,19 +192,10 @@ def open_proposal(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class CloseLeg:
-    """A held option leg in its opening sense, for building a closing order."""
-
-    option_symbol: str
-    side: Side
-    ratio: int = 1
-
-
 def close_option_proposal(
     symbol: str,
     strategy: Strategy,
-    legs: Iterable[CloseLeg],
+    legs: Iterable[HeldLeg],
     quantity: int,
     price: NetPrice,
     *,

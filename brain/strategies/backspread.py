@@ -16,14 +16,8 @@ from decimal import Decimal
 from brain.legs import Side, by_delta, natural_price, strike_width
 from brain.market import Bar, Regime, Signal, SignalKind, SymbolState
 from brain.sizing import spread_max_loss
-from brain.strategies.base import (
-    ChainView,
-    DteWindow,
-    OptionPlan,
-    OptionStrategy,
-    in_regime,
-    legs_of,
-)
+from brain.strategies import base
+from brain.strategies.base import ChainView, DteWindow, OptionPlan, OptionStrategy
 from gatekeeper.contract import Strategy
 from tradier.money import NetKind
 from tradier.occ import OptionType
@@ -41,7 +35,7 @@ class PutRatioBackspread(OptionStrategy):
 
     def conditions(self, state: SymbolState, bar: Bar) -> SignalKind | None:
         """Expansion regime with the price falling below VWAP and the EMAs."""
-        if not in_regime(state, Regime.HIGH_VOL_EXPANSION):
+        if not base.in_regime(state, Regime.HIGH_VOL_EXPANSION):
             return None
         fast, slow, vwap = state.ema_fast.value, state.ema_slow.value, state.vwap.value
         if fast is None or slow is None or vwap is None:
@@ -52,22 +46,16 @@ class PutRatioBackspread(OptionStrategy):
 
     def plan(self, signal: Signal, view: ChainView) -> OptionPlan | None:
         """Sell 1 put near `short_delta`, buy 2 near `long_delta`, same expiration."""
-        expiration = view.expirations[0] if view.expirations else None
+        expiration = base.expiration_of(view)
         if expiration is None:
             return None
         short = by_delta(view.contracts, OptionType.PUT, self.short_delta, expiration=expiration)
         long = by_delta(view.contracts, OptionType.PUT, self.long_delta, expiration=expiration)
         if short is None or long is None or long.strike >= short.strike or short.bid <= 0:
             return None
-        legs = legs_of((short, Side.SELL, 1), (long, Side.BUY, 2))
+        legs = base.legs_of((short, Side.SELL, 1), (long, Side.BUY, 2))
         net = natural_price(legs)
         if net.kind is NetKind.DEBIT and net.price > self.max_debit:
             return None
-        return OptionPlan(
-            symbol=view.symbol,
-            strategy=Strategy.RATIO_SPREAD,
-            kind=signal.kind,
-            legs=legs,
-            net=net,
-            max_loss_each=spread_max_loss(strike_width(short, long), net.price, net.kind),
-        )
+        max_loss = spread_max_loss(strike_width(short, long), net.price, net.kind)
+        return base.option_plan(signal, view, Strategy.RATIO_SPREAD, legs, net, max_loss)

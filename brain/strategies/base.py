@@ -18,10 +18,11 @@ from decimal import Decimal
 from typing import ClassVar
 
 from brain.exits import Targets
-from brain.legs import Contract, NetPrice, Side, StructureLeg
+from brain.legs import Contract, NetPrice, Side, StructureLeg, natural_price, wing
 from brain.market import Bar, Regime, Session, Signal, SignalKind, SymbolState
+from brain.sizing import spread_max_loss
 from gatekeeper.contract import EquitySide, Strategy
-from tradier.money import CENT, OPTION_MULTIPLIER, to_decimal
+from tradier.money import CENT, OPTION_MULTIPLIER, NetKind, to_decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,3 +184,71 @@ def in_regime(state: SymbolState, *regimes: Regime) -> bool:
 def legs_of(*pairs: tuple[Contract, Side] | tuple[Contract, Side, int]) -> tuple[StructureLeg, ...]:
     """StructureLegs from (contract, side[, ratio]) tuples."""
     return tuple(StructureLeg(p[0], p[1], p[2] if len(p) == 3 else 1) for p in pairs)
+
+
+def expiration_of(view: ChainView, window: int = 0) -> date | None:
+    """The expiration chosen for the strategy's `window`-th DteWindow (None: none listed)."""
+    return view.expirations[window] if window < len(view.expirations) else None
+
+
+def widest_wing(legs: tuple[StructureLeg, ...]) -> Decimal:
+    """The widest distance between strikes of the same option type (a spread's width)."""
+    widths = [Decimal(0)]
+    for option_type in {leg.contract.option_type for leg in legs}:
+        strikes = [leg.contract.strike for leg in legs if leg.contract.option_type is option_type]
+        widths.append(max(strikes) - min(strikes))
+    return max(widths)
+
+
+def iron_legs(
+    contracts: tuple[Contract, ...], short_put: Contract, short_call: Contract, width: Decimal
+) -> tuple[StructureLeg, ...] | None:
+    """Short put and short call, each protected by a wing `width` further out; None when
+    a wing is not listed."""
+    long_put = wing(contracts, short_put, width)
+    long_call = wing(contracts, short_call, width)
+    if long_put is None or long_call is None:
+        return None
+    return legs_of(
+        (long_put, Side.BUY),
+        (short_put, Side.SELL),
+        (short_call, Side.SELL),
+        (long_call, Side.BUY),
+    )
+
+
+def option_plan(
+    signal: Signal,
+    view: ChainView,
+    strategy: Strategy,
+    legs: tuple[StructureLeg, ...],
+    net: NetPrice,
+    max_loss_each: Decimal,
+) -> OptionPlan:
+    """The plan of `legs` priced at `net` for `signal`'s symbol and kind."""
+    return OptionPlan(
+        symbol=view.symbol,
+        strategy=strategy,
+        kind=signal.kind,
+        legs=legs,
+        net=net,
+        max_loss_each=max_loss_each,
+    )
+
+
+def credit_plan(
+    signal: Signal,
+    view: ChainView,
+    strategy: Strategy,
+    legs: tuple[StructureLeg, ...],
+    min_credit_ratio: Decimal = Decimal(0),
+) -> OptionPlan | None:
+    """`legs` at their natural price when it is a credit of at least `min_credit_ratio` of
+    the widest wing; the maximum loss is that width less the credit."""
+    net = natural_price(legs)
+    width = widest_wing(legs)
+    if net.kind is not NetKind.CREDIT or net.price < width * min_credit_ratio:
+        return None
+    return option_plan(
+        signal, view, strategy, legs, net, spread_max_loss(width, net.price, net.kind)
+    )

@@ -15,14 +15,8 @@ from decimal import Decimal
 from brain.legs import Side, at_the_money, by_strike, natural_price
 from brain.market import Bar, Regime, Signal, SignalKind, SymbolState
 from brain.sizing import debit_max_loss
-from brain.strategies.base import (
-    ChainView,
-    DteWindow,
-    OptionPlan,
-    OptionStrategy,
-    in_regime,
-    legs_of,
-)
+from brain.strategies import base
+from brain.strategies.base import ChainView, DteWindow, OptionPlan, OptionStrategy
 from gatekeeper.contract import Strategy
 from tradier.money import NetKind
 from tradier.occ import OptionType
@@ -39,7 +33,7 @@ class CalendarSpread(OptionStrategy):
 
     def conditions(self, state: SymbolState, bar: Bar) -> SignalKind | None:
         """Compressed regime and, when known, a low IV rank."""
-        if not in_regime(state, Regime.COMPRESSED):
+        if not base.in_regime(state, Regime.COMPRESSED):
             return None
         rank = state.iv_rank.value
         if rank is not None and rank > self.iv_rank_max:
@@ -48,9 +42,7 @@ class CalendarSpread(OptionStrategy):
 
     def plan(self, signal: Signal, view: ChainView) -> OptionPlan | None:
         """The strike nearest the price listed in both expirations; natural debit."""
-        if len(view.expirations) < 2:
-            return None
-        near, far = view.expirations[0], view.expirations[1]
+        near, far = base.expiration_of(view, 0), base.expiration_of(view, 1)
         if near is None or far is None or near >= far:
             return None
         # The far expiration may list a coarser strike grid: anchor on it.
@@ -60,17 +52,11 @@ class CalendarSpread(OptionStrategy):
         short = by_strike(view.contracts, OptionType.CALL, long.strike, near)
         if short is None or short.bid <= 0:
             return None
-        legs = legs_of((short, Side.SELL), (long, Side.BUY))
+        legs = base.legs_of((short, Side.SELL), (long, Side.BUY))
         net = natural_price(legs)
         if net.kind is not NetKind.DEBIT:
             return None
         if net.price > view.underlying_price * self.max_debit_ratio:
             return None
-        return OptionPlan(
-            symbol=view.symbol,
-            strategy=Strategy.CALENDAR_SPREAD,
-            kind=signal.kind,
-            legs=legs,
-            net=net,
-            max_loss_each=debit_max_loss(net.price),
-        )
+        max_loss = debit_max_loss(net.price)
+        return base.option_plan(signal, view, Strategy.CALENDAR_SPREAD, legs, net, max_loss)

@@ -13,19 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from brain.legs import Side, by_delta, natural_price, strike_width, wing
+from brain.legs import Side, by_delta, wing
 from brain.market import Bar, Regime, Signal, SignalKind, SymbolState
-from brain.sizing import spread_max_loss
-from brain.strategies.base import (
-    ChainView,
-    DteWindow,
-    OptionPlan,
-    OptionStrategy,
-    in_regime,
-    legs_of,
-)
+from brain.strategies import base
+from brain.strategies.base import ChainView, DteWindow, OptionPlan, OptionStrategy
 from gatekeeper.contract import Strategy
-from tradier.money import NetKind
 from tradier.occ import OptionType
 
 
@@ -42,7 +34,7 @@ class CreditSpreads(OptionStrategy):
 
     def conditions(self, state: SymbolState, bar: Bar) -> SignalKind | None:
         """Trending regime, EMAs and VWAP agree on the direction, RSI not stretched."""
-        if not in_regime(state, Regime.TRENDING):
+        if not base.in_regime(state, Regime.TRENDING):
             return None
         fast, slow, vwap, rsi = (
             state.ema_fast.value,
@@ -60,7 +52,7 @@ class CreditSpreads(OptionStrategy):
 
     def plan(self, signal: Signal, view: ChainView) -> OptionPlan | None:
         """Short near 0.20 delta, long `width` further out; natural credit."""
-        expiration = view.expirations[0] if view.expirations else None
+        expiration = base.expiration_of(view)
         if expiration is None or signal.kind not in ("bull_put", "bear_call"):
             return None
         option_type = OptionType.PUT if signal.kind == "bull_put" else OptionType.CALL
@@ -70,16 +62,5 @@ class CreditSpreads(OptionStrategy):
         long = wing(view.contracts, short, self.width)
         if long is None:
             return None
-        legs = legs_of((short, Side.SELL), (long, Side.BUY))
-        net = natural_price(legs)
-        width = strike_width(short, long)
-        if net.kind is not NetKind.CREDIT or net.price < width * self.min_credit_ratio:
-            return None
-        return OptionPlan(
-            symbol=view.symbol,
-            strategy=Strategy.VERTICAL,
-            kind=signal.kind,
-            legs=legs,
-            net=net,
-            max_loss_each=spread_max_loss(width, net.price, net.kind),
-        )
+        legs = base.legs_of((short, Side.SELL), (long, Side.BUY))
+        return base.credit_plan(signal, view, Strategy.VERTICAL, legs, self.min_credit_ratio)

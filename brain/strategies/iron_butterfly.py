@@ -12,19 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from brain.legs import Side, at_the_money, by_strike, natural_price, strike_width, wing
+from brain.legs import at_the_money, by_strike
 from brain.market import Bar, Regime, Signal, SignalKind, SymbolState
-from brain.sizing import spread_max_loss
-from brain.strategies.base import (
-    ChainView,
-    DteWindow,
-    OptionPlan,
-    OptionStrategy,
-    in_regime,
-    legs_of,
-)
+from brain.strategies import base
+from brain.strategies.base import ChainView, DteWindow, OptionPlan, OptionStrategy
 from gatekeeper.contract import Strategy
-from tradier.money import NetKind
 from tradier.occ import OptionType
 
 
@@ -40,7 +32,7 @@ class IronButterfly(OptionStrategy):
 
     def conditions(self, state: SymbolState, bar: Bar) -> SignalKind | None:
         """Quiet regime, price within `pin_atr` ATRs of VWAP, RSI near 50."""
-        if not in_regime(state, Regime.LOW_VOL_CHOP, Regime.COMPRESSED):
+        if not base.in_regime(state, Regime.LOW_VOL_CHOP, Regime.COMPRESSED):
             return None
         vwap, atr, rsi = state.vwap.value, state.atr.value, state.rsi.value
         if vwap is None or atr is None or rsi is None or atr <= 0.0:
@@ -52,36 +44,17 @@ class IronButterfly(OptionStrategy):
 
     def plan(self, signal: Signal, view: ChainView) -> OptionPlan | None:
         """Body at the money, wings `width` out; natural credit."""
-        expiration = view.expirations[0] if view.expirations else None
+        expiration = base.expiration_of(view)
         if expiration is None:
             return None
-        short_call = at_the_money(
-            view.contracts, OptionType.CALL, view.underlying_price, expiration
-        )
+        contracts = view.contracts
+        short_call = at_the_money(contracts, OptionType.CALL, view.underlying_price, expiration)
         if short_call is None:
             return None
-        short_put = by_strike(view.contracts, OptionType.PUT, short_call.strike, expiration)
+        short_put = by_strike(contracts, OptionType.PUT, short_call.strike, expiration)
         if short_put is None:
             return None
-        long_put = wing(view.contracts, short_put, self.width)
-        long_call = wing(view.contracts, short_call, self.width)
-        if long_put is None or long_call is None:
+        legs = base.iron_legs(contracts, short_put, short_call, self.width)
+        if legs is None:
             return None
-        legs = legs_of(
-            (long_put, Side.BUY),
-            (short_put, Side.SELL),
-            (short_call, Side.SELL),
-            (long_call, Side.BUY),
-        )
-        net = natural_price(legs)
-        if net.kind is not NetKind.CREDIT:
-            return None
-        width = max(strike_width(short_put, long_put), strike_width(short_call, long_call))
-        return OptionPlan(
-            symbol=view.symbol,
-            strategy=Strategy.IRON_BUTTERFLY,
-            kind=signal.kind,
-            legs=legs,
-            net=net,
-            max_loss_each=spread_max_loss(width, net.price, net.kind),
-        )
+        return base.credit_plan(signal, view, Strategy.IRON_BUTTERFLY, legs)

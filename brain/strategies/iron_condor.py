@@ -12,19 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from brain.legs import Side, by_delta, natural_price, strike_width, wing
+from brain.legs import by_delta
 from brain.market import Bar, Regime, Signal, SignalKind, SymbolState
-from brain.sizing import spread_max_loss
-from brain.strategies.base import (
-    ChainView,
-    DteWindow,
-    OptionPlan,
-    OptionStrategy,
-    in_regime,
-    legs_of,
-)
+from brain.strategies import base
+from brain.strategies.base import ChainView, DteWindow, OptionPlan, OptionStrategy
 from gatekeeper.contract import Strategy
-from tradier.money import NetKind
 from tradier.occ import OptionType
 
 
@@ -42,7 +34,7 @@ class IronCondor(OptionStrategy):
 
     def conditions(self, state: SymbolState, bar: Bar) -> SignalKind | None:
         """Chop regime, weak ADX, RSI mid-range, price inside the bands."""
-        if not in_regime(state, Regime.LOW_VOL_CHOP):
+        if not base.in_regime(state, Regime.LOW_VOL_CHOP):
             return None
         adx, rsi, upper, lower = state.adx.value, state.rsi.value, state.bb.upper, state.bb.lower
         if adx is None or rsi is None or upper is None or lower is None:
@@ -54,36 +46,15 @@ class IronCondor(OptionStrategy):
 
     def plan(self, signal: Signal, view: ChainView) -> OptionPlan | None:
         """Short put/call near the target delta, wings `width` beyond, natural credit."""
-        expiration = view.expirations[0] if view.expirations else None
+        expiration = base.expiration_of(view)
         if expiration is None:
             return None
-        short_put = by_delta(
-            view.contracts, OptionType.PUT, self.short_delta, expiration=expiration
-        )
-        short_call = by_delta(
-            view.contracts, OptionType.CALL, self.short_delta, expiration=expiration
-        )
+        contracts = view.contracts
+        short_put = by_delta(contracts, OptionType.PUT, self.short_delta, expiration=expiration)
+        short_call = by_delta(contracts, OptionType.CALL, self.short_delta, expiration=expiration)
         if short_put is None or short_call is None or short_put.strike >= short_call.strike:
             return None
-        long_put = wing(view.contracts, short_put, self.width)
-        long_call = wing(view.contracts, short_call, self.width)
-        if long_put is None or long_call is None:
+        legs = base.iron_legs(contracts, short_put, short_call, self.width)
+        if legs is None:
             return None
-        legs = legs_of(
-            (long_put, Side.BUY),
-            (short_put, Side.SELL),
-            (short_call, Side.SELL),
-            (long_call, Side.BUY),
-        )
-        net = natural_price(legs)
-        width = max(strike_width(short_put, long_put), strike_width(short_call, long_call))
-        if net.kind is not NetKind.CREDIT or net.price < width * self.min_credit_ratio:
-            return None
-        return OptionPlan(
-            symbol=view.symbol,
-            strategy=Strategy.IRON_CONDOR,
-            kind=signal.kind,
-            legs=legs,
-            net=net,
-            max_loss_each=spread_max_loss(width, net.price, net.kind),
-        )
+        return base.credit_plan(signal, view, Strategy.IRON_CONDOR, legs, self.min_credit_ratio)

@@ -3,8 +3,8 @@ from datetime import date
 from decimal import Decimal
 
 from brain.exits import ExitPolicy, ExitReason, Targets, option_targets
-from brain.legs import NetPrice, Side
-from brain.monitor import HeldLeg, OpenPosition, PositionMonitor, closing_price
+from brain.legs import HeldLeg, NetPrice, Side
+from brain.monitor import OpenPosition, PositionMonitor, closing_price
 from gatekeeper.contract import EquitySide, Strategy
 from tradier.clock import ManualClock
 from tradier.money import NetKind

@@ -5,10 +5,9 @@ from decimal import Decimal
 import pytest
 
 from brain.exits import ExitPolicy, equity_targets, option_targets
-from brain.legs import NetPrice, Side, to_contracts
+from brain.legs import HeldLeg, NetPrice, Side, to_contracts
 from brain.market import Signal
 from brain.proposals import (
-    CloseLeg,
     PlannedTrade,
     Planner,
     Skip,
@@ -112,7 +111,7 @@ def test_close_option_proposal_when_credit_vertical_then_debit_with_to_close_sid
     proposal = close_option_proposal(
         "SPY",
         Strategy.VERTICAL,
-        [CloseLeg("SPY261218P00490000", Side.SELL), CloseLeg("SPY261218P00485000", Side.BUY)],
+        [HeldLeg("SPY261218P00490000", Side.SELL), HeldLeg("SPY261218P00485000", Side.BUY)],
         2,
         NetPrice(Decimal("0.40"), NetKind.DEBIT),
         proposal_id=seeded_ids(1)(),
@@ -131,7 +130,7 @@ def test_close_option_proposal_when_single_option_then_limit():
     proposal = close_option_proposal(
         "SPY",
         Strategy.SINGLE_OPTION,
-        [CloseLeg("SPY261218P00490000", Side.BUY)],
+        [HeldLeg("SPY261218P00490000", Side.BUY)],
         1,
         NetPrice(Decimal("2.10"), NetKind.CREDIT),
         proposal_id=seeded_ids(1)(),
