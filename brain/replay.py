@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brain.bars import Bar
 from brain.engine import EngineEvent
@@ -46,6 +46,9 @@ from tradier.clock import NEW_YORK, Clock, ManualClock, from_datetime
 from tradier.rest import Backoff
 from tradier.stream import StreamError, decode_frame, event_time_ms
 from tradier.stream_client import MarketStream
+
+if TYPE_CHECKING:  # the simulator is imported only when a replay runs
+    from tradier.sim.server import SimServer
 
 log = logging.getLogger(__name__)
 SIM_TOKEN = "sim-token"
@@ -148,32 +151,25 @@ def _gate(options: ReplayOptions, api_url: str, clock: ManualClock) -> Iterator[
         yield url
 
 
-class _FrameCounter:
-    """Counts the frames the simulator sends to subscribed connections (the barrier)."""
+class _FrameBarrier:
+    """Frames the simulator has delivered to the feed, less those lost in drops."""
 
-    def __init__(self, hub: Any) -> None:
-        self.sent = 0
-        self._hub = hub
-        self._publish = hub.publish
-        hub.publish = self.publish
+    def __init__(self, sim: SimServer) -> None:
+        self._sim = sim
+        self._lost = 0
 
-    async def publish(self, payloads: list[dict[str, Any]]) -> None:
-        for sub in list(self._hub.subscribers.values()):
-            if not _closed(sub):
-                self.sent += sum(
-                    1 for p in payloads if p["symbol"] in sub.symbols and p["type"] in sub.filter
-                )
-        await self._publish(payloads)
+    @property
+    def sent(self) -> int:
+        """Frames the feed should have received by now."""
+        return self._sim.stream_stats().frames_sent - self._lost
+
+    def resync(self, received: int) -> None:
+        """Count whatever the feed has not received as lost (around a drop)."""
+        self._lost = self._sim.stream_stats().frames_sent - received
 
     def subscribed(self) -> bool:
         """True when a connection has subscribed symbols."""
-        return any(sub.symbols and not _closed(sub) for sub in self._hub.subscribers.values())
-
-
-def _closed(subscriber: Any) -> bool:
-    # The simulator's subscriber holds its connection as `sink` (or `ws` in older versions).
-    connection = getattr(subscriber, "sink", None) or getattr(subscriber, "ws", None)
-    return connection is None or bool(connection.closed)
+        return self._sim.stream_stats().subscribed > 0
 
 
 async def _until(predicate: Callable[[], bool], timeout_s: float) -> bool:
@@ -205,7 +201,7 @@ async def replay_sim(
 
     sim = SimServer(SimConfig(seed=options.seed, tick_s=0.5, follow_calendar=True), clock)
     await sim.start()
-    counter = _FrameCounter(sim.core.stream)
+    counter = _FrameBarrier(sim)
     wall0 = time.monotonic()
     try:
         with _gate(options, sim.api_url, clock) as gate_url:
@@ -249,8 +245,8 @@ async def replay_sim(
 
 async def _drive(
     brain: Brain,
-    sim: Any,
-    counter: _FrameCounter,
+    sim: SimServer,
+    counter: _FrameBarrier,
     pace: LockstepPace,
     clock: ManualClock,
     options: ReplayOptions,
@@ -289,7 +285,7 @@ async def _drive(
             if await _until(lambda: brain.feed.stats.events >= counter.sent, patience):
                 settling = False
             else:
-                counter.sent = brain.feed.stats.events  # frames lost in a drop: resync
+                counter.resync(brain.feed.stats.events)  # frames lost in a drop
             await pace.run_round()
             while disruptions and disruptions[0] <= now and gap_start is None:
                 disruptions.pop(0)

@@ -36,6 +36,11 @@ class SimControls:
         """Expire every stream session id."""
         return int(self._post("/sim/stream/expire")["expired"])
 
+    def blast(self, count: int) -> int:
+        """Send `count` generated quote frames to every subscribed stream connection at once;
+        returns the frames delivered."""
+        return int(self._post("/sim/stream/blast", {"count": count})["sent"])
+
     def set_clock(self, now_ms: int | None = None, speed: float | None = None) -> int:
         """Jump the clock and/or change speed; returns the new now (ms)."""
         body: dict[str, Any] = {}

@@ -3,6 +3,8 @@ and the generated frames for a span of simulated time."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +44,22 @@ def quote_payload(
         "askexch": askexch,
         "askdate": str(ms),
     }
+
+
+def quote_frames(venue: Venue, symbols: Sequence[str], count: int, ms: int) -> list[str]:
+    """`count` encoded quote frames cycling over `symbols` at their current books (for
+    stream blasts); symbols without a book are skipped."""
+    states = [st for sym in symbols if (st := venue.state(sym, ms)) is not None]
+    texts = [
+        json.dumps(
+            quote_payload(
+                st.symbol, st.bid, st.ask, st.bidsz, st.asksz, st.bidexch, st.askexch, ms
+            ),
+            separators=(",", ":"),
+        )
+        for st in states
+    ]
+    return [texts[i % len(texts)] for i in range(count)] if texts else []
 
 
 def trade_payload(kind: str, symbol: str, exch: str, trade: Trade, cvol: int) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import contextlib
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,14 +30,17 @@ from tradier.sim import rest_options as opts
 from tradier.sim.account_stream import ACCOUNT_EVENTS_PATH
 from tradier.sim.controls import SimControls
 from tradier.sim.core import SimConfig, SimCore
+from tradier.sim.frames import quote_frames
 from tradier.sim.guards import STREAM_PATH, guard
 from tradier.sim.limits import Fault
 from tradier.sim.orders import SimOrder
 from tradier.sim.rest_common import CORE
+from tradier.sim.stream import StreamStats
 
 __all__ = ["RunningSim", "SimConfig", "SimServer", "run_in_thread"]
 
 _log = logging.getLogger(__name__)
+MAX_BLAST = 1_000_000  # frames per /sim/stream/blast call
 
 
 class SimServer:
@@ -109,6 +112,10 @@ class SimServer:
         """Market-stream payloads delivered to subscribers so far."""
         return self.core.stream.frames_sent
 
+    def stream_stats(self) -> StreamStats:
+        """Market-stream frames delivered so far and subscribed connections now."""
+        return self.core.stream.stats()
+
     @property
     def ws_url(self) -> str:
         """The market WebSocket url."""
@@ -152,6 +159,19 @@ class SimServer:
         """Forget orders, positions, pins, faults, windows and sessions."""
         self.core.reset()
 
+    async def blast(self, frames: Sequence[str]) -> int:
+        """Send pre-encoded frames to every subscribed market-stream connection as fast as
+        possible (symbols and filters ignored); returns the frames delivered."""
+        return await self.core.stream.blast(frames)
+
+    async def blast_generated(self, count: int) -> int:
+        """Blast `count` quote frames cycling over the subscribed symbols' current books."""
+        if not 1 <= count <= MAX_BLAST:
+            raise ValueError(f"count: must be an integer from 1 to {MAX_BLAST}")
+        now = self.core.clock.now_ms()
+        wanted = sorted(self.core.stream.wanted_symbols())
+        return await self.blast(quote_frames(self.core.venue, wanted, count, now))
+
     async def step(self) -> None:
         """Advance to the clock's now at once (publish frames, fill orders)."""
         await self.core.pump()
@@ -185,6 +205,7 @@ class SimServer:
         r.add_post("/sim/faults", self._c_faults)
         r.add_post("/sim/stream/drop", self._c_drop)
         r.add_post("/sim/stream/expire", self._c_expire)
+        r.add_post("/sim/stream/blast", self._c_blast)
         r.add_post("/sim/clock", self._c_clock)
         r.add_post("/sim/quotes", self._c_quotes)
         r.add_get("/sim/orders", self._c_orders)
@@ -229,6 +250,17 @@ class SimServer:
 
     async def _c_expire(self, request: web.Request) -> web.Response:
         return self._ok(expired=self.expire_sessions())
+
+    async def _c_blast(self, request: web.Request) -> web.Response:
+        try:
+            body = await self._body(request)
+            count = body.get("count")
+            if not isinstance(count, int) or isinstance(count, bool):
+                raise ValueError(f"count: must be an integer from 1 to {MAX_BLAST}")
+            sent = await self.blast_generated(count)
+        except (ValueError, TypeError) as exc:
+            return self._invalid(exc)
+        return self._ok(sent=sent)
 
     async def _c_clock(self, request: web.Request) -> web.Response:
         try:

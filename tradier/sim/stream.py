@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -82,6 +82,14 @@ class Subscriber:
     last_sent_ms: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class StreamStats:
+    """What the market stream has delivered so far, and to how many live subscriptions."""
+
+    frames_sent: int  # payloads delivered to subscribed connections (market and blasts)
+    subscribed: int  # open connections with at least one symbol
+
+
 class StreamHub:
     """Sessions and subscribers; the server's ticker publishes payloads through it."""
 
@@ -139,6 +147,29 @@ class StreamHub:
                     self.frames_sent += 1
             except (ConnectionError, RuntimeError):
                 continue
+
+    def stats(self) -> StreamStats:
+        """Frames delivered so far and open connections with symbols subscribed."""
+        return StreamStats(self.frames_sent, len(self._subscribed()))
+
+    async def blast(self, frames: Sequence[str]) -> int:
+        """Send every frame to every subscribed connection as fast as possible, whatever its
+        symbols and filter; returns the frames delivered (counted in `frames_sent`)."""
+        sent = 0
+        for sub in self._subscribed():
+            send = sub.sink.send
+            texts = [f + "\n" for f in frames] if sub.linebreak else frames
+            try:
+                for text in texts:
+                    await send(text)
+                    sent += 1
+            except (ConnectionError, RuntimeError):
+                continue
+        self.frames_sent += sent
+        return sent
+
+    def _subscribed(self) -> list[Subscriber]:
+        return [s for s in self.subscribers.values() if s.symbols and not s.sink.closed]
 
     def _add(self, sink: Sink) -> Subscriber:
         sub = Subscriber(self._next_conn, sink, last_sent_ms=self._now_ms())
