@@ -126,12 +126,12 @@ def _base_url(env: Mapping[str, str]) -> str:
 
 
 def ssm_fetcher(region: str) -> ParameterFetcher:
-    """Fetch SecureString parameters with SSM (boto3 imported only when called)."""
+    """Fetch SecureString parameters with SSM (botocore imported only when called)."""
 
     def fetch(names: list[str]) -> dict[str, str]:
-        import boto3
+        from functions import aws
 
-        client = boto3.client("ssm", region_name=region)
+        client = aws.client("ssm", region)
         found: dict[str, str] = {}
         for start in range(0, len(names), 10):  # GetParameters takes at most 10 names
             reply = client.get_parameters(Names=names[start : start + 10], WithDecryption=True)

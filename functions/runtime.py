@@ -2,8 +2,8 @@
 
 Nothing here runs at import time. `current_gate(needs)` reads the configuration once
 (functions.config), loads and validates the constitution, and builds the DynamoDB store
-and the Tradier client; the heavy imports (boto3, httpx) happen then, not when a handler
-module is imported. An invalid configuration or constitution raises and stops the
+and the Tradier client; the heavy imports (botocore, httpx, the gate) happen then, not
+when a handler module is imported. An invalid configuration or constitution raises and stops the
 function with a message naming the variable or key. Tests and the local adapter compose
 their own gate with `compose(...)` and `install` it.
 """
@@ -36,12 +36,13 @@ def dynamodb_client(
 ) -> Any:
     """A low-level DynamoDB client with short timeouts (a slow store must not hold a
     proposal past the signature's freshness); `credentials` only for local endpoints."""
-    import boto3
     from botocore.config import Config
 
-    return boto3.client(
+    from functions import aws
+
+    return aws.client(
         "dynamodb",
-        region_name=config.region,
+        config.region,
         endpoint_url=config.dynamodb_endpoint,
         aws_access_key_id=credentials[0] if credentials else None,
         aws_secret_access_key=credentials[1] if credentials else None,
@@ -93,15 +94,14 @@ def compose(
         tradier = tradier_client(config, clock)
     notifier = None
     if config.alerts_topic_arn:
-        import boto3
-
+        from functions import aws
         from functions.notify import SnsNotifier
         from gatekeeper.watchdog import AuditNotifier
 
         notifier = SnsNotifier(
             AuditNotifier(store, clock),
             config.alerts_topic_arn,
-            boto3.client("sns", region_name=config.region),
+            aws.client("sns", config.region),
         )
     return Gate(
         store=store,

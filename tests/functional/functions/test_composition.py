@@ -118,3 +118,39 @@ def test_import_when_fresh_process_without_environment_then_no_heavy_modules() -
         env={"PATH": "/usr/bin:/bin"},
     )
     assert done.stdout.strip() == ""
+
+
+def test_first_invocation_when_composed_after_the_bench_imports_then_no_new_package(
+    tmp_path: Path,
+) -> None:
+    # The bench's cold-start figure imports FIRST_INVOCATION_IMPORTS; composing the gate
+    # (clients included) afterwards must import no further package, and never boto3.
+    code = (
+        "import importlib, sys\n"
+        "from functions.local.bench import FIRST_INVOCATION_IMPORTS\n"
+        "for name in FIRST_INVOCATION_IMPORTS: importlib.import_module(name)\n"
+        "before = {m.partition('.')[0] for m in sys.modules}\n"
+        "from functions import runtime\n"
+        "runtime.current_gate()\n"
+        "after = {m.partition('.')[0] for m in sys.modules}\n"
+        "print(sorted(after - before), 'boto3' in sys.modules)\n"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "EDGEGATE_GATE_TABLE": "edgegate-test-gate",
+        "EDGEGATE_CONSTITUTION": str(REPO / "infra" / "constitution.toml"),
+        "TRADIER_TRADE_BASE_URL": "http://127.0.0.1:9",
+        "TRADIER_TRADE_TOKEN": "test-token",
+        "TRADIER_ACCOUNT_ID": "VA00000000",
+        "EDGEGATE_SIGNING_SECRET": "test-secret-not-real",
+        "EDGEGATE_ADMIN_SECRET": "test-admin-secret-not-real",
+        "EDGEGATE_DYNAMODB_ENDPOINT": "http://127.0.0.1:9",
+        "AWS_ACCESS_KEY_ID": "test-key",
+        "AWS_SECRET_ACCESS_KEY": "test-secret-not-real",
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO, env=env
+    )
+    assert done.stdout.strip() == "[] False"
