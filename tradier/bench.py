@@ -5,9 +5,10 @@ client's sustained throughput from the simulator over loopback.
    summaries, tradex) for SPY, QQQ, IWM, DIA and an SPY option, and decodes the same bytes
    with `tradier.stream.decode_frame` (typed events) and with `msgspec.json.decode` (plain
    dicts). Best of a few rounds each, interleaved.
-2. Starts the simulator in-process, connects a `MarketStream`, mutes the simulated market
-   for that subscriber and blasts pre-encoded frames at it as fast as the server can send,
-   then checks that every frame sent was received as an event.
+2. Starts the simulator (own process, clock standing still so its market is silent),
+   connects a `MarketStream` and, once it is subscribed, blasts pre-encoded frames at it
+   with `SimServer.blast` as fast as the server can send, then checks that every frame sent
+   was received as an event.
 
 The last line is exactly
 `decode events_per_s=<n> ratio_to_untyped=<r> stream_events_per_s=<n>`.
@@ -22,13 +23,17 @@ import multiprocessing
 import random
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 
+from tradier.clock import ManualClock
 from tradier.stream import StreamError, decode_frame
+
+if TYPE_CHECKING:  # the simulator is imported only in the benchmark's server process
+    from tradier.sim.server import SimServer
 
 SYMBOLS: Final = ("SPY", "QQQ", "IWM", "DIA", "SPY261218C00600000")
 BASE_PRICE: Final = {"SPY": 600.0, "QQQ": 520.0, "IWM": 225.0, "DIA": 440.0}
@@ -39,6 +44,7 @@ BENCH_TOKEN: Final = "bench-token-not-real"
 BLAST_FRAMES: Final = 100_000
 ROUNDS: Final = 1
 CHUNK: Final = 50_000
+BLAST_CHUNK: Final = 1024  # frames per SimServer.blast call
 
 
 def generate_frames(count: int, seed: int = 7) -> list[bytes]:
@@ -128,45 +134,40 @@ def check_frames(frames: Sequence[bytes]) -> int:
     return sum(isinstance(decode_frame(f), StreamError) for f in frames)
 
 
-def _sender(sub: Any) -> Callable[[str], Awaitable[Any]]:
-    # The simulator's subscriber holds a `sink` (WebSocket or HTTP stream); older ones a `ws`.
-    sink = getattr(sub, "sink", None)
-    return sink.send if sink is not None else sub.ws.send_str
-
-
-async def _blast(server: Any, frames: Sequence[str], seconds: float) -> int:
-    """Mute the simulated market for each subscriber, then START, frames as fast as the
-    server can send them for `seconds`, END. Returns how many frames were sent."""
-    subscribers = [s for s in server.core.stream.subscribers.values() if s.session]
-    for sub in subscribers:
-        sub.symbols = set()  # the simulated market publishes nothing more to it
-    sends = [_sender(sub) for sub in subscribers]
-    await asyncio.sleep(0.3)  # let frames already in flight arrive before START
-    for send in sends:
-        await send(f'{{"type":"summary","symbol":"{START_SYMBOL}"}}')
+async def _blast(server: SimServer, frames: Sequence[str], seconds: float) -> int:
+    """START, frames as fast as the server can send them for `seconds`, END, to every
+    subscribed connection. Returns how many frames were sent."""
+    chunks = [frames[i : i + BLAST_CHUNK] for i in range(0, len(frames), BLAST_CHUNK)]
+    await server.blast([f'{{"type":"summary","symbol":"{START_SYMBOL}"}}'])
     sent = 0
     deadline = time.perf_counter() + seconds
-    n = len(frames)
-    while True:
-        for send in sends:
-            await send(frames[sent % n])
-        sent += 1
-        if sent % 1024 == 0 and time.perf_counter() >= deadline:
-            break
-    for send in sends:
-        await send(f'{{"type":"summary","symbol":"{END_SYMBOL}"}}')
+    while time.perf_counter() < deadline:
+        for chunk in chunks:
+            sent += await server.blast(chunk)
+            if time.perf_counter() >= deadline:
+                break
+    await server.blast([f'{{"type":"summary","symbol":"{END_SYMBOL}"}}'])
     return sent
+
+
+async def _until_subscribed(server: SimServer, within_s: float) -> None:
+    deadline = time.monotonic() + within_s
+    while not server.stream_stats().subscribed:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the stream client never subscribed")
+        await asyncio.sleep(0.005)
 
 
 async def _serve_and_blast(conn: Connection, seconds: float, seed: int, count: int) -> None:
     from tradier.sim.server import SimConfig, SimServer
 
     texts = [f.decode() for f in generate_frames(count, seed)]
-    server = SimServer(SimConfig(start_ms=START_MS, token=BENCH_TOKEN))
+    # A clock that stands still: the simulated market publishes nothing, only the blast.
+    server = SimServer(SimConfig(start_ms=START_MS, token=BENCH_TOKEN), ManualClock(START_MS))
     await server.start()
     try:
         conn.send((server.api_url, server.ws_url))
-        await asyncio.to_thread(conn.recv)  # the client is connected and streaming
+        await _until_subscribed(server, 60.0)
         conn.send(await _blast(server, texts, seconds))
         await asyncio.to_thread(conn.recv)  # the client has read everything
     finally:
@@ -178,14 +179,12 @@ def _simulator_process(conn: Connection, seconds: float, seed: int, count: int) 
     asyncio.run(_serve_and_blast(conn, seconds, seed, count))
 
 
-async def _receive(api_url: str, ws_url: str, conn: Connection) -> tuple[int, float]:
+async def _receive(api_url: str, ws_url: str) -> tuple[int, float]:
     from tradier.stream_client import MarketStream
 
     stream = MarketStream(api_url, ws_url, BENCH_TOKEN, ["SPY", "QQQ", "IWM", "DIA"])
     iterator = aiter(stream)
-    await anext(iterator)  # connected, subscribed, and the market is flowing
-    conn.send("go")
-    async for event in iterator:
+    async for event in iterator:  # connects and subscribes; the blast starts after that
         if event.symbol == START_SYMBOL:
             break
     received = 0
@@ -219,9 +218,7 @@ def stream_throughput(
     process.start()
     try:
         api_url, ws_url = _from_child(parent, process, 60.0)
-        received, elapsed = asyncio.run(
-            asyncio.wait_for(_receive(api_url, ws_url, parent), seconds + 60.0)
-        )
+        received, elapsed = asyncio.run(asyncio.wait_for(_receive(api_url, ws_url), seconds + 60.0))
         sent = _from_child(parent, process, 30.0)
         parent.send("done")
     finally:
