@@ -126,6 +126,7 @@ class MonitorStats:
     checks: int = 0
     exits: int = 0
     quote_failures: int = 0
+    close_failures: int = 0
     adopted: int = 0
 
 
@@ -196,33 +197,49 @@ class PositionMonitor:
         today = to_new_york(now).date()
         asked: list[tuple[str, ExitReason]] = []
         for position in candidates:
-            price = closing_price(position, book)
-            if price is None:
+            try:
+                reason = await self._check_one(position, book, now, today)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # one bad position must not hold every other exit back
+                self.stats.close_failures += 1
+                log.exception("monitor: position %s failed: %s", position.id, type(exc).__name__)
                 continue
-            pnl = pnl_each(position.entry_signed, price.signed, position.multiplier)
-            self.positions[position.id] = replace(position, last_pnl_each=pnl)
-            reason = evaluate(
-                pnl,
-                position.targets,
-                position.opened_at_ms,
-                now,
-                position.nearest_expiry,
-                today,
-                self.policy,
-            )
-            if reason is None or self.close is None:
-                continue
-            closing_id = await self.close(position, reason, price)
-            if closing_id is not None:
-                self.stats.exits += 1
+            if reason is not None:
                 asked.append((position.id, reason))
-                current = self.positions.get(position.id)
-                if current is not None:  # None: the close filled at once and was removed
-                    self.positions[position.id] = replace(
-                        current, closing_id=closing_id, closing_since_ms=now
-                    )
         self.save()
         return asked
+
+    async def _check_one(
+        self, position: OpenPosition, book: dict[str, BidAsk], now: int, today: date
+    ) -> ExitReason | None:
+        """Mark one position; request its close when an exit fires (the reason if asked)."""
+        price = closing_price(position, book)
+        if price is None:
+            return None
+        pnl = pnl_each(position.entry_signed, price.signed, position.multiplier)
+        self.positions[position.id] = replace(position, last_pnl_each=pnl)
+        reason = evaluate(
+            pnl,
+            position.targets,
+            position.opened_at_ms,
+            now,
+            position.nearest_expiry,
+            today,
+            self.policy,
+        )
+        if reason is None or self.close is None:
+            return None
+        closing_id = await self.close(position, reason, price)
+        if closing_id is None:
+            return None
+        self.stats.exits += 1
+        current = self.positions.get(position.id)
+        if current is not None:  # None: the close filled at once and was removed
+            self.positions[position.id] = replace(
+                current, closing_id=closing_id, closing_since_ms=now
+            )
+        return reason
 
     def _expire_stuck_closes(self, now: int) -> None:
         for pid, p in list(self.positions.items()):

@@ -83,13 +83,15 @@ class Supervisor:
             try:
                 await factory()
                 health.last_error = "returned"
-            except asyncio.CancelledError:
+            except asyncio.CancelledError as exc:
                 health.running = False
-                raise
+                if self._stopping or _being_cancelled():
+                    raise
+                # Raised inside the task (a library's own cancelled future), not a stop:
+                # a failure like any other, or the task would stay dead for the day.
+                self._failed(health, exc)
             except Exception as exc:
-                health.failures += 1
-                health.last_error = f"{type(exc).__name__}: {exc}"
-                log.warning("task %s died: %s", name, health.last_error)
+                self._failed(health, exc)
             health.running = False
             if self._stopping:
                 return
@@ -97,6 +99,11 @@ class Supervisor:
             consecutive = 1 if ran_s >= self.policy.healthy_after_s else consecutive + 1
             health.restarts += 1
             await self.sleep(self.policy.delay(consecutive, self.rng))
+
+    def _failed(self, health: TaskHealth, exc: BaseException) -> None:
+        health.failures += 1
+        health.last_error = f"{type(exc).__name__}: {exc}"
+        log.warning("task %s died: %s", health.name, health.last_error)
 
     def on_stop(self, hook: Callable[[], Awaitable[None] | None]) -> None:
         """Run `hook` once when the supervisor stops (flush state, close clients)."""
@@ -140,3 +147,9 @@ class Supervisor:
     def summary(self) -> dict[str, Any]:
         """Restart counts per task, for the heartbeat."""
         return {name: h.restarts for name, h in self.health.items()}
+
+
+def _being_cancelled() -> bool:
+    """True when the running task itself has been asked to cancel."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0

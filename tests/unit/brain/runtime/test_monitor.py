@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -153,3 +153,30 @@ def test_closing_price_when_short_shares_then_debit_at_ask():
 
 def test_position_when_legs_then_nearest_expiry_from_occ():
     assert spread().nearest_expiry == date(2026, 12, 18)
+
+
+class FailingCloser(Closer):
+    """Raises for the positions named in `broken`, asks normally for the others."""
+
+    def __init__(self, broken: set[str]) -> None:
+        super().__init__()
+        self.broken = broken
+
+    async def __call__(self, position, reason, price):
+        if position.id in self.broken:
+            raise RuntimeError("cannot build this close")
+        return await super().__call__(position, reason, price)
+
+
+async def test_monitor_when_one_close_raises_then_other_positions_still_closed_and_saved():
+    m, _, _ = monitor({SHORT: ("0.40", "0.45"), LONG: ("0.05", "0.08")})
+    closer = FailingCloser({"p1"})
+    m.close = closer
+    m.add(spread())
+    second = replace(spread(), id="p2")
+    m.positions["p2"] = second
+    asked = await m.check()
+    # The faulty position must not hold every other exit back, on every check, for good.
+    assert asked == [("p2", ExitReason.TAKE_PROFIT)]
+    assert m.stats.close_failures == 1
+    assert m.positions["p1"].closing_id is None and m.positions["p2"].closing_id == "close-1"

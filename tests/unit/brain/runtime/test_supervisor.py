@@ -117,3 +117,26 @@ async def test_lockstep_when_round_then_tasks_run_in_order_when_due():
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def test_supervisor_when_task_raises_cancelled_error_from_inside_then_restarted():
+    # A library can surface CancelledError from a future it cancelled itself; only the
+    # supervisor's own stop may end a supervised task for good.
+    runs: list[int] = []
+    forever = asyncio.Event()
+
+    async def cancelled_inside() -> None:
+        runs.append(1)
+        if len(runs) == 1:
+            raise asyncio.CancelledError()
+        await forever.wait()
+
+    sup = Supervisor(ManualClock(0), _no_wait, RestartPolicy(initial_s=0.001))
+    sup.supervise("feed", cancelled_inside)
+    for _ in range(50):
+        await asyncio.sleep(0)
+    assert len(runs) == 2
+    assert sup.dead() == []
+    assert sup.health["feed"].running and sup.health["feed"].failures == 1
+    await sup.stop()
+    assert sup.dead() == ["feed"]
