@@ -102,6 +102,9 @@ class Engine:
     _queue: deque[Signal] = field(default_factory=lambda: deque(maxlen=MAX_QUEUE))
     # Openings whose outcome is unknown (the gate could not be reached): id -> context.
     _unknown: dict[str, tuple[Proposal, PlannedTrade, str]] = field(default_factory=dict)
+    # Closes whose outcome is unknown: id -> (proposal, position id). Until settled, the
+    # position keeps this id as its close: a new id would be a second close of one position.
+    _unknown_closes: dict[str, tuple[Proposal, str]] = field(default_factory=dict)
     _by_name: dict[str, OptionStrategy] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -130,7 +133,7 @@ class Engine:
     async def process_pending(self) -> int:
         """Settle unknown outcomes, then handle every queued signal in a fixed order;
         returns how many signals were handled."""
-        if self._unknown:
+        if self._unknown or self._unknown_closes:
             await self.settle_unknown()
         batch = sorted(self._queue, key=lambda s: (s.created_at_ms, s.symbol, s.strategy, s.kind))
         self._queue.clear()
@@ -155,6 +158,12 @@ class Engine:
             return self._skip(signal, f"gate_{state.value.lower()}")
         if self.monitor.has_open(signal.symbol, signal.strategy):
             return self._skip(signal, "position_open")
+        if any(
+            p.symbol == signal.symbol and source == signal.strategy
+            for p, _, source in self._unknown.values()
+        ):
+            # The last opening may have been executed: another id could open it twice.
+            return self._skip(signal, "outcome_unknown")
         if len(self.monitor.positions) >= self.max_open:
             return self._skip(signal, "max_open_positions")
         key = signal_key(signal)
@@ -185,31 +194,47 @@ class Engine:
         return decision
 
     async def settle_unknown(self) -> None:
-        """Ask the gate what became of openings sent while it was unreachable: an approved
-        one becomes a managed position, one the gate never saw is dropped. Never resent."""
+        """Ask the gate what became of proposals sent while it was unreachable. Never
+        resent: an approved opening becomes a managed position, one the gate never saw is
+        dropped; a close the gate never saw or refused leaves the position open to be
+        closed again, a filled one removes it, an approved working one stays closing."""
         if self.gate is None:
             self._unknown.clear()
+            self._unknown_closes.clear()
             return
+        gate = self.gate
         for pid, (proposal, planned, source) in list(self._unknown.items()):
             try:
-                record = await self.gate.proposal_record(pid)
+                settled = await self._settle(gate, proposal, source)
             except GateClientError:
                 continue  # still unreachable: ask again next time
             del self._unknown[pid]
-            if record is None:
-                self._emit("decision", proposal.symbol, source, "never reached the gate")
-                continue
-            decision = record.decision
-            self._emit(
-                "decision",
-                proposal.symbol,
-                source,
-                f"settled {decision.decision.value}",
-                decision=decision,
-            )
-            if decision.decision is DecisionKind.APPROVED:
-                self.stats.approved += 1
+            if settled is not None and settled.decision is DecisionKind.APPROVED:
                 self.monitor.add(self._position(proposal, planned, source))
+        for pid, (proposal, position_id) in list(self._unknown_closes.items()):
+            try:
+                settled = await self._settle(gate, proposal, proposal.source.name)
+            except GateClientError:
+                continue
+            del self._unknown_closes[pid]
+            if settled is None or settled.decision is not DecisionKind.APPROVED:
+                self.monitor.close_failed(position_id)
+            elif settled.order_state is OrderState.FILLED:
+                self.monitor.remove(position_id)
+
+    async def _settle(self, gate: GateClient, proposal: Proposal, source: str) -> Decision | None:
+        """The gate's decision on `proposal`, None when it never arrived; GateClientError
+        while the gate still cannot say."""
+        record = await gate.proposal_record(proposal.id)
+        if record is None:
+            self._emit("decision", proposal.symbol, source, "never reached the gate")
+            return None
+        decision = record.decision
+        detail = f"settled {decision.decision.value}"
+        self._emit("decision", proposal.symbol, source, detail, decision=decision)
+        if decision.decision is DecisionKind.APPROVED:
+            self.stats.approved += 1
+        return decision
 
     async def _quantity(self, planned: PlannedTrade) -> int:
         equity = await self.equity()
@@ -247,7 +272,11 @@ class Engine:
     async def close(
         self, position: OpenPosition, reason: ExitReason, price: NetPrice
     ) -> str | None:
-        """Send the closing proposal for `position`; its id, or None when not accepted."""
+        """Send the closing proposal for `position`; its id, or None when not accepted.
+        While an earlier close's outcome is unknown, that close's id (nothing is sent)."""
+        for pid, (_, position_id) in self._unknown_closes.items():
+            if position_id == position.id:
+                return pid
         key = f"{position.id}|close"
         if self.limiter.admit(position.symbol, key, closing=True) is not None:
             return None
@@ -272,6 +301,9 @@ class Engine:
             )
         self.stats.closes += 1
         decision = await self._send(proposal, common["source_name"], f"close {reason.value}")
+        if decision is None and self._last_unknown == proposal.id:
+            self._unknown_closes[proposal.id] = (proposal, position.id)
+            return proposal.id  # closing until settled from the gate's record
         if decision is None or decision.decision is not DecisionKind.APPROVED:
             return None
         if decision.order_state is OrderState.FILLED:

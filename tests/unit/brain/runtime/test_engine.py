@@ -207,3 +207,79 @@ async def test_engine_when_max_open_positions_reached_then_skipped_before_the_ga
     await eng.handle(other)
     assert len(gate.proposals) == 1
     assert events[-1].detail == "max_open_positions"
+
+
+class SilentGate(FlakyGate):
+    """Decides every proposal but every answer is lost, and its records cannot be read."""
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and self.down:
+            return httpx.Response(
+                503, json={"error": {"code": "STORAGE_UNAVAILABLE", "message": "x"}}
+            )
+        return super().__call__(request)
+
+
+def _ids(proposals) -> int:
+    return len({p.id for p in proposals})
+
+
+def _gate_over(handler: FakeGate) -> GateClient:
+    return GateClient(
+        "http://gate.test",
+        SECRET,
+        ManualClock(NOW),
+        transport=httpx.MockTransport(handler),
+        sleep=_no_sleep,
+    )
+
+
+async def test_engine_when_close_outcome_unknown_then_settled_from_record_never_a_second_close():
+    quotes = FakeQuotes({})
+    eng, _, _, clock = engine(quotes)
+    await eng.handle(signal("credit_spread", "bull_put"))
+    position = next(iter(eng.monitor.positions.values()))
+    flaky = FlakyGate()  # the close is decided and filled, but the answer is lost
+    eng.gate = _gate_over(flaky)
+    quotes.book = {leg.option_symbol: ("0.01", "0.02") for leg in position.legs}
+    clock.advance(60_000)
+    await eng.monitor.check()
+    assert _ids(flaky.proposals) == 1 and eng.stats.unknown == 1
+    # Past the repeat window and every monitor timeout, the gate reachable again.
+    clock.advance(600_000)
+    flaky.down = False
+    await eng.process_pending()
+    await eng.monitor.check()
+    closes = [p for p in flaky.proposals if p.intent is Intent.CLOSE]
+    assert _ids(closes) == 1  # one intent, one proposal id (retries resend that id)
+    assert eng.monitor.positions == {}  # the record says the close filled
+
+
+async def test_engine_when_close_outcome_still_unknown_then_same_id_kept_not_a_new_one():
+    quotes = FakeQuotes({})
+    eng, _, _, clock = engine(quotes)
+    await eng.handle(signal("credit_spread", "bull_put"))
+    position = next(iter(eng.monitor.positions.values()))
+    silent = SilentGate()
+    eng.gate = _gate_over(silent)
+    quotes.book = {leg.option_symbol: ("0.01", "0.02") for leg in position.legs}
+    clock.advance(60_000)
+    await eng.monitor.check()
+    first = eng.monitor.positions[position.id].closing_id
+    clock.advance(600_000)
+    await eng.process_pending()
+    await eng.monitor.check()
+    assert _ids([p for p in silent.proposals if p.intent is Intent.CLOSE]) == 1
+    assert eng.monitor.positions[position.id].closing_id == first
+
+
+async def test_engine_when_opening_outcome_unknown_then_same_signal_later_not_sent_again():
+    eng, _, events, clock = engine()
+    silent = SilentGate()
+    eng.gate = _gate_over(silent)
+    await eng.handle(signal("iron_condor", "iron_condor"))
+    clock.advance(600_000)  # past the brain's repeat window
+    await eng.process_pending()
+    await eng.handle(signal("iron_condor", "iron_condor"))
+    assert _ids(silent.proposals) == 1
+    assert events[-1].kind == "skip" and events[-1].detail == "outcome_unknown"
