@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from types import MappingProxyType
 
 from tradier.calendar import trading_day
 from tradier.clock import NEW_YORK, from_datetime
@@ -51,6 +53,13 @@ def expirations(root: str, today: date) -> tuple[tuple[date, str], ...]:
         if d.weekday() in (0, 2, 4) and trading_day(d).is_open and d not in out:
             out[d] = "weeklys"
     return tuple(sorted(out.items()))
+
+
+@lru_cache(maxsize=64)
+def expiration_types(root: str, today: date) -> Mapping[date, str]:
+    """`expirations` as a read-only date -> expiration_type map, built once per root and day
+    (every option quote and listing check looks its contract up in it)."""
+    return MappingProxyType(dict(expirations(root, today)))
 
 
 def strike_step(root: str, expiration: date, today: date) -> Decimal:
@@ -178,8 +187,7 @@ def parse_listed(symbol: str) -> OccSymbol | None:
 
 def is_listed(occ: OccSymbol, today: date, reference: float) -> bool:
     """True when the contract is listed today (its expiration and strike exist)."""
-    listed = dict(expirations(occ.root, today))
-    if occ.expiration not in listed:
+    if occ.expiration not in expiration_types(occ.root, today):
         return False
     return occ.strike in strikes(occ.root, occ.expiration, today, reference)
 

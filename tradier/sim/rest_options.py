@@ -10,7 +10,14 @@ from aiohttp import web
 from tradier.clock import to_new_york
 from tradier.occ import OptionType
 from tradier.sim.core import SimCore
-from tradier.sim.options import OptionMark, chain_symbols, expirations, parse_listed, strikes
+from tradier.sim.options import (
+    OptionMark,
+    chain_symbols,
+    expiration_types,
+    expirations,
+    parse_listed,
+    strikes,
+)
 from tradier.sim.rest_common import core_of, flag
 from tradier.sim.wire import listing, respond
 
@@ -40,7 +47,7 @@ def option_quote(core: SimCore, mark: OptionMark, now_ms: int, greeks: bool) -> 
     """An option's quote (quotes and chains)."""
     occ = mark.occ
     kind = "Call" if occ.option_type is OptionType.CALL else "Put"
-    listed = dict(expirations(occ.root, to_new_york(now_ms).date()))
+    listed = expiration_types(occ.root, to_new_york(now_ms).date())
     last = round(mark.theo, 2)
     body: dict[str, Any] = {
         "symbol": mark.symbol,

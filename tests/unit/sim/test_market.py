@@ -6,10 +6,19 @@ import math
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
 from tradier.clock import NEW_YORK, from_datetime
 from tradier.occ import OptionType, build_occ
 from tradier.sim.market import GeneratedMarket
-from tradier.sim.options import black_scholes, expirations, implied_vol, mark, strikes
+from tradier.sim.options import (
+    black_scholes,
+    expiration_types,
+    expirations,
+    implied_vol,
+    mark,
+    strikes,
+)
 
 T0 = from_datetime(datetime(2026, 11, 18, 10, 30, tzinfo=NEW_YORK))
 
@@ -112,6 +121,15 @@ def test_expirations_when_listed_then_weeklies_mon_wed_fri_and_monthly_third_fri
     assert date(2026, 11, 27) in listed and date(2026, 11, 26) not in listed  # holiday skipped
     assert max(listed) - date(2026, 11, 18) > timedelta(days=60)
     assert expirations("VIX", date(2026, 11, 18)) == ()
+
+
+def test_expiration_types_when_asked_twice_same_day_then_one_read_only_map_of_the_listing() -> None:
+    types = expiration_types("SPY", date(2026, 11, 18))
+    assert dict(types) == dict(expirations("SPY", date(2026, 11, 18)))
+    assert expiration_types("SPY", date(2026, 11, 18)) is types
+    assert expiration_types("SPY", date(2026, 11, 19)) is not types
+    with pytest.raises(TypeError):
+        types[date(2026, 11, 19)] = "weeklys"  # type: ignore[index]
 
 
 def test_strikes_when_near_expiration_then_dollar_steps_around_reference() -> None:
