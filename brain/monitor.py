@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from brain.exits import ExitPolicy, ExitReason, Targets, evaluate, pnl_each
 from brain.legs import HeldLeg, NetPrice, Side, net_of
-from brain.persist import StateStore
+from brain.persist import StateFileError, StateStore
 from gatekeeper.contract import EquitySide, Strategy
 from tradier.clock import Clock, to_new_york
 from tradier.money import EQUITY_MULTIPLIER, OPTION_MULTIPLIER, NetKind, to_decimal, to_wire
@@ -263,14 +263,19 @@ class PositionMonitor:
             )
 
     def load(self) -> int:
-        """Read the book written by `save`; returns how many positions were restored."""
+        """Read the book written by `save`; returns how many positions were restored.
+        StateFileError (nothing loaded) when any saved position cannot be read."""
         if self.store is None:
             return 0
         data = self.store.load("positions")
         if not data:
             return 0
-        for raw in data.get("positions", []):
-            position = from_json(raw)
+        try:
+            loaded = [from_json(raw) for raw in data.get("positions", [])]
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            # All or nothing: half a book would leave the rest silently unmanaged.
+            raise StateFileError(f"positions: unreadable position ({exc!r})") from exc
+        for position in loaded:
             self.positions[position.id] = position
         return len(self.positions)
 

@@ -55,3 +55,23 @@ async def test_monitor_when_saved_then_restored_by_new_monitor(tmp_path):
     assert again.load() == 1
     assert again.positions["p1"] == m.positions["p1"]
     assert again.has_open("SPY", "credit_spread")
+
+
+async def test_monitor_when_a_saved_position_is_malformed_then_state_file_error_and_nothing_loaded(
+    tmp_path,
+):
+    store = StateStore(tmp_path)
+    m, _, _ = monitor({}, store=store)
+    m.add(spread())
+    document = store.load("positions")
+    assert document is not None
+    broken = dict(document["positions"][0], id="p2")
+    del broken["strategy"]
+    store.save("positions", {"positions": [*document["positions"], broken]})
+    again, _, _ = monitor({}, store=store)
+    # The runtime logs a StateFileError and starts clean (positions are then adopted from
+    # the broker); any other error would stop the brain at every start, and half a book
+    # would leave some positions unmanaged.
+    with pytest.raises(StateFileError):
+        again.load()
+    assert again.positions == {}
