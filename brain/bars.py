@@ -32,12 +32,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from tradier.calendar import TradingDay, trading_day
+from tradier.calendar import REGULAR_OPEN, TradingDay, trading_day
 from tradier.clock import NEW_YORK, to_new_york
 
 MINUTE_MS = 60_000
-EXTENDED_START = time(4, 0)
-REGULAR_OPEN = time(9, 30)
+EXTENDED_START = time(4, 0)  # trades print from 04:00 ET, before Tradier's premarket state
 
 
 class Session(StrEnum):
