@@ -29,6 +29,7 @@ import msgspec
 from gatekeeper.contract import (
     Decision,
     ErrorBody,
+    ErrorCode,
     HeartbeatRequest,
     HeartbeatResponse,
     Proposal,
@@ -153,7 +154,9 @@ class GateClient:
         try:
             response = await self._send("GET", f"/v1/proposals/{proposal_id}", b"", proposal_id)
         except GateRequestRefused as exc:
-            if exc.status == 404:
+            # Only the gate's own NOT_FOUND means "never arrived"; any other 404 (a proxy,
+            # a wrong stage) leaves the outcome unknown.
+            if exc.status == 404 and exc.code == ErrorCode.NOT_FOUND:
                 return None
             raise
         return _decode(_RECORD, response)

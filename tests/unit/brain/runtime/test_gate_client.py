@@ -152,3 +152,26 @@ def test_retry_policy_when_attempts_grow_then_delay_bounded():
     delays = [policy.delay(n, rng) for n in range(1, 8)]
     assert all(0.25 <= d <= 2.0 for d in delays)
     assert delays[-1] >= 1.0
+
+
+def _answering(status: int, body: dict) -> GateClient:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, json=body)
+
+    return GateClient(
+        "http://gate.test", SECRET, ManualClock(NOW), transport=httpx.MockTransport(handler)
+    )
+
+
+async def test_proposal_record_when_gate_says_not_found_then_none():
+    body = {"error": {"code": "NOT_FOUND", "message": "no such proposal", "field": "id"}}
+    async with _answering(404, body) as c:
+        assert await c.proposal_record(proposal().id) is None
+
+
+async def test_proposal_record_when_404_not_from_the_gate_then_still_unknown_not_none():
+    # A proxy's or a mis-routed stage's 404 says nothing about the proposal: reading it as
+    # "never arrived" would drop a live position or send a second close.
+    async with _answering(404, {"message": "Not Found"}) as c:
+        with pytest.raises(GateRequestRefused):
+            await c.proposal_record(proposal().id)
