@@ -114,9 +114,6 @@ class DynamoGateStore(DynamoTable):
             ),
             self._put(intent_item(r.intent), "attribute_not_exists(pk)"),
         ]
-        minute_pk = f"RATE#GLOBAL#{r.now_ms // 60_000}"
-        rate_values = {":one": num_attr(1), ":ttl": num_attr(rate_ttl_s(r.now_ms))}
-        names = {"#n": "n", "#ttl": "ttl"}
         if r.opening:
             items.append(
                 self._update(
@@ -134,19 +131,7 @@ class DynamoGateStore(DynamoTable):
                 )
             )
             kinds.append((ConflictKind.SYMBOL_RATE, rec.symbol))
-            items.append(
-                self._update(
-                    minute_pk,
-                    "RATE",
-                    "ADD #n :one SET #ttl = :ttl",
-                    ConditionExpression="attribute_not_exists(#n) OR #n < :budget",
-                    ExpressionAttributeNames=names,
-                    ExpressionAttributeValues={
-                        **rate_values,
-                        ":budget": num_attr(lim.global_budget_per_minute),
-                    },
-                )
-            )
+            items.append(self._minute_budget(r.now_ms, lim.global_budget_per_minute))
             kinds.append((ConflictKind.GLOBAL_RATE, ""))
             structure = r.structure
             if structure is not None:
@@ -165,21 +150,30 @@ class DynamoGateStore(DynamoTable):
                 kinds.append((ConflictKind.DUPLICATE, ""))
         else:
             # Exits count against the minute budget but are never refused by it.
-            items.append(
-                self._update(
-                    minute_pk,
-                    "RATE",
-                    "ADD #n :one SET #ttl = :ttl",
-                    ExpressionAttributeNames=names,
-                    ExpressionAttributeValues=rate_values,
-                )
-            )
+            items.append(self._minute_budget(r.now_ms, None))
             kinds.append((ConflictKind.GLOBAL_RATE, ""))
         try:
             self._transact(items)
         except Cancelled as cancelled:
             return self._conflict(cancelled, kinds, rec.proposal_id)
         return None
+
+    def _minute_budget(self, now_ms: int, budget: int | None) -> Item:
+        """One more trade call in this minute's global counter, refused at `budget`
+        (None: counted, never refused)."""
+        values = {":one": num_attr(1), ":ttl": num_attr(rate_ttl_s(now_ms))}
+        condition: dict[str, str] = {}
+        if budget is not None:
+            values[":budget"] = num_attr(budget)
+            condition["ConditionExpression"] = "attribute_not_exists(#n) OR #n < :budget"
+        return self._update(
+            f"RATE#GLOBAL#{now_ms // 60_000}",
+            "RATE",
+            "ADD #n :one SET #ttl = :ttl",
+            ExpressionAttributeNames={"#n": "n", "#ttl": "ttl"},
+            ExpressionAttributeValues=values,
+            **condition,
+        )
 
     def _conflict(
         self, cancelled: Cancelled, kinds: list[tuple[ConflictKind, str]], proposal_id: str

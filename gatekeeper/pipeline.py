@@ -16,6 +16,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from gatekeeper import risk
 from gatekeeper.constitution import Constitution
@@ -232,19 +233,22 @@ class Pipeline:
             raise ProposalInProgress(f"proposal {existing.proposal_id} is still being decided")
         return decision_of(existing, replayed=True)
 
-    def _record(self, proposal: Proposal, fingerprint: str, now: int) -> ProposalRecord:
+    @staticmethod
+    def _record(
+        proposal: Proposal, fingerprint: str, now: int, status: str, **decided: Any
+    ) -> ProposalRecord:
+        """The proposal's first record: identity, fingerprint and body, with `decided`
+        (decision, reason, order state, lease) as the decision so far."""
         return ProposalRecord(
             proposal_id=proposal.id,
             body_hash=fingerprint,
             symbol=proposal.symbol,
             intent=proposal.intent,
-            status=STATUS_IN_PROGRESS,
+            status=status,
             created_at_ms=now,
             updated_at_ms=now,
-            decision=DecisionKind.APPROVED,
-            order_state=OrderState.SUBMITTING,
-            lease_expires_ms=now + self._lease_ms,
             body=encode(proposal).decode(),
+            **decided,
         )
 
     def _audit(self, proposal: Proposal, now: int, decision: Decision) -> AuditEntry:
@@ -271,19 +275,15 @@ class Pipeline:
             reason_code=rejection.code,
             reason=rejection.reason,
         )
-        record = ProposalRecord(
-            proposal_id=proposal.id,
-            body_hash=fingerprint,
-            symbol=proposal.symbol,
-            intent=proposal.intent,
-            status=STATUS_DECIDED,
-            created_at_ms=now,
-            updated_at_ms=now,
+        record = self._record(
+            proposal,
+            fingerprint,
+            now,
+            STATUS_DECIDED,
             decision=DecisionKind.REJECTED,
             reason_code=rejection.code,
             reason=rejection.reason,
             order_state=OrderState.NONE,
-            body=encode(proposal).decode(),
         )
         conflict = self._store.record_rejection(record, self._audit(proposal, now, decision))
         if conflict is not None and conflict.existing is not None:
@@ -306,7 +306,15 @@ class Pipeline:
             else None
         )
         reservation = Reservation(
-            record=self._record(proposal, fingerprint, now),
+            record=self._record(
+                proposal,
+                fingerprint,
+                now,
+                STATUS_IN_PROGRESS,
+                decision=DecisionKind.APPROVED,
+                order_state=OrderState.SUBMITTING,
+                lease_expires_ms=now + self._lease_ms,
+            ),
             intent=IntentRecord(proposal.id, proposal.symbol, now),
             now_ms=now,
             opening=opening,

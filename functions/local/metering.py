@@ -59,7 +59,32 @@ class _Meter:
             self.seconds = 0.0
 
 
-class CountingClient:
+class _Metered:
+    """The counters both wrappers expose over their `_Meter`."""
+
+    _meter: _Meter
+
+    @property
+    def calls(self) -> Counter[str]:
+        """Calls by name: the DynamoDB operation (`put_item`, ...) or `METHOD /path`."""
+        return self._meter.calls
+
+    @property
+    def seconds(self) -> float:
+        """Wall time spent inside calls (a response's body included), all threads together."""
+        return self._meter.seconds
+
+    @property
+    def total(self) -> int:
+        """Number of calls."""
+        return self._meter.total()
+
+    def reset(self) -> None:
+        """Start counting from zero."""
+        self._meter.reset()
+
+
+class CountingClient(_Metered):
     """A boto3 client that counts and times every API call it passes through."""
 
     def __init__(self, client: Any) -> None:
@@ -67,33 +92,14 @@ class CountingClient:
         self._meter = _Meter()
 
     @property
-    def calls(self) -> Counter[str]:
-        """API calls by operation name (`put_item`, `transact_write_items`, ...)."""
-        return self._meter.calls
-
-    @property
-    def seconds(self) -> float:
-        """Wall time spent inside API calls, all threads together."""
-        return self._meter.seconds
-
-    @property
     def iam_actions(self) -> set[str]:
         """The IAM actions the calls needed (a transaction needs one per item kind)."""
         return set(self._meter.actions)
 
     @property
-    def total(self) -> int:
-        """Number of API calls."""
-        return self._meter.total()
-
-    @property
     def writes(self) -> int:
         """Number of calls that can write."""
         return sum(n for name, n in self._meter.calls.items() if name in WRITE_CALLS)
-
-    def reset(self) -> None:
-        """Start counting from zero."""
-        self._meter.reset()
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._client, name)
@@ -122,31 +128,12 @@ def _timed(fn: Callable[..., Any], name: str, meter: _Meter) -> Callable[..., An
     return call
 
 
-class TimingTransport(httpx.BaseTransport):
+class TimingTransport(_Metered, httpx.BaseTransport):
     """An httpx transport that counts and times the requests of the wrapped transport."""
 
     def __init__(self, inner: httpx.BaseTransport | None = None) -> None:
         self._inner = inner or httpx.HTTPTransport()
         self._meter = _Meter()
-
-    @property
-    def calls(self) -> Counter[str]:
-        """Requests by `METHOD /path`."""
-        return self._meter.calls
-
-    @property
-    def seconds(self) -> float:
-        """Wall time spent inside requests (including reading the body)."""
-        return self._meter.seconds
-
-    @property
-    def total(self) -> int:
-        """Number of requests."""
-        return self._meter.total()
-
-    def reset(self) -> None:
-        """Start counting from zero."""
-        self._meter.reset()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send through the inner transport, reading the body inside the timed span."""
