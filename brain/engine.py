@@ -25,7 +25,7 @@ from brain.gate_client import GateClient, GateClientError, GateUnavailable
 from brain.legs import HeldLeg, NetPrice
 from brain.limits import SignalLimiter
 from brain.market import Signal
-from brain.monitor import OpenPosition, PositionMonitor
+from brain.monitor import CloseReview, OpenPosition, PositionMonitor
 from brain.proposals import (
     IdFactory,
     Planner,
@@ -51,6 +51,9 @@ from tradier.clock import Clock, to_new_york
 log = logging.getLogger(__name__)
 EquitySource = Callable[[], Awaitable[Decimal]]
 MAX_QUEUE = 1000
+_ENDED_UNFILLED = frozenset(
+    {OrderState.CANCELED, OrderState.REJECTED, OrderState.EXPIRED, OrderState.NOT_PLACED}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +114,7 @@ class Engine:
         self._last_unknown: str | None = None
         self._by_name = {s.name: s for s in self.strategies}
         self.monitor.close = self.close
+        self.monitor.review_close = self.review_close
 
     def submit_signal(self, signal: Signal) -> None:
         """Queue a signal (called on the feed's path: never blocks)."""
@@ -309,6 +313,28 @@ class Engine:
         if decision.order_state is OrderState.FILLED:
             self.monitor.remove(position.id)
         return proposal.id
+
+    async def review_close(self, position: OpenPosition) -> CloseReview:
+        """What the gate's record says of `position`'s close, working for a while now."""
+        pid = position.closing_id
+        if self.gate is None or pid is None:
+            return CloseReview.OVER
+        if pid in self._unknown_closes:
+            return CloseReview.WORKING  # the executor settles it from the record
+        try:
+            record = await self.gate.proposal_record(pid)
+        except GateClientError:
+            return CloseReview.WORKING
+        if record is None or record.decision.decision is not DecisionKind.APPROVED:
+            return CloseReview.OVER
+        state = record.decision.order_state
+        if state is OrderState.FILLED:
+            return CloseReview.FILLED
+        if state in _ENDED_UNFILLED and not record.fills:
+            return CloseReview.OVER
+        # Working, or ended after a partial fill: closing the full quantity again could
+        # over-close, so it stays closing (the broker sync drops it once its legs are gone).
+        return CloseReview.WORKING
 
     async def _send(self, proposal: Proposal, strategy: str, summary: str) -> Decision | None:
         self.stats.proposals += 1

@@ -5,8 +5,11 @@ quantity, the signed entry price per unit (+credit / -debit; for shares -price f
 +price for a short) and the exit targets fixed at entry. P&L is dollars per structure
 (`brain.exits`). Every `check` quotes the legs, prices the close at the natural price of
 the reversed legs, and hands each exit to the injected `close` callback (the engine sends
-the closing proposal). Positions found at the broker on start are adopted by
-`brain.adoption`, never ignored. The book is persisted after every change.
+the closing proposal). A close still open after `CLOSING_TIMEOUT_MS` is reviewed against
+the gate's record (`review_close`): filled, the position goes; ended unfilled, it may be
+closed again; otherwise it stays closing, since a second close could double it. Positions
+found at the broker on start are adopted by `brain.adoption`, never ignored. The book is
+persisted after every change.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, Protocol
 
 from brain.exits import ExitPolicy, ExitReason, Targets, evaluate, pnl_each
@@ -87,6 +91,17 @@ class QuoteSource(Protocol):
 CloseRequest = Callable[[OpenPosition, ExitReason, NetPrice], Awaitable[str | None]]
 
 
+class CloseReview(StrEnum):
+    """What became of a close that has been working for `CLOSING_TIMEOUT_MS`."""
+
+    WORKING = "working"  # still working, or its fate is unknown: never close twice
+    FILLED = "filled"  # the position is closed
+    OVER = "over"  # ended unfilled or never placed: the position may be closed again
+
+
+CloseReviewer = Callable[[OpenPosition], Awaitable[CloseReview]]
+
+
 def closing_price(position: OpenPosition, book: dict[str, BidAsk]) -> NetPrice | None:
     """Natural price to close `position` now (None when a quote is missing)."""
     if not position.legs:
@@ -137,6 +152,8 @@ class PositionMonitor:
     clock: Clock
     quotes: QuoteSource
     close: CloseRequest | None = None
+    # Without a reviewer (dry run) a close that stays unanswered is simply forgotten.
+    review_close: CloseReviewer | None = None
     policy: ExitPolicy = field(default_factory=ExitPolicy)
     store: StateStore | None = None
     positions: dict[str, OpenPosition] = field(default_factory=dict)
@@ -181,7 +198,7 @@ class PositionMonitor:
         """Mark every position and request the closes that fire; returns what was asked."""
         self.stats.checks += 1
         now = self.clock.now_ms()
-        self._expire_stuck_closes(now)
+        await self._review_stuck_closes(now)
         candidates = [p for p in self.positions.values() if p.closing_id is None]
         if not candidates:
             return []
@@ -241,10 +258,28 @@ class PositionMonitor:
             )
         return reason
 
-    def _expire_stuck_closes(self, now: int) -> None:
+    async def _review_stuck_closes(self, now: int) -> None:
         for pid, p in list(self.positions.items()):
-            if p.closing_since_ms is not None and now - p.closing_since_ms >= CLOSING_TIMEOUT_MS:
-                self.positions[pid] = replace(p, closing_id=None, closing_since_ms=None)
+            if p.closing_since_ms is None or now - p.closing_since_ms < CLOSING_TIMEOUT_MS:
+                continue
+            verdict = await self._review(p)
+            if verdict is CloseReview.FILLED:
+                self.remove(pid)
+            elif verdict is CloseReview.OVER:
+                self.close_failed(pid)
+            else:  # ask again after another timeout; a second close could double it
+                self.positions[pid] = replace(p, closing_since_ms=now)
+
+    async def _review(self, position: OpenPosition) -> CloseReview:
+        if self.review_close is None:
+            return CloseReview.OVER
+        try:
+            return await self.review_close(position)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # an unanswered review is no licence to close again
+            log.warning("monitor: close review of %s failed: %s", position.id, exc)
+            return CloseReview.WORKING
 
     def summary(self) -> dict[str, Any]:
         """A small snapshot for the heartbeat."""

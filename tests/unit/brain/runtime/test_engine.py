@@ -283,3 +283,77 @@ async def test_engine_when_opening_outcome_unknown_then_same_signal_later_not_se
     await eng.handle(signal("iron_condor", "iron_condor"))
     assert _ids(silent.proposals) == 1
     assert events[-1].kind == "skip" and events[-1].detail == "outcome_unknown"
+
+
+class WorkingGate(FakeGate):
+    """Approves openings as filled and closes as working orders; the records it keeps
+    say what became of each close (`close_state`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.close_state = OrderState.OPEN
+        self.sent: dict[str, object] = {}
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            pid = request.url.path.rsplit("/", 1)[-1]
+            proposal = self.sent[pid]
+            decision = Decision(
+                proposal_id=pid,
+                decision=DecisionKind.APPROVED,
+                order_id=2,
+                order_state=self.close_state,
+            )
+            return httpx.Response(200, content=_record(proposal, encode(decision)))
+        proposal = decode_proposal(request.content)
+        if proposal.intent is not Intent.CLOSE:
+            return super().__call__(request)
+        self.proposals.append(proposal)
+        self.sent[proposal.id] = proposal
+        decision = Decision(
+            proposal_id=proposal.id,
+            decision=DecisionKind.APPROVED,
+            order_id=2,
+            order_state=OrderState.OPEN,
+        )
+        return httpx.Response(200, content=encode(decision))
+
+
+async def test_engine_when_close_still_working_after_timeout_then_no_second_close_until_final():
+    quotes = FakeQuotes({})
+    eng, _, _, clock = engine(quotes)
+    working = WorkingGate()
+    eng.gate = _gate_over(working)
+    await eng.handle(signal("credit_spread", "bull_put"))
+    position = next(iter(eng.monitor.positions.values()))
+    quotes.book = {leg.option_symbol: ("0.01", "0.02") for leg in position.legs}
+    clock.advance(60_000)
+    await eng.monitor.check()
+    first = eng.monitor.positions[position.id].closing_id
+    assert first is not None
+    clock.advance(600_000)  # past the monitor's closing timeout and the repeat window
+    await eng.monitor.check()
+    closes = [p for p in working.proposals if p.intent is Intent.CLOSE]
+    assert _ids(closes) == 1  # the first close order is still working at the broker
+    assert eng.monitor.positions[position.id].closing_id == first
+    working.close_state = OrderState.FILLED
+    clock.advance(600_000)
+    await eng.monitor.check()
+    assert eng.monitor.positions == {}
+    assert _ids([p for p in working.proposals if p.intent is Intent.CLOSE]) == 1
+
+
+async def test_engine_when_close_expired_unfilled_then_position_closed_again_with_new_id():
+    quotes = FakeQuotes({})
+    eng, _, _, clock = engine(quotes)
+    working = WorkingGate()
+    eng.gate = _gate_over(working)
+    await eng.handle(signal("credit_spread", "bull_put"))
+    position = next(iter(eng.monitor.positions.values()))
+    quotes.book = {leg.option_symbol: ("0.01", "0.02") for leg in position.legs}
+    clock.advance(60_000)
+    await eng.monitor.check()
+    working.close_state = OrderState.EXPIRED
+    clock.advance(600_000)
+    await eng.monitor.check()
+    assert _ids([p for p in working.proposals if p.intent is Intent.CLOSE]) == 2
