@@ -12,7 +12,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gatekeeper.constitution import Constitution, check_trading_host
 from gatekeeper.contract import (
@@ -40,16 +40,16 @@ from gatekeeper.errors import (
     StoreUnavailable,
 )
 from gatekeeper.execution import Broker, BrokerInputs
-from gatekeeper.flatten import flatten_all
 from gatekeeper.pipeline import Pipeline
 from gatekeeper.reconcile import Reconciler, ReconcileReport, trading_day
-from gatekeeper.report import DayReport, EndOfDay
 from gatekeeper.signing import verify
 from gatekeeper.states import Actor, transition
-from gatekeeper.status import build_status, record_response
 from gatekeeper.store import AuditEntry, GateStore, Heartbeat, StateRecord
 from gatekeeper.watchdog import AuditNotifier, Notifier, Watchdog, WatchdogResult
 from tradier.clock import Clock
+
+if TYPE_CHECKING:
+    from gatekeeper.report import DayReport
 
 log = logging.getLogger(__name__)
 _ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -164,6 +164,8 @@ class Gate:
             return refused
         if not _ID.fullmatch(proposal_id):
             return error(400, ErrorCode.INVALID_REQUEST, "must be a lower-case UUID", "id")
+        # Route-only modules load on the route's first use: a proposal's cold start skips them.
+        from gatekeeper.status import record_response
 
         def call() -> GateResponse:
             record = self.store.get_proposal(proposal_id)
@@ -179,6 +181,8 @@ class Gate:
         refused = self._refused(self._signing, headers, raw_body)
         if refused is not None:
             return refused
+        from gatekeeper.status import build_status
+
         inputs = self._inputs
         return self._run(
             lambda: GateResponse(
@@ -240,6 +244,8 @@ class Gate:
         if refused is not None:
             return refused
 
+        from gatekeeper.flatten import flatten_all
+
         def call() -> GateResponse:
             request = decode(raw_body, FlattenRequest)
             response = flatten_all(
@@ -262,4 +268,6 @@ class Gate:
 
     def end_of_day(self, force: bool = False) -> DayReport:
         """Scheduled after the close: the day's report and the next baseline."""
+        from gatekeeper.report import EndOfDay
+
         return EndOfDay(self.store, self._broker(), self.clock).run(force)
