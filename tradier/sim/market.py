@@ -228,6 +228,10 @@ class GeneratedMarket:
                 low = cents(min(math.exp(lo), min(cur)))
             else:
                 high, low = cents(math.exp(hi)), cents(math.exp(lo))
+            # The range above is of mids, but prints go off at the bid or ask: the day's
+            # high and low must still cover the last print of the session.
+            if trade is not None and trade.ms >= path.midnight_ms + path.open_minute * 60_000:
+                high, low = max(high, last), min(low, last)
         return SymbolState(
             symbol=symbol,
             ms=ms,

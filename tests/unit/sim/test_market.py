@@ -136,3 +136,15 @@ def test_strikes_when_near_expiration_then_dollar_steps_around_reference() -> No
     listed = strikes("SPY", date(2026, 11, 20), date(2026, 11, 18), 580.0)
     assert Decimal(580) in listed and listed[1] - listed[0] == 1
     assert listed[0] < 580 * 0.85 and listed[-1] > 580 * 1.15
+
+
+def test_state_when_sampled_through_a_session_then_last_trade_within_day_high_and_low() -> None:
+    """Prints go off at the bid or ask, so the day's range must cover them, not only mids."""
+    market = GeneratedMarket(7, follow_calendar=True)
+    outside = []
+    for k in range(0, 3 * 3_600_000, 13_000):
+        state = market.state("SPY", T0 + k)
+        assert state is not None and state.low is not None and state.high is not None
+        if not state.low <= state.last <= state.high:
+            outside.append((k, state.low, state.last, state.high))
+    assert outside == []
