@@ -20,12 +20,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from msgspec import to_builtins
+
 from brain.exits import ExitReason
 from brain.gate_client import GateClient, GateClientError, GateUnavailable
-from brain.legs import HeldLeg, NetPrice
+from brain.legs import NetPrice
 from brain.limits import SignalLimiter
 from brain.market import Signal
 from brain.monitor import CloseReview, OpenPosition, PositionMonitor
+from brain.persist import StateFileError, StateStore
 from brain.proposals import (
     IdFactory,
     Planner,
@@ -33,24 +36,28 @@ from brain.proposals import (
     close_equity_proposal,
     close_option_proposal,
     open_proposal,
+    opened_position,
     plan_summary,
     signal_key,
 )
 from brain.sizing import SizingPolicy, shares_for, size
 from brain.strategies.base import EquityPlan, OptionStrategy, PlannedTrade
 from gatekeeper.contract import (
+    ContractError,
     Decision,
     DecisionKind,
-    EquitySide,
     OrderState,
     Proposal,
     TradingState,
+    decode_proposal,
+    encode,
 )
 from tradier.clock import Clock, to_new_york
 
 log = logging.getLogger(__name__)
 EquitySource = Callable[[], Awaitable[Decimal]]
 MAX_QUEUE = 1000
+UNKNOWN_STATE = "unknown_outcomes"
 _ENDED_UNFILLED = frozenset(
     {OrderState.CANCELED, OrderState.REJECTED, OrderState.EXPIRED, OrderState.NOT_PLACED}
 )
@@ -103,8 +110,10 @@ class Engine:
     gate_state: Callable[[], TradingState | None] = lambda: None
     stats: EngineStats = field(default_factory=EngineStats)
     _queue: deque[Signal] = field(default_factory=lambda: deque(maxlen=MAX_QUEUE))
-    # Openings whose outcome is unknown (the gate could not be reached): id -> context.
-    _unknown: dict[str, tuple[Proposal, PlannedTrade, str]] = field(default_factory=dict)
+    # Openings whose outcome is unknown (the gate could not be reached), by id. Kept in
+    # `store` too: after a restart they are still settled, never forgotten.
+    store: StateStore | None = None
+    _unknown: dict[str, Proposal] = field(default_factory=dict)
     # Closes whose outcome is unknown: id -> (proposal, position id). Until settled, the
     # position keeps this id as its close: a new id would be a second close of one position.
     _unknown_closes: dict[str, tuple[Proposal, str]] = field(default_factory=dict)
@@ -163,8 +172,8 @@ class Engine:
         if self.monitor.has_open(signal.symbol, signal.strategy):
             return self._skip(signal, "position_open")
         if any(
-            p.symbol == signal.symbol and source == signal.strategy
-            for p, _, source in self._unknown.values()
+            p.symbol == signal.symbol and p.source.name == signal.strategy
+            for p in self._unknown.values()
         ):
             # The last opening may have been executed: another id could open it twice.
             return self._skip(signal, "outcome_unknown")
@@ -192,9 +201,10 @@ class Engine:
         self.limiter.record(signal.symbol, key)
         decision = await self._send(proposal, signal.strategy, plan_summary(planned.plan))
         if decision is None and self._last_unknown == proposal.id:
-            self._unknown[proposal.id] = (proposal, planned, signal.strategy)
+            self._unknown[proposal.id] = proposal
+            self.save_unknown()
         if decision is not None and decision.decision is DecisionKind.APPROVED:
-            self.monitor.add(self._position(proposal, planned, signal.strategy))
+            self.monitor.add(opened_position(proposal, self.clock.now_ms()))
         return decision
 
     async def settle_unknown(self) -> None:
@@ -207,17 +217,18 @@ class Engine:
             self._unknown_closes.clear()
             return
         gate = self.gate
-        for pid, (proposal, planned, source) in list(self._unknown.items()):
+        for pid, proposal in list(self._unknown.items()):
             try:
-                settled = await self._settle(gate, proposal, source)
+                settled = await self._settle(gate, proposal)
             except GateClientError:
                 continue  # still unreachable: ask again next time
             del self._unknown[pid]
             if settled is not None and settled.decision is DecisionKind.APPROVED:
-                self.monitor.add(self._position(proposal, planned, source))
+                self.monitor.add(opened_position(proposal, self.clock.now_ms()))
+            self.save_unknown()
         for pid, (proposal, position_id) in list(self._unknown_closes.items()):
             try:
-                settled = await self._settle(gate, proposal, proposal.source.name)
+                settled = await self._settle(gate, proposal)
             except GateClientError:
                 continue
             del self._unknown_closes[pid]
@@ -225,11 +236,13 @@ class Engine:
                 self.monitor.close_failed(position_id)
             elif settled.order_state is OrderState.FILLED:
                 self.monitor.remove(position_id)
+            self.save_unknown()
 
-    async def _settle(self, gate: GateClient, proposal: Proposal, source: str) -> Decision | None:
+    async def _settle(self, gate: GateClient, proposal: Proposal) -> Decision | None:
         """The gate's decision on `proposal`, None when it never arrived; GateClientError
         while the gate still cannot say."""
         record = await gate.proposal_record(proposal.id)
+        source = proposal.source.name
         if record is None:
             self._emit("decision", proposal.symbol, source, "never reached the gate")
             return None
@@ -249,29 +262,6 @@ class Engine:
         sized = size(equity, plan.max_loss_each, self.sizing).quantity
         # The gate counts contracts as quantity x the largest ratio: stay within the cap.
         return min(sized, self.sizing.cap // biggest_ratio)
-
-    def _position(self, proposal: Proposal, planned: PlannedTrade, source: str) -> OpenPosition:
-        plan = planned.plan
-        if isinstance(plan, EquityPlan):
-            entry = plan.price if plan.side is EquitySide.SELL_SHORT else -plan.price
-            legs: tuple[HeldLeg, ...] = ()
-            equity_side: EquitySide | None = plan.side
-        else:
-            entry = plan.net.signed
-            legs = tuple(HeldLeg(leg.contract.symbol, leg.side, leg.ratio) for leg in plan.legs)
-            equity_side = None
-        return OpenPosition(
-            id=proposal.id,
-            symbol=plan.symbol,
-            strategy=plan.strategy,
-            quantity=proposal.quantity,
-            entry_signed=entry,
-            targets=planned.targets,
-            opened_at_ms=self.clock.now_ms(),
-            legs=legs,
-            equity_side=equity_side,
-            source=source,
-        )
 
     async def close(
         self, position: OpenPosition, reason: ExitReason, price: NetPrice
@@ -307,6 +297,7 @@ class Engine:
         decision = await self._send(proposal, common["source_name"], f"close {reason.value}")
         if decision is None and self._last_unknown == proposal.id:
             self._unknown_closes[proposal.id] = (proposal, position.id)
+            self.save_unknown()
             return proposal.id  # closing until settled from the gate's record
         if decision is None or decision.decision is not DecisionKind.APPROVED:
             return None
@@ -335,6 +326,29 @@ class Engine:
         # Working, or ended after a partial fill: closing the full quantity again could
         # over-close, so it stays closing (the broker sync drops it once its legs are gone).
         return CloseReview.WORKING
+
+    def save_unknown(self) -> None:
+        """Write the proposals whose outcome is unknown (atomically, when a store is set)."""
+        if self.store is None:
+            return
+        openings = [to_builtins(p) for p in self._unknown.values()]
+        closes = [[to_builtins(p), pos] for p, pos in self._unknown_closes.values()]
+        self.store.save(UNKNOWN_STATE, {"openings": openings, "closes": closes})
+
+    def load_unknown(self) -> int:
+        """Read what `save_unknown` wrote; how many proposals are to be settled.
+        StateFileError (nothing loaded) when any of them cannot be read."""
+        data = self.store.load(UNKNOWN_STATE) if self.store is not None else None
+        if not data:
+            return 0
+        try:
+            openings = [_proposal_of(raw) for raw in data.get("openings", [])]
+            closes = [(_proposal_of(raw), str(pos)) for raw, pos in data.get("closes", [])]
+        except (ContractError, TypeError, ValueError) as exc:
+            raise StateFileError(f"{UNKNOWN_STATE}: unreadable proposal ({exc})") from exc
+        self._unknown.update({p.id: p for p in openings})
+        self._unknown_closes.update({p.id: (p, pos) for p, pos in closes})
+        return len(openings) + len(closes)
 
     async def _send(self, proposal: Proposal, strategy: str, summary: str) -> Decision | None:
         self.stats.proposals += 1
@@ -392,3 +406,7 @@ class Engine:
             "rejected": s.rejected,
             "pending": self.pending,
         }
+
+
+def _proposal_of(raw: Any) -> Proposal:
+    return decode_proposal(encode(raw))

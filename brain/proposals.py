@@ -18,9 +18,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from brain.exits import ExitPolicy, equity_targets, option_targets
+from brain.exits import ExitPolicy, Targets, equity_targets, option_targets
 from brain.legs import HeldLeg, NetPrice, Side, pick_expiration, to_contracts
 from brain.market import Signal
+from brain.monitor import OpenPosition
 from brain.strategies.base import (
     ChainView,
     EquityPlan,
@@ -42,7 +43,7 @@ from gatekeeper.contract import (
     SourceKind,
     Strategy,
 )
-from tradier.money import NetKind, to_wire
+from tradier.money import NetKind, signed_net, to_decimal, to_wire
 
 IdFactory = Callable[[], str]
 
@@ -54,6 +55,8 @@ _NET_ORDER_TYPE = {
     NetKind.EVEN: OrderType.EVEN,
 }
 _EQUITY_CLOSE = {EquitySide.BUY: EquitySide.SELL, EquitySide.SELL_SHORT: EquitySide.BUY_TO_COVER}
+_OPENED_AS = {wire: side for side, wire in _OPEN_SIDE.items()}
+_ORDER_NET = {order_type: kind for kind, order_type in _NET_ORDER_TYPE.items()}
 
 
 def random_ids() -> IdFactory:
@@ -276,3 +279,34 @@ def plan_summary(plan: TradePlan) -> str:
         )
         return f"{plan.strategy.value} {legs} {plan.net.kind.value} {to_wire(plan.net.price)}"
     return f"equity {plan.side.value} @ {to_wire(plan.price)} stop {to_wire(plan.stop)}"
+
+
+def opened_position(proposal: Proposal, opened_at_ms: int) -> OpenPosition:
+    """The managed position an approved opening proposal (from `open_proposal`) creates:
+    legs, quantity and entry from the proposal, exit targets from its context."""
+    price = proposal.price_decimal or Decimal(0)
+    context = proposal.context
+    targets = Targets(
+        to_decimal(context["take_profit_each"]), to_decimal(context["stop_loss_each"])
+    )
+    if proposal.side is not None:  # shares
+        entry = price if proposal.side is EquitySide.SELL_SHORT else -price
+        legs: tuple[HeldLeg, ...] = ()
+    else:
+        entry = signed_net(price, _ORDER_NET[proposal.order_type])
+        legs = tuple(
+            HeldLeg(leg.option_symbol, _OPENED_AS[leg.side], leg.ratio)
+            for leg in proposal.legs or ()
+        )
+    return OpenPosition(
+        id=proposal.id,
+        symbol=proposal.symbol,
+        strategy=proposal.strategy,
+        quantity=proposal.quantity,
+        entry_signed=entry,
+        targets=targets,
+        opened_at_ms=opened_at_ms,
+        legs=legs,
+        equity_side=proposal.side,
+        source=proposal.source.name,
+    )

@@ -138,6 +138,10 @@ class Brain:
             return
         if limits:
             self.limiter.restore(limits)
+        try:
+            self.engine.load_unknown()
+        except StateFileError as exc:
+            log.error("unsettled proposals not restored: %s", exc)
 
     def flush_state(self) -> None:
         """Write what must survive a restart (atomically)."""
@@ -145,6 +149,7 @@ class Brain:
             return
         self.monitor.save()
         self.store.save("limits", self.limiter.snapshot())
+        self.engine.save_unknown()
 
     def summary(self) -> dict[str, Any]:
         """The small state summary sent with each heartbeat."""
@@ -210,6 +215,7 @@ def build_brain(
         ids=ids or random_ids(),
         sizing=sizing or SizingPolicy(),
         report=report or (lambda event: None),
+        store=store,
         gate_state=lambda: holder["hb"].trading_state if "hb" in holder else None,
     )
     pipeline = Pipeline(symbols, [*chosen, *extra_strategies], clock)

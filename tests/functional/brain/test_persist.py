@@ -3,6 +3,7 @@ import os
 import pytest
 
 from brain.persist import StateFileError, StateStore, write_atomic
+from tests.unit.brain.runtime.test_engine import SilentGate, _gate_over, engine, signal
 from tests.unit.brain.runtime.test_monitor import monitor, spread
 
 
@@ -75,3 +76,26 @@ async def test_monitor_when_a_saved_position_is_malformed_then_state_file_error_
     with pytest.raises(StateFileError):
         again.load()
     assert again.positions == {}
+
+
+async def test_engine_when_restarted_with_an_unknown_opening_then_settled_and_position_managed(
+    tmp_path,
+):
+    store = StateStore(tmp_path)
+    first, _, _, _ = engine()
+    first.store = store
+    silent = SilentGate()  # decides the opening, but the answer and its record are lost
+    first.gate = _gate_over(silent)
+    await first.handle(signal("iron_condor", "iron_condor"))
+    assert first.stats.unknown == 1
+    # A restart: a fresh engine reads the state, the gate answers again.
+    again, _, _, _ = engine()
+    again.store = store
+    silent.down = False
+    again.gate = _gate_over(silent)
+    assert again.load_unknown() == 1
+    await again.process_pending()
+    assert again.monitor.has_open("SPY", "iron_condor")
+    position = next(iter(again.monitor.positions.values()))
+    assert position.id == silent.proposals[0].id and position.quantity >= 1
+    assert store.load("unknown_outcomes") == {"openings": [], "closes": []}

@@ -17,7 +17,7 @@ from brain.gate_client import GateClient
 from brain.limits import SignalLimiter
 from brain.market import Signal
 from brain.monitor import PositionMonitor, closing_price, quote_book
-from brain.proposals import PlannedTrade, Planner, open_proposal, seeded_ids
+from brain.proposals import PlannedTrade, Planner, open_proposal, opened_position, seeded_ids
 from brain.replay import REPLAY_SECRET, SIM_ACCOUNT, SIM_TOKEN, default_day
 from brain.sizing import SizingPolicy, shares_for, size
 from brain.strategies import EquityPlan, build_strategies
@@ -154,7 +154,7 @@ async def test_exit_when_vertical_filled_then_closing_proposal_approved_and_acce
             equity=_equity,
             ids=ids,
         )
-        position = engine._position(opening, planned, "credit_spread")
+        position = opened_position(opening, clock.now_ms())
         monitor.add(position)
         book = quote_book(await client.quotes(position.quote_symbols))
         price = closing_price(position, book)

@@ -14,6 +14,7 @@ from brain.proposals import (
     close_equity_proposal,
     close_option_proposal,
     open_proposal,
+    opened_position,
     seeded_ids,
 )
 from brain.strategies import ChainView, build_strategies
@@ -170,3 +171,40 @@ def test_open_proposal_when_debit_plan_then_debit_order_type():
         trade, 1, proposal_id=seeded_ids(4)(), created_at_ms=NOW, source_name="calendar"
     )
     assert decode_proposal(encode(proposal)).order_type is OrderType.DEBIT
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("iron_condor", "iron_condor"),
+        ("credit_spread", "bull_put"),
+        ("iron_butterfly", "iron_butterfly"),
+    ],
+)
+async def test_opened_position_when_built_from_the_proposal_then_same_as_the_plan(name, kind):
+    planned = await Planner(FakeChains()).plan(
+        signal(name, kind), build_strategies([name])[0], TODAY
+    )
+    assert isinstance(planned, PlannedTrade)
+    proposal = open_proposal(
+        planned, 2, proposal_id=seeded_ids(1)(), created_at_ms=NOW, source_name=name
+    )
+    position = opened_position(decode_proposal(encode(proposal)), NOW)
+    plan = planned.plan
+    assert position.entry_signed == plan.net.signed
+    assert position.targets == planned.targets
+    assert position.legs == tuple(
+        HeldLeg(leg.contract.symbol, leg.side, leg.ratio) for leg in plan.legs
+    )
+    assert (position.quantity, position.source, position.strategy) == (2, name, plan.strategy)
+
+
+def test_opened_position_when_short_shares_then_entry_is_the_price_received():
+    plan = EquityPlan("SPY", "short", EquitySide.SELL_SHORT, Decimal("500.25"), Decimal("505.25"))
+    trade = PlannedTrade(plan, equity_targets(Decimal(5), Decimal(2)))
+    proposal = open_proposal(
+        trade, 10, proposal_id=seeded_ids(2)(), created_at_ms=NOW, source_name="eq"
+    )
+    position = opened_position(proposal, NOW)
+    assert position.entry_signed == Decimal("500.25") and position.legs == ()
+    assert position.equity_side is EquitySide.SELL_SHORT and position.targets == trade.targets
