@@ -1,9 +1,15 @@
 """Tradier REST clients: `TradierClient` (sync, for the gate in Lambda) and
 `AsyncTradierClient` (asyncio, for the brain), with the same method names.
 
-Both only move bytes: requests and parsing live in `tradier.rest`. Reads retry with
-tenacity (bounded attempts, jittered exponential backoff, waiting out a rate-limit window
-when it is short); order sends are never retried, and an unsure send raises
+Every endpoint is defined once: the requests and their parsing live in `tradier.rest`,
+and `_Endpoints` lists each public method once as an `Endpoint` over a `tradier.rest`
+builder. Both clients run the same coroutine (`_Core._run`: call counting, fault mapping
+and retries); they differ only in `_send` and `_pause`. The async client awaits them;
+the sync client's versions block and never suspend, so `_finish` completes the coroutine
+in one step without an event loop.
+
+Reads retry (bounded attempts, jittered exponential backoff, waiting out a rate-limit
+window when it is short); order sends are never retried, and an unsure send raises
 `TradierOutcomeUnknown` so the caller looks the order up by tag. `calls` counts HTTP
 requests per method (retries included) for benchmarks and health.
 """
@@ -11,16 +17,14 @@ requests per method (retries included) for benchmarks and health.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import random
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any, Final, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, Concatenate, Final, Generic, ParamSpec, TypeVar, overload
 
 import httpx
-from tenacity import AsyncRetrying, RetryCallState, Retrying, stop_after_attempt
 
 from tradier import models, rest
 from tradier.clock import Clock, SystemClock
@@ -30,10 +34,10 @@ from tradier.errors import (
     TradierRateLimited,
     TradierRetryable,
 )
-from tradier.orders import OrderRequest
 from tradier.rest import Call, Kind, Reply, Request, RetryPolicy
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(10.0, connect=5.0)
 PRODUCTION_URL: Final = "https://api.tradier.com/v1"
@@ -49,7 +53,7 @@ def api_base(base_url: str) -> str:
 
 
 class _Core:
-    """What both clients share: configuration, headers, fault mapping, retry timing."""
+    """What both clients share: configuration, headers, call counting, faults and retries."""
 
     def __init__(
         self,
@@ -70,15 +74,44 @@ class _Core:
         self._rng = rng or random.Random()
         self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
 
-    def _prepare(self, request: Request) -> dict[str, Any]:
-        """httpx arguments for one attempt, counted in `calls`."""
+    async def _send(self, request: Request, args: dict[str, Any]) -> httpx.Response:
+        """One HTTP request: the only I/O of a client."""
+        raise NotImplementedError
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait between attempts (the injected sleep)."""
+        raise NotImplementedError
+
+    def _complete(self, operation: Coroutine[Any, Any, T]) -> Any:
+        """What a public method returns for its operation: the result, or an awaitable."""
+        raise NotImplementedError
+
+    async def _run(self, call: Call[T]) -> T:
+        """Send a call, retrying a read while its fault allows; an order send goes once."""
+        attempt = 1
+        while True:
+            try:
+                return await self._once(call)
+            except TradierError as exc:
+                wait_s = self._retry_wait_s(call.request, exc, attempt)
+                if wait_s is None:
+                    raise
+            await self._pause(wait_s)
+            attempt += 1
+
+    async def _once(self, call: Call[T]) -> T:
+        request = call.request
         self.calls[request.name] += 1
-        kwargs: dict[str, Any] = {"params": request.params, "headers": self._headers}
+        args: dict[str, Any] = {"params": request.params, "headers": self._headers}
         if request.form is not None:
-            kwargs["data"] = request.form
+            args["data"] = request.form
         elif request.method in ("POST", "PUT"):
-            kwargs["content"] = b""  # Tradier wants Content-Length: 0 on bodyless POSTs
-        return kwargs
+            args["content"] = b""  # Tradier wants Content-Length: 0 on bodyless POSTs
+        try:
+            response = await self._send(request, args)
+        except httpx.HTTPError as exc:
+            raise self._fault(exc, request) from exc
+        return call.parse(Reply(response.status_code, response.headers, response.content))
 
     @staticmethod
     def _fault(exc: httpx.HTTPError, request: Request) -> TradierError:
@@ -87,35 +120,157 @@ class _Core:
             return TradierOutcomeUnknown(message, tag=(request.form or {}).get("tag"))
         return TradierRetryable(message)
 
+    def _retry_wait_s(self, request: Request, exc: TradierError, attempt: int) -> float | None:
+        """Seconds to wait before attempt `attempt + 1`, or None to raise `exc` now."""
+        if request.kind is Kind.SEND:
+            return None  # never resent: the caller finds the order by tag instead
+        rate_wait_s: float | None = None
+        if isinstance(exc, TradierRateLimited):
+            rate_wait_s = self._rate_wait_s(exc)
+            if rate_wait_s > self.retry.max_rate_wait_s:
+                return None
+        elif not isinstance(exc, TradierRetryable):
+            return None
+        if attempt >= self.retry.attempts:
+            return None
+        backoff = self.retry.backoff.delay(attempt - 1, self._rng)
+        # Never less than the backoff, so a skewed clock cannot make us hammer.
+        return backoff if rate_wait_s is None else max(rate_wait_s, backoff)
+
     def _rate_wait_s(self, exc: TradierRateLimited) -> float:
         if exc.reset_at_ms is None:
             return self.retry.max_rate_wait_s
         return max(0.0, (exc.reset_at_ms - self._clock.now_ms()) / 1000)
 
-    def _should_retry(self, state: RetryCallState) -> bool:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, TradierRateLimited):
-            return self._rate_wait_s(exc) <= self.retry.max_rate_wait_s
-        return isinstance(exc, TradierRetryable)
 
-    def _wait_s(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        backoff = self.retry.backoff.delay(state.attempt_number - 1, self._rng)
-        if isinstance(exc, TradierRateLimited):
-            # Never less than the backoff, so a skewed clock cannot make us hammer.
-            return max(self._rate_wait_s(exc), backoff)
-        return backoff
+# ---------------------------------------------------------------- endpoints, once
 
-    def _retry_args(self) -> dict[str, Any]:
-        return {
-            "stop": stop_after_attempt(self.retry.attempts),
-            "wait": self._wait_s,
-            "retry": self._should_retry,
-            "reraise": True,
-        }
+Operation = Callable[Concatenate[_Core, P], Coroutine[Any, Any, T]]
 
 
-class TradierClient(_Core):
+def _finish(coro: Coroutine[Any, Any, T]) -> T:
+    """The result of a coroutine that never suspends (the sync client's I/O blocks)."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        result: T = done.value
+        return result
+    coro.close()
+    raise RuntimeError("a TradierClient call suspended: its I/O must block, not await")
+
+
+class Endpoint(Generic[P, T]):
+    """A public client method defined once: a method of `TradierClient` returning `T`,
+    and of `AsyncTradierClient` returning an awaitable of `T`."""
+
+    def __init__(
+        self, operation: Operation[P, T], signature: inspect.Signature, doc: str | None
+    ) -> None:
+        self._operation = operation
+        # Parameters only: what the method returns differs between the two clients.
+        self._signature = signature.replace(return_annotation=inspect.Signature.empty)
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, client: None, owner: type) -> Endpoint[P, T]: ...
+
+    @overload
+    def __get__(self, client: TradierClient, owner: type) -> Callable[P, T]: ...
+
+    @overload
+    def __get__(
+        self, client: AsyncTradierClient, owner: type
+    ) -> Callable[P, Coroutine[Any, Any, T]]: ...
+
+    def __get__(self, client: _Core | None, owner: type) -> Any:
+        if client is None:
+            return self
+        operation = self._operation
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            return client._complete(operation(client, *args, **kwargs))
+
+        method.__name__ = method.__qualname__ = self._name
+        method.__doc__ = self.__doc__
+        method.__signature__ = self._signature  # type: ignore[attr-defined]
+        return method
+
+
+def _without_first(function: Callable[..., Any]) -> inspect.Signature:
+    signature = inspect.signature(function)
+    return signature.replace(parameters=list(signature.parameters.values())[1:])
+
+
+def market(build: Callable[P, Call[T]]) -> Endpoint[P, T]:
+    """A client method running one market-data call built by `build`."""
+
+    async def operation(client: _Core, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await client._run(build(*args, **kwargs))
+
+    return Endpoint(operation, inspect.signature(build), build.__doc__)
+
+
+def account(build: Callable[Concatenate[str | None, P], Call[T]]) -> Endpoint[P, T]:
+    """A client method running one call on the client's account, built by `build`."""
+
+    async def operation(client: _Core, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await client._run(build(client.account_id, *args, **kwargs))
+
+    return Endpoint(operation, _without_first(build), build.__doc__)
+
+
+def composite(operation: Operation[P, T]) -> Endpoint[P, T]:
+    """A client method that is more than one call (`operation` runs on either client)."""
+    return Endpoint(operation, _without_first(operation), operation.__doc__)
+
+
+async def _find_order_by_tag(client: _Core, tag: str) -> models.Order | None:
+    """The order carrying `tag`: today's orders first, then `filter=all` pages."""
+    previous: list[models.Order] | None = None
+    for index, call in enumerate(rest.find_tag_calls(client.account_id, tag)):
+        page = await client._run(call)
+        found = rest.match_tag(page, tag)
+        if found is not None or rest.last_page(index, page, previous):
+            return found
+        previous = page if index else None
+    return None
+
+
+async def _create_market_session(client: _Core) -> models.StreamSession:
+    """A market-data streaming session (production tokens only)."""
+    rest.session_hint(client.base_url)
+    return await client._run(rest.create_market_session())
+
+
+class _Endpoints(_Core):
+    """Every public method of both clients, once, over `tradier.rest`."""
+
+    quotes = market(rest.quotes)
+    clock = market(rest.clock)
+    calendar = market(rest.calendar)
+    expiration_details = market(rest.expirations)
+    expirations = market(rest.expiration_dates)
+    strikes = market(rest.strikes)
+    chain = market(rest.chain)
+    history = market(rest.history)
+    timesales = market(rest.timesales)
+    balances = account(rest.balances)
+    positions = account(rest.positions)
+    orders = account(rest.orders)
+    order = account(rest.order)
+    find_order_by_tag = composite(_find_order_by_tag)
+    place_order = account(rest.place_order)
+    preview_order = account(rest.preview_order)
+    modify_order = account(rest.modify_order)
+    cancel_order = account(rest.cancel_order)
+    gainloss = account(rest.gainloss)
+    create_market_session = composite(_create_market_session)
+
+
+class TradierClient(_Endpoints):
     """Synchronous Tradier REST client (httpx.Client)."""
 
     def __init__(
@@ -145,150 +300,17 @@ class TradierClient(_Core):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _once(self, call: Call[T]) -> T:
-        request = call.request
-        try:
-            response = self._http.request(request.method, request.path, **self._prepare(request))
-        except httpx.HTTPError as exc:
-            raise self._fault(exc, request) from exc
-        return call.parse(Reply(response.status_code, response.headers, response.content))
+    async def _send(self, request: Request, args: dict[str, Any]) -> httpx.Response:
+        return self._http.request(request.method, request.path, **args)  # blocks: never awaits
 
-    def _run(self, call: Call[T]) -> T:
-        if call.request.kind is Kind.SEND:
-            return self._once(call)  # never resent: the caller finds it by tag instead
-        return Retrying(sleep=self._sleep, **self._retry_args())(self._once, call)
+    async def _pause(self, seconds: float) -> None:
+        self._sleep(seconds)
 
-    def quotes(self, symbols: Sequence[str], greeks: bool = False) -> list[models.Quote]:
-        """Quotes for the symbols (unknown symbols are left out)."""
-        return self._run(rest.quotes(symbols, greeks))
-
-    def clock(self) -> models.MarketClock:
-        """The market clock."""
-        return self._run(rest.clock())
-
-    def calendar(self, year: int, month: int) -> list[models.CalendarDay]:
-        """The market calendar of one month."""
-        return self._run(rest.calendar(year, month))
-
-    def expiration_details(
-        self, symbol: str, include_all_roots: bool = False
-    ) -> list[models.Expiration]:
-        """Option expirations with contract size, type and strikes."""
-        return self._run(rest.expirations(symbol, include_all_roots))
-
-    def expirations(self, symbol: str, include_all_roots: bool = False) -> list[date]:
-        """Option expiration dates."""
-        return [e.date for e in self.expiration_details(symbol, include_all_roots)]
-
-    def strikes(self, symbol: str, expiration: date | str) -> list[Decimal]:
-        """Strikes of one expiration."""
-        return self._run(rest.strikes(symbol, expiration))
-
-    def chain(
-        self, symbol: str, expiration: date | str, greeks: bool = True
-    ) -> list[models.OptionQuote]:
-        """The option chain of one expiration."""
-        return self._run(rest.chain(symbol, expiration, greeks))
-
-    def history(
-        self,
-        symbol: str,
-        interval: str = "daily",
-        start: date | str | None = None,
-        end: date | str | None = None,
-    ) -> list[models.HistoryBar]:
-        """Daily, weekly or monthly bars."""
-        return self._run(rest.history(symbol, interval, start, end))
-
-    def timesales(
-        self,
-        symbol: str,
-        interval: str = "1min",
-        start: datetime | str | None = None,
-        end: datetime | str | None = None,
-        session_filter: str = "all",
-    ) -> list[models.TimeSale]:
-        """Intraday bars from time and sales."""
-        return self._run(rest.timesales(symbol, interval, start, end, session_filter))
-
-    def balances(self) -> models.Balances:
-        """Account balances."""
-        return self._run(rest.balances(self.account_id))
-
-    def positions(self) -> list[models.Position]:
-        """Open positions."""
-        return self._run(rest.positions(self.account_id))
-
-    def orders(
-        self,
-        include_tags: bool = True,
-        filter: str | None = None,
-        page: int | None = None,
-        limit: int | None = None,
-    ) -> list[models.Order]:
-        """Orders: today's (ET) by default, up to a month back with `filter="all"`."""
-        return self._run(rest.orders(self.account_id, include_tags, filter, page, limit))
-
-    def order(self, order_id: int) -> models.Order:
-        """One order, with its tag."""
-        return self._run(rest.order(self.account_id, order_id))
-
-    def find_order_by_tag(self, tag: str) -> models.Order | None:
-        """The order carrying `tag`: today's orders first, then `filter=all` pages."""
-        previous: list[models.Order] | None = None
-        for index, call in enumerate(rest.find_tag_calls(self.account_id, tag)):
-            page = self._run(call)
-            found = rest.match_tag(page, tag)
-            if found is not None or rest.last_page(index, page, previous):
-                return found
-            previous = page if index else None
-        return None
-
-    def place_order(self, order: OrderRequest) -> models.OrderAck:
-        """Place an order; never retried. Unsure -> TradierOutcomeUnknown (find by tag)."""
-        return self._run(rest.place_order(self.account_id, order))
-
-    def preview_order(self, order: OrderRequest) -> models.OrderPreview:
-        """Run every validation of an order without placing it."""
-        return self._run(rest.preview_order(self.account_id, order))
-
-    def modify_order(
-        self,
-        order_id: int,
-        *,
-        type: str | None = None,
-        duration: str | None = None,
-        price: Decimal | None = None,
-        stop: Decimal | None = None,
-    ) -> models.OrderAck:
-        """Change a working order's type, duration, price or stop; never retried."""
-        call = rest.modify_order(
-            self.account_id, order_id, type=type, duration=duration, price=price, stop=stop
-        )
-        return self._run(call)
-
-    def cancel_order(self, order_id: int) -> models.CancelResult:
-        """Cancel; an order already final answers `already_final` with its state."""
-        return self._run(rest.cancel_order(self.account_id, order_id))
-
-    def gainloss(
-        self,
-        page: int | None = None,
-        limit: int | None = None,
-        start: date | str | None = None,
-        end: date | str | None = None,
-        symbol: str | None = None,
-    ) -> list[models.GainLoss]:
-        """Closed positions (nightly report)."""
-        return self._run(rest.gainloss(self.account_id, page, limit, start, end, symbol))
-
-    def create_market_session(self) -> models.StreamSession:
-        """A market-data streaming session (production tokens only)."""
-        rest.session_hint(self.base_url)
-        return self._run(rest.create_market_session())
+    def _complete(self, operation: Coroutine[Any, Any, T]) -> T:
+        return _finish(operation)
 
 
-class AsyncTradierClient(_Core):
+class AsyncTradierClient(_Endpoints):
     """Asynchronous Tradier REST client (httpx.AsyncClient); same methods as TradierClient."""
 
     def __init__(
@@ -318,148 +340,11 @@ class AsyncTradierClient(_Core):
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    async def _once(self, call: Call[T]) -> T:
-        request = call.request
-        try:
-            response = await self._http.request(
-                request.method, request.path, **self._prepare(request)
-            )
-        except httpx.HTTPError as exc:
-            raise self._fault(exc, request) from exc
-        return call.parse(Reply(response.status_code, response.headers, response.content))
+    async def _send(self, request: Request, args: dict[str, Any]) -> httpx.Response:
+        return await self._http.request(request.method, request.path, **args)
 
-    async def _run(self, call: Call[T]) -> T:
-        if call.request.kind is Kind.SEND:
-            return await self._once(call)  # never resent: the caller finds it by tag
-        retrying = AsyncRetrying(sleep=self._sleep, **self._retry_args())
-        result: T = await retrying(self._once, call)
-        return result
+    async def _pause(self, seconds: float) -> None:
+        await self._sleep(seconds)
 
-    async def quotes(self, symbols: Sequence[str], greeks: bool = False) -> list[models.Quote]:
-        """Quotes for the symbols (unknown symbols are left out)."""
-        return await self._run(rest.quotes(symbols, greeks))
-
-    async def clock(self) -> models.MarketClock:
-        """The market clock."""
-        return await self._run(rest.clock())
-
-    async def calendar(self, year: int, month: int) -> list[models.CalendarDay]:
-        """The market calendar of one month."""
-        return await self._run(rest.calendar(year, month))
-
-    async def expiration_details(
-        self, symbol: str, include_all_roots: bool = False
-    ) -> list[models.Expiration]:
-        """Option expirations with contract size, type and strikes."""
-        return await self._run(rest.expirations(symbol, include_all_roots))
-
-    async def expirations(self, symbol: str, include_all_roots: bool = False) -> list[date]:
-        """Option expiration dates."""
-        return [e.date for e in await self.expiration_details(symbol, include_all_roots)]
-
-    async def strikes(self, symbol: str, expiration: date | str) -> list[Decimal]:
-        """Strikes of one expiration."""
-        return await self._run(rest.strikes(symbol, expiration))
-
-    async def chain(
-        self, symbol: str, expiration: date | str, greeks: bool = True
-    ) -> list[models.OptionQuote]:
-        """The option chain of one expiration."""
-        return await self._run(rest.chain(symbol, expiration, greeks))
-
-    async def history(
-        self,
-        symbol: str,
-        interval: str = "daily",
-        start: date | str | None = None,
-        end: date | str | None = None,
-    ) -> list[models.HistoryBar]:
-        """Daily, weekly or monthly bars."""
-        return await self._run(rest.history(symbol, interval, start, end))
-
-    async def timesales(
-        self,
-        symbol: str,
-        interval: str = "1min",
-        start: datetime | str | None = None,
-        end: datetime | str | None = None,
-        session_filter: str = "all",
-    ) -> list[models.TimeSale]:
-        """Intraday bars from time and sales."""
-        return await self._run(rest.timesales(symbol, interval, start, end, session_filter))
-
-    async def balances(self) -> models.Balances:
-        """Account balances."""
-        return await self._run(rest.balances(self.account_id))
-
-    async def positions(self) -> list[models.Position]:
-        """Open positions."""
-        return await self._run(rest.positions(self.account_id))
-
-    async def orders(
-        self,
-        include_tags: bool = True,
-        filter: str | None = None,
-        page: int | None = None,
-        limit: int | None = None,
-    ) -> list[models.Order]:
-        """Orders: today's (ET) by default, up to a month back with `filter="all"`."""
-        return await self._run(rest.orders(self.account_id, include_tags, filter, page, limit))
-
-    async def order(self, order_id: int) -> models.Order:
-        """One order, with its tag."""
-        return await self._run(rest.order(self.account_id, order_id))
-
-    async def find_order_by_tag(self, tag: str) -> models.Order | None:
-        """The order carrying `tag`: today's orders first, then `filter=all` pages."""
-        previous: list[models.Order] | None = None
-        for index, call in enumerate(rest.find_tag_calls(self.account_id, tag)):
-            page = await self._run(call)
-            found = rest.match_tag(page, tag)
-            if found is not None or rest.last_page(index, page, previous):
-                return found
-            previous = page if index else None
-        return None
-
-    async def place_order(self, order: OrderRequest) -> models.OrderAck:
-        """Place an order; never retried. Unsure -> TradierOutcomeUnknown (find by tag)."""
-        return await self._run(rest.place_order(self.account_id, order))
-
-    async def preview_order(self, order: OrderRequest) -> models.OrderPreview:
-        """Run every validation of an order without placing it."""
-        return await self._run(rest.preview_order(self.account_id, order))
-
-    async def modify_order(
-        self,
-        order_id: int,
-        *,
-        type: str | None = None,
-        duration: str | None = None,
-        price: Decimal | None = None,
-        stop: Decimal | None = None,
-    ) -> models.OrderAck:
-        """Change a working order's type, duration, price or stop; never retried."""
-        call = rest.modify_order(
-            self.account_id, order_id, type=type, duration=duration, price=price, stop=stop
-        )
-        return await self._run(call)
-
-    async def cancel_order(self, order_id: int) -> models.CancelResult:
-        """Cancel; an order already final answers `already_final` with its state."""
-        return await self._run(rest.cancel_order(self.account_id, order_id))
-
-    async def gainloss(
-        self,
-        page: int | None = None,
-        limit: int | None = None,
-        start: date | str | None = None,
-        end: date | str | None = None,
-        symbol: str | None = None,
-    ) -> list[models.GainLoss]:
-        """Closed positions (nightly report)."""
-        return await self._run(rest.gainloss(self.account_id, page, limit, start, end, symbol))
-
-    async def create_market_session(self) -> models.StreamSession:
-        """A market-data streaming session (production tokens only)."""
-        rest.session_hint(self.base_url)
-        return await self._run(rest.create_market_session())
+    def _complete(self, operation: Coroutine[Any, Any, T]) -> Coroutine[Any, Any, T]:
+        return operation

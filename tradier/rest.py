@@ -161,6 +161,12 @@ def expirations(symbol: str, include_all_roots: bool = False) -> Call[list[model
     return Call(request, responses.decode_expirations)
 
 
+def expiration_dates(symbol: str, include_all_roots: bool = False) -> Call[list[date]]:
+    """`GET /markets/options/expirations`, the dates alone."""
+    details = expirations(symbol, include_all_roots)
+    return Call(details.request, lambda body: [e.date for e in details.decode(body)])
+
+
 def strikes(symbol: str, expiration: date | str) -> Call[list[Decimal]]:
     """`GET /markets/options/strikes`."""
     params = {"symbol": symbol, "expiration": _day(expiration)}
@@ -258,17 +264,17 @@ def order(account_id: str | None, order_id: int) -> Call[models.Order]:
     return Call(Request("order", "GET", path, params=params), responses.decode_order, unknown_order)
 
 
-def place_order(account_id: str | None, request: OrderRequest) -> Call[models.OrderAck]:
+def place_order(account_id: str | None, order: OrderRequest) -> Call[models.OrderAck]:
     """`POST /accounts/{id}/orders`: never retried."""
     path = f"/accounts/{_account(account_id)}/orders"
-    req = Request("place_order", "POST", path, Kind.SEND, form=to_form(request))
+    req = Request("place_order", "POST", path, Kind.SEND, form=to_form(order))
     return Call(req, responses.decode_order_ack)
 
 
-def preview_order(account_id: str | None, request: OrderRequest) -> Call[models.OrderPreview]:
+def preview_order(account_id: str | None, order: OrderRequest) -> Call[models.OrderPreview]:
     """`POST /accounts/{id}/orders` with `preview=true`: validates, places nothing."""
     path = f"/accounts/{_account(account_id)}/orders"
-    form = {**to_form(request), "preview": "true"}
+    form = {**to_form(order), "preview": "true"}
     req = Request("preview_order", "POST", path, Kind.PREVIEW, form=form)
     return Call(req, responses.decode_preview)
 

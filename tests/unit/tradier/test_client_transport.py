@@ -95,16 +95,33 @@ def test_calls_when_requests_made_then_counted_per_method() -> None:
     assert client.calls["modify_order"] == 2 and client.calls.total() == 2
 
 
-def test_clients_when_compared_then_same_public_methods() -> None:
+async def test_clients_when_compared_then_same_public_methods_and_signatures() -> None:
     import inspect
 
     from tradier.client import AsyncTradierClient
 
-    def public(cls: type) -> set[str]:
-        return {n for n, _ in inspect.getmembers(cls, inspect.isfunction) if not n.startswith("_")}
+    def public(client: object) -> dict[str, inspect.Signature]:
+        names = [n for n in dir(client) if not n.startswith("_") and n not in ("close", "aclose")]
+        methods = {n: getattr(client, n) for n in names}
+        return {n: inspect.signature(m) for n, m in methods.items() if callable(m)}
 
-    assert public(TradierClient) - {"close"} == public(AsyncTradierClient) - {"aclose"}
-    for name in public(TradierClient) - {"close"}:
-        sync_params = inspect.signature(getattr(TradierClient, name)).parameters
-        async_params = inspect.signature(getattr(AsyncTradierClient, name)).parameters
-        assert list(sync_params) == list(async_params), name
+    sync_client = TradierClient("https://api.example.test", "test-token")
+    async_client = AsyncTradierClient("https://api.example.test", "test-token")
+    try:
+        assert public(sync_client) == public(async_client)
+        assert {"quotes", "find_order_by_tag", "place_order"} <= set(public(sync_client))
+        assert list(public(sync_client)["place_order"].parameters) == ["order"]
+    finally:
+        sync_client.close()
+        await async_client.aclose()
+
+
+def test_finish_when_a_sync_call_would_suspend_then_runtime_error() -> None:
+    import asyncio
+
+    import pytest
+
+    from tradier.client import _finish
+
+    with pytest.raises(RuntimeError):
+        _finish(asyncio.sleep(0))
