@@ -6,7 +6,7 @@ from brain.engine import Engine, EngineEvent
 from brain.gate_client import GateClient
 from brain.limits import SignalLimiter
 from brain.market import Signal
-from brain.monitor import PositionMonitor
+from brain.monitor import OpenPosition, PositionMonitor
 from brain.proposals import Planner, seeded_ids
 from brain.strategies import build_strategies
 from gatekeeper.contract import (
@@ -234,16 +234,22 @@ def _gate_over(handler: FakeGate) -> GateClient:
     )
 
 
-async def test_engine_when_close_outcome_unknown_then_settled_from_record_never_a_second_close():
+async def _exit_through(gate: FakeGate) -> tuple[Engine, OpenPosition, ManualClock]:
+    """A credit spread opened, then `gate` in place, then an exit fires and is sent."""
     quotes = FakeQuotes({})
     eng, _, _, clock = engine(quotes)
     await eng.handle(signal("credit_spread", "bull_put"))
     position = next(iter(eng.monitor.positions.values()))
-    flaky = FlakyGate()  # the close is decided and filled, but the answer is lost
-    eng.gate = _gate_over(flaky)
+    eng.gate = _gate_over(gate)
     quotes.book = {leg.option_symbol: ("0.01", "0.02") for leg in position.legs}
     clock.advance(60_000)
     await eng.monitor.check()
+    return eng, position, clock
+
+
+async def test_engine_when_close_outcome_unknown_then_settled_from_record_never_a_second_close():
+    flaky = FlakyGate()  # the close is decided and filled, but the answer is lost
+    eng, _, clock = await _exit_through(flaky)
     assert _ids(flaky.proposals) == 1 and eng.stats.unknown == 1
     # Past the repeat window and every monitor timeout, the gate reachable again.
     clock.advance(600_000)
@@ -256,15 +262,8 @@ async def test_engine_when_close_outcome_unknown_then_settled_from_record_never_
 
 
 async def test_engine_when_close_outcome_still_unknown_then_same_id_kept_not_a_new_one():
-    quotes = FakeQuotes({})
-    eng, _, _, clock = engine(quotes)
-    await eng.handle(signal("credit_spread", "bull_put"))
-    position = next(iter(eng.monitor.positions.values()))
     silent = SilentGate()
-    eng.gate = _gate_over(silent)
-    quotes.book = {leg.option_symbol: ("0.01", "0.02") for leg in position.legs}
-    clock.advance(60_000)
-    await eng.monitor.check()
+    eng, position, clock = await _exit_through(silent)
     first = eng.monitor.positions[position.id].closing_id
     clock.advance(600_000)
     await eng.process_pending()
@@ -320,15 +319,8 @@ class WorkingGate(FakeGate):
 
 
 async def test_engine_when_close_still_working_after_timeout_then_no_second_close_until_final():
-    quotes = FakeQuotes({})
-    eng, _, _, clock = engine(quotes)
     working = WorkingGate()
-    eng.gate = _gate_over(working)
-    await eng.handle(signal("credit_spread", "bull_put"))
-    position = next(iter(eng.monitor.positions.values()))
-    quotes.book = {leg.option_symbol: ("0.01", "0.02") for leg in position.legs}
-    clock.advance(60_000)
-    await eng.monitor.check()
+    eng, position, clock = await _exit_through(working)
     first = eng.monitor.positions[position.id].closing_id
     assert first is not None
     clock.advance(600_000)  # past the monitor's closing timeout and the repeat window
@@ -344,15 +336,8 @@ async def test_engine_when_close_still_working_after_timeout_then_no_second_clos
 
 
 async def test_engine_when_close_expired_unfilled_then_position_closed_again_with_new_id():
-    quotes = FakeQuotes({})
-    eng, _, _, clock = engine(quotes)
     working = WorkingGate()
-    eng.gate = _gate_over(working)
-    await eng.handle(signal("credit_spread", "bull_put"))
-    position = next(iter(eng.monitor.positions.values()))
-    quotes.book = {leg.option_symbol: ("0.01", "0.02") for leg in position.legs}
-    clock.advance(60_000)
-    await eng.monitor.check()
+    eng, _, clock = await _exit_through(working)
     working.close_state = OrderState.EXPIRED
     clock.advance(600_000)
     await eng.monitor.check()
