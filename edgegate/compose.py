@@ -38,9 +38,23 @@ def gate_env(api_url: str, secret: bytes) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def in_process_gate(api_url: str, clock: Clock, secret: bytes) -> Iterator[str]:
-    """The real gate (handlers, local v2 adapter, embedded DynamoDB) on `clock`; yields its URL."""
+def in_process_gate(
+    api_url: str, clock: Clock, secret: bytes, *, schedules: bool = False
+) -> Iterator[str]:
+    """The real gate (handlers, local v2 adapter, embedded DynamoDB) on `clock`; yields its URL.
+
+    `schedules` also runs reconcile and the watchdog on `clock`: only reconcile sees a
+    close fill and releases its structure, so without it closed positions keep counting
+    against the gate's limits. A replay leaves it off to stay deterministic.
+    """
     from functions.local.embedded import local_gate
 
-    with local_gate(gate_env(api_url, secret), clock=clock, schedules=False) as gate:
+    with local_gate(gate_env(api_url, secret), clock=clock, schedules=schedules) as gate:
         yield gate.url
+
+
+def scheduled_gate(
+    api_url: str, clock: Clock, secret: bytes
+) -> contextlib.AbstractContextManager[str]:
+    """`in_process_gate` with its schedules running, as deployed (the demo's gate)."""
+    return in_process_gate(api_url, clock, secret, schedules=True)

@@ -16,7 +16,7 @@ from datetime import date
 
 from brain.cli import format_event, format_summary
 from brain.replay import ReplayOptions, replay_sim
-from edgegate.compose import in_process_gate
+from edgegate.compose import scheduled_gate
 
 BANNER = """edgegate demo — everything on loopback, in simulated time:
   tradier simulator  REST + WebSocket, seeded market, Black-Scholes chains, sandbox broker
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         minutes=args.minutes,
         step_s=args.step,
         speed=args.speed,
-        gate_factory=in_process_gate,
+        gate_factory=scheduled_gate,
     )
     try:
         result = asyncio.run(replay_sim(options, lambda e: print(format_event(e), flush=True)))
