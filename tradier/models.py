@@ -153,10 +153,9 @@ class HistoryBar(msgspec.Struct, frozen=True, kw_only=True):
     volume: int | None = None
 
 
-class TimeSale(msgspec.Struct, frozen=True, kw_only=True):
-    """An intraday bar from time and sales; `time_ms` is its start, UTC epoch ms."""
+class TimeSaleFields(msgspec.Struct, frozen=True, kw_only=True):
+    """The fields a time-and-sales bar has alike on the wire and in `TimeSale`."""
 
-    time_ms: int
     price: Decimal | None = None
     open: Decimal | None = None
     high: Decimal | None = None
@@ -164,6 +163,12 @@ class TimeSale(msgspec.Struct, frozen=True, kw_only=True):
     close: Decimal | None = None
     volume: int | None = None
     vwap: Decimal | None = None
+
+
+class TimeSale(TimeSaleFields, frozen=True, kw_only=True):
+    """An intraday bar from time and sales; `time_ms` is its start, UTC epoch ms."""
+
+    time_ms: int
 
 
 class StreamSession(msgspec.Struct, frozen=True):
@@ -231,13 +236,18 @@ class Balances(msgspec.Struct, frozen=True, kw_only=True):
         return None
 
 
-class Position(msgspec.Struct, frozen=True, kw_only=True):
-    """A position; quantity is negative for shorts."""
+class PositionFields(msgspec.Struct, frozen=True, kw_only=True):
+    """The fields a position has alike on the wire and in `Position`."""
 
     id: int | None = None
     symbol: str
     quantity: int
     cost_basis: Decimal
+
+
+class Position(PositionFields, frozen=True, kw_only=True):
+    """A position; quantity is negative for shorts."""
+
     date_acquired_ms: int | None = msgspec.field(default=None, name="date_acquired")
 
 
@@ -327,8 +337,8 @@ class OrderPreview(PreviewFields, frozen=True, kw_only=True):
     request_date_ms: int | None = msgspec.field(default=None, name="request_date")
 
 
-class GainLoss(msgspec.Struct, frozen=True, kw_only=True):
-    """A closed position from the (nightly) gain/loss report."""
+class GainLossFields(msgspec.Struct, frozen=True, kw_only=True):
+    """The fields a closed position has alike on the wire and in `GainLoss`."""
 
     symbol: str
     quantity: int
@@ -336,6 +346,11 @@ class GainLoss(msgspec.Struct, frozen=True, kw_only=True):
     proceeds: Decimal
     gain_loss: Decimal
     gain_loss_percent: float | None = None
+    term: int | None = None
+
+
+class GainLoss(GainLossFields, frozen=True, kw_only=True):
+    """A closed position from the (nightly) gain/loss report."""
+
     open_date_ms: int | None = msgspec.field(default=None, name="open_date")
     close_date_ms: int | None = msgspec.field(default=None, name="close_date")
-    term: int | None = None

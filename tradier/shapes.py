@@ -23,14 +23,17 @@ from tradier.models import (
     CalendarDay,
     Expiration,
     GainLoss,
+    GainLossFields,
     MarketClock,
     Order,
     OrderFields,
     OrderPreview,
     Position,
+    PositionFields,
     PreviewFields,
     SessionHours,
     TimeSale,
+    TimeSaleFields,
 )
 
 T = TypeVar("T")
@@ -113,16 +116,9 @@ class CalendarWire(msgspec.Struct):
     days: DaysWire | str | None = None
 
 
-class TimeSaleWire(msgspec.Struct):
+class TimeSaleWire(TimeSaleFields, frozen=True, kw_only=True):
     time: datetime
     timestamp: int | None = None
-    price: Decimal | None = None
-    open: Decimal | None = None
-    high: Decimal | None = None
-    low: Decimal | None = None
-    close: Decimal | None = None
-    volume: int | None = None
-    vwap: Decimal | None = None
 
 
 class OrderWire(OrderFields, frozen=True, kw_only=True):
@@ -134,24 +130,13 @@ class OrderWire(OrderFields, frozen=True, kw_only=True):
     leg: list[OrderWire] | OrderWire | str | None = None
 
 
-class PositionWire(msgspec.Struct):
-    symbol: str
-    quantity: int
-    cost_basis: Decimal
-    id: int | None = None
+class PositionWire(PositionFields, frozen=True, kw_only=True):
     date_acquired: datetime | None = None
 
 
-class GainLossWire(msgspec.Struct):
-    symbol: str
-    quantity: int
-    cost: Decimal
-    proceeds: Decimal
-    gain_loss: Decimal
-    gain_loss_percent: float | None = None
+class GainLossWire(GainLossFields, frozen=True, kw_only=True):
     open_date: datetime | None = None
     close_date: datetime | None = None
-    term: int | None = None
 
 
 class PreviewWire(PreviewFields, frozen=True, kw_only=True):
@@ -159,6 +144,11 @@ class PreviewWire(PreviewFields, frozen=True, kw_only=True):
 
 
 # ---------------------------------------------------------------- conversions
+
+
+def _common(w: msgspec.Struct, base: type[msgspec.Struct]) -> dict[str, Any]:
+    """The values of the fields `w` shares with a model through `base`."""
+    return {name: getattr(w, name) for name in base.__struct_fields__}
 
 
 def to_clock(w: ClockWire) -> MarketClock:
@@ -213,20 +203,7 @@ def to_timesale(w: TimeSaleWire) -> TimeSale:
     """A time-and-sales bar with its start in UTC ms."""
     time_ms = w.timestamp * 1000 if w.timestamp is not None else utc_ms(w.time)
     assert time_ms is not None  # `time` is required, so one of the two is set
-    return TimeSale(
-        time_ms=time_ms,
-        price=w.price,
-        open=w.open,
-        high=w.high,
-        low=w.low,
-        close=w.close,
-        volume=w.volume,
-        vwap=w.vwap,
-    )
-
-
-def _common(w: msgspec.Struct, base: type[msgspec.Struct]) -> dict[str, Any]:
-    return {name: getattr(w, name) for name in base.__struct_fields__}
+    return TimeSale(**_common(w, TimeSaleFields), time_ms=time_ms)
 
 
 def to_order(w: OrderWire) -> Order:
@@ -249,27 +226,15 @@ def to_order(w: OrderWire) -> Order:
 
 def to_position(w: PositionWire) -> Position:
     """A position with its acquisition time in ms."""
-    return Position(
-        id=w.id,
-        symbol=w.symbol,
-        quantity=w.quantity,
-        cost_basis=w.cost_basis,
-        date_acquired_ms=utc_ms(w.date_acquired),
-    )
+    return Position(**_common(w, PositionFields), date_acquired_ms=utc_ms(w.date_acquired))
 
 
 def to_gainloss(w: GainLossWire) -> GainLoss:
     """A closed position with ms dates."""
     return GainLoss(
-        symbol=w.symbol,
-        quantity=w.quantity,
-        cost=w.cost,
-        proceeds=w.proceeds,
-        gain_loss=w.gain_loss,
-        gain_loss_percent=w.gain_loss_percent,
+        **_common(w, GainLossFields),
         open_date_ms=utc_ms(w.open_date),
         close_date_ms=utc_ms(w.close_date),
-        term=w.term,
     )
 
 
