@@ -6,8 +6,11 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
+import sys
 
 from tradier.sim.core import SimConfig
+from tradier.sim.errors import SimError
 from tradier.sim.server import SimServer
 
 
@@ -16,14 +19,24 @@ def register(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="sim_command", metavar="{serve,stream}")
     sub.required = True
     serve = sub.add_parser("serve", help="serve Tradier REST + WebSocket on one port")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8700)
-    serve.add_argument("--token", default="sim-token")
-    serve.add_argument("--account", default="VA00000000")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    serve.add_argument("--port", type=int, default=8700, help="port (default: %(default)s)")
+    serve.add_argument(
+        "--token", default="sim-token", help="the accepted Bearer token (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--account", default="VA00000000", help="the sandbox account id (default: %(default)s)"
+    )
     source = serve.add_mutually_exclusive_group()
-    source.add_argument("--seed", type=int, default=1, help="generated market seed")
-    source.add_argument("--data", default=None, help="replay newline-delimited stream frames")
-    serve.add_argument("--speed", type=float, default=1.0, help="simulated seconds per second")
+    source.add_argument(
+        "--seed", type=int, default=1, help="generated market seed (default: %(default)s)"
+    )
+    source.add_argument(
+        "--data", default=None, help="replay a file of newline-delimited stream frames"
+    )
+    serve.add_argument(
+        "--speed", type=float, default=1.0, help="simulated seconds per second (default: 1)"
+    )
     serve.add_argument(
         "--calendar",
         action="store_true",
@@ -39,14 +52,30 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="a token treated as a sandbox token (401 on stream sessions)",
     )
     stream = sub.add_parser("stream", help="run a sim in-process and print its stream")
-    stream.add_argument("--seconds", type=float, default=60.0)
-    stream.add_argument("--seed", type=int, default=1)
-    stream.add_argument("--speed", type=float, default=1.0)
-    stream.add_argument("--symbols", default="SPY,QQQ,IWM,DIA,VIX")
+    stream.add_argument(
+        "--seconds", type=float, default=60.0, help="how long to print (default: 60)"
+    )
+    stream.add_argument(
+        "--seed", type=int, default=1, help="generated market seed (default: %(default)s)"
+    )
+    stream.add_argument(
+        "--speed", type=float, default=1.0, help="simulated seconds per second (default: 1)"
+    )
+    stream.add_argument(
+        "--symbols", default="SPY,QQQ,IWM,DIA,VIX", help="comma-separated (default: %(default)s)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the chosen sub-command."""
+    """Run the chosen sub-command; a bad option, file or port is one line on stderr, exit 2."""
+    try:
+        return _run(args)
+    except (SimError, OSError) as exc:
+        print(f"edgegate sim {args.sim_command}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.sim_command == "serve":
         config = SimConfig(
             host=args.host,
@@ -65,7 +94,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
     symbols = [s for s in args.symbols.split(",") if s]
     config = SimConfig(seed=args.seed, speed=args.speed)
-    return asyncio.run(_stream(config, symbols, args.seconds))
+    try:
+        return asyncio.run(_stream(config, symbols, args.seconds))
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as a filter should.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 async def _serve(config: SimConfig) -> None:
