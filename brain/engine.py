@@ -345,7 +345,9 @@ class Engine:
             openings = [_proposal_of(raw) for raw in data.get("openings", [])]
             closes = [(_proposal_of(raw), str(pos)) for raw, pos in data.get("closes", [])]
         except (ContractError, TypeError, ValueError) as exc:
-            raise StateFileError(f"{UNKNOWN_STATE}: unreadable proposal ({exc})") from exc
+            raise StateFileError(
+                UNKNOWN_STATE, f"{UNKNOWN_STATE}: unreadable proposal ({exc})"
+            ) from exc
         self._unknown.update({p.id: p for p in openings})
         self._unknown_closes.update({p.id: (p, pos) for p, pos in closes})
         return len(openings) + len(closes)

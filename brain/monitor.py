@@ -309,7 +309,7 @@ class PositionMonitor:
             loaded = [from_json(raw) for raw in data.get("positions", [])]
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             # All or nothing: half a book would leave the rest silently unmanaged.
-            raise StateFileError(f"positions: unreadable position ({exc!r})") from exc
+            raise StateFileError("positions", f"positions: unreadable position ({exc!r})") from exc
         for position in loaded:
             self.positions[position.id] = position
         return len(self.positions)

@@ -21,7 +21,11 @@ _ENCODER = msgspec.json.Encoder(decimal_format="string")
 
 
 class StateFileError(Exception):
-    """A state file that exists but cannot be read back."""
+    """A state file that exists but cannot be read back; `name` is its document."""
+
+    def __init__(self, name: str, message: str) -> None:
+        self.name = name
+        super().__init__(message)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -82,10 +86,25 @@ class StateStore:
         try:
             body = msgspec.json.decode(raw)
         except msgspec.DecodeError as exc:
-            raise StateFileError(f"{path}: not valid JSON") from exc
+            raise StateFileError(name, f"{path}: not valid JSON") from exc
         if not isinstance(body, dict) or body.get("version") != STATE_VERSION:
-            raise StateFileError(f"{path}: unknown state version")
+            raise StateFileError(name, f"{path}: unknown state version")
         data = body.get("data")
         if not isinstance(data, dict):
-            raise StateFileError(f"{path}: data must be an object")
+            raise StateFileError(name, f"{path}: data must be an object")
         return data
+
+    def quarantine(self, name: str) -> Path | None:
+        """Move an unreadable document aside (never overwritten by the next save); returns
+        where it went, or None when there was no such file."""
+        path = self.path(name)
+        for n in range(1, 10_000):
+            target = path.with_name(f"{name}.unreadable-{n}.json")
+            if not target.exists():
+                break
+        try:
+            os.replace(path, target)
+        except FileNotFoundError:
+            return None
+        _fsync_dir(path.parent)
+        return target

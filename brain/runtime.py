@@ -127,21 +127,28 @@ class Brain:
         return self.warmed
 
     def restore_state(self) -> None:
-        """Load the limiter memory and the position book written before a restart."""
+        """Load the position book, the limiter memory and the unsettled proposals written
+        before a restart. Each is restored on its own; an unreadable one is moved aside
+        (kept for the operator, never overwritten by the next save) and the brain starts
+        without it: positions are then adopted from the broker when an account is set."""
         if self.store is None:
             return
-        try:
-            self.monitor.load()
-            limits = self.store.load("limits")
-        except StateFileError as exc:
-            log.error("state not restored: %s", exc)
-            return
+        for name, restore in (
+            ("positions", self.monitor.load),
+            ("limits", self._restore_limits),
+            ("unknown outcomes", self.engine.load_unknown),
+        ):
+            try:
+                restore()
+            except StateFileError as exc:
+                kept = self.store.quarantine(exc.name)
+                log.error("%s not restored: %s; the file was moved to %s", name, exc, kept)
+
+    def _restore_limits(self) -> None:
+        assert self.store is not None
+        limits = self.store.load("limits")
         if limits:
             self.limiter.restore(limits)
-        try:
-            self.engine.load_unknown()
-        except StateFileError as exc:
-            log.error("unsettled proposals not restored: %s", exc)
 
     def flush_state(self) -> None:
         """Write what must survive a restart (atomically)."""

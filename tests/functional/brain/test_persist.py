@@ -99,3 +99,51 @@ async def test_engine_when_restarted_with_an_unknown_opening_then_settled_and_po
     position = next(iter(again.monitor.positions.values()))
     assert position.id == silent.proposals[0].id and position.quantity >= 1
     assert store.load("unknown_outcomes") == {"openings": [], "closes": []}
+
+
+def test_quarantine_when_called_twice_then_each_unreadable_file_kept_under_its_own_name(tmp_path):
+    store = StateStore(tmp_path)
+    store.path("positions").write_text("{not json")
+    first = store.quarantine("positions")
+    store.path("positions").write_text("[]")
+    second = store.quarantine("positions")
+    assert first is not None and first.name == "positions.unreadable-1.json"
+    assert second is not None and second.name == "positions.unreadable-2.json"
+    assert first.read_text() == "{not json" and second.read_text() == "[]"
+    assert store.quarantine("positions") is None
+
+
+async def test_restore_when_positions_unreadable_then_moved_aside_and_limits_still_restored(
+    tmp_path,
+):
+    from brain.runtime import build_brain
+    from brain.timing import Pace, clock_sleep
+    from tradier.client import AsyncTradierClient
+    from tradier.clock import ManualClock
+
+    store = StateStore(tmp_path)
+    store.path("positions").write_text('{"version": 1, "data": {"positions": [{"id": 1}]}}')
+    store.save("limits", {"symbols": {"SPY": 1_000}, "keys": {}})
+    clock = ManualClock(2_000)
+    market = AsyncTradierClient("http://127.0.0.1:9/v1", "test-token-not-real")
+    brain = build_brain(
+        symbols=["SPY"],
+        clock=clock,
+        market=market,
+        stream_factory=lambda: None,  # type: ignore[arg-type,return-value]
+        gate=None,
+        pace=Pace(clock_sleep(clock)),
+        equity=__import__("decimal").Decimal(100_000),
+        store=store,
+    )
+    try:
+        brain.restore_state()
+        assert brain.monitor.positions == {}
+        assert brain.limiter.snapshot()["symbols"] == {"SPY": 1_000}
+        kept = tmp_path / "positions.unreadable-1.json"
+        assert kept.exists()
+        brain.flush_state()  # the next save writes a fresh book, the evidence stays
+        assert kept.read_text().startswith('{"version": 1')
+        assert store.load("positions") == {"positions": []}
+    finally:
+        await market.aclose()
