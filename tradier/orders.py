@@ -75,67 +75,57 @@ def _check_price(value: Decimal | None, needed: bool, field: str, when: str) -> 
         raise _fail(field, f"must be a positive Decimal, got {value!r}")
 
 
-def _check_single(
-    type_: str,
-    price: Decimal | None,
-    stop: Decimal | None,
-    duration: str,
-    durations: frozenset[str],
-) -> None:
-    _check_choice(type_, SINGLE_TYPES, "type")
-    _check_choice(duration, durations, "duration")
-    _check_price(price, type_ in ("limit", "stop_limit"), "price", f"type is {type_}")
-    _check_price(stop, type_ in ("stop", "stop_limit"), "stop", f"type is {type_}")
-
-
-def _check_net(type_: str, price: Decimal | None, duration: str) -> None:
-    _check_choice(type_, NET_TYPES, "type")
-    _check_choice(duration, OPTION_DURATIONS, "duration")
-    _check_price(price, type_ in ("debit", "credit"), "price", f"type is {type_}")
-
-
-class EquityOrder(msgspec.Struct, frozen=True, kw_only=True):
-    """A stock/ETF order (`class=equity`)."""
+class _Order(msgspec.Struct, frozen=True, kw_only=True):
+    """What every order request carries besides its instruments."""
 
     symbol: str
-    side: str
-    quantity: int
     type: str = "market"
     duration: str = "day"
     price: Decimal | None = None
-    stop: Decimal | None = None
     tag: str | None = None
 
+
+class _SingleOrder(_Order, frozen=True, kw_only=True):
+    """An order for one instrument: side, quantity and a stop price for stop types."""
+
+    side: str
+    quantity: int
+    stop: Decimal | None = None
+
+
+class EquityOrder(_SingleOrder, frozen=True, kw_only=True):
+    """A stock/ETF order (`class=equity`)."""
+
     def __post_init__(self) -> None:
-        _check_symbol(self.symbol)
-        _check_choice(self.side, EQUITY_SIDES, "side")
-        _check_quantity(self.quantity)
-        _check_single(self.type, self.price, self.stop, self.duration, EQUITY_DURATIONS)
+        _check_single(self, EQUITY_SIDES, EQUITY_DURATIONS)
         if self.side == "sell_short" and self.duration == "gtc":
             raise _fail("duration", "gtc is refused for short sells; use day")
         check_tag(self.tag)
 
 
-class OptionOrder(msgspec.Struct, frozen=True, kw_only=True):
+class OptionOrder(_SingleOrder, frozen=True, kw_only=True):
     """A single-option order (`class=option`); `symbol` is the underlying."""
 
-    symbol: str
     option_symbol: str
-    side: str
-    quantity: int
-    type: str = "market"
-    duration: str = "day"
-    price: Decimal | None = None
-    stop: Decimal | None = None
-    tag: str | None = None
 
     def __post_init__(self) -> None:
-        _check_symbol(self.symbol)
-        _check_option_symbol(self.option_symbol, "option_symbol")
-        _check_choice(self.side, OPTION_SIDES, "side")
-        _check_quantity(self.quantity)
-        _check_single(self.type, self.price, self.stop, self.duration, OPTION_DURATIONS)
+        _check_single(self, OPTION_SIDES, OPTION_DURATIONS)
         check_tag(self.tag)
+
+
+def _check_single(
+    order: EquityOrder | OptionOrder, sides: frozenset[str], durations: frozenset[str]
+) -> None:
+    _check_symbol(order.symbol)
+    if isinstance(order, OptionOrder):
+        _check_option_symbol(order.option_symbol, "option_symbol")
+    _check_choice(order.side, sides, "side")
+    _check_quantity(order.quantity)
+    type_ = order.type
+    _check_choice(type_, SINGLE_TYPES, "type")
+    _check_choice(order.duration, durations, "duration")
+    _check_price(order.price, type_ in ("limit", "stop_limit"), "price", f"type is {type_}")
+    _check_price(order.stop, type_ in ("stop", "stop_limit"), "stop", f"type is {type_}")
 
 
 class OptionLeg(msgspec.Struct, frozen=True, kw_only=True):
@@ -163,15 +153,18 @@ def _check_option_legs(legs: tuple[OptionLeg, ...], first_index: int) -> None:
         _check_quantity(leg.quantity, f"quantity[{i}]")
 
 
-class MultilegOrder(msgspec.Struct, frozen=True, kw_only=True):
+def _check_net(order: _Order) -> None:
+    type_ = order.type
+    _check_choice(type_, NET_TYPES, "type")
+    _check_choice(order.duration, OPTION_DURATIONS, "duration")
+    _check_price(order.price, type_ in ("debit", "credit"), "price", f"type is {type_}")
+    check_tag(order.tag)
+
+
+class MultilegOrder(_Order, frozen=True, kw_only=True):
     """A 2-4 leg option order (`class=multileg`) at a net debit/credit/even or market."""
 
-    symbol: str
     legs: tuple[OptionLeg, ...]
-    type: str = "market"
-    price: Decimal | None = None
-    duration: str = "day"
-    tag: str | None = None
 
     def __post_init__(self) -> None:
         _check_symbol(self.symbol)
@@ -180,20 +173,14 @@ class MultilegOrder(msgspec.Struct, frozen=True, kw_only=True):
         _check_option_legs(self.legs, 0)
         if len({leg.option_symbol for leg in self.legs}) != len(self.legs):
             raise _fail("legs", "each option_symbol may appear only once")
-        _check_net(self.type, self.price, self.duration)
-        check_tag(self.tag)
+        _check_net(self)
 
 
-class ComboOrder(msgspec.Struct, frozen=True, kw_only=True):
+class ComboOrder(_Order, frozen=True, kw_only=True):
     """Stock plus one or two option legs (`class=combo`); leg 0 is the stock."""
 
-    symbol: str
     equity: EquityLeg
     options: tuple[OptionLeg, ...]
-    type: str = "market"
-    price: Decimal | None = None
-    duration: str = "day"
-    tag: str | None = None
 
     def __post_init__(self) -> None:
         _check_symbol(self.symbol)
@@ -202,14 +189,13 @@ class ComboOrder(msgspec.Struct, frozen=True, kw_only=True):
         if not 1 <= len(self.options) <= 2:
             raise _fail("options", f"a combo has 1 or 2 option legs, got {len(self.options)}")
         _check_option_legs(self.options, 1)
-        _check_net(self.type, self.price, self.duration)
-        check_tag(self.tag)
+        _check_net(self)
 
 
 OrderRequest = EquityOrder | OptionOrder | MultilegOrder | ComboOrder
 
 
-def _common(form: dict[str, str], order: OrderRequest) -> dict[str, str]:
+def _common(form: dict[str, str], order: _Order) -> dict[str, str]:
     form["symbol"] = order.symbol
     form["type"] = order.type
     form["duration"] = order.duration
