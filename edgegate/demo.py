@@ -17,6 +17,7 @@ from datetime import date
 from brain.cli import format_event, format_summary
 from brain.replay import ReplayOptions, replay_sim
 from edgegate.compose import scheduled_gate
+from edgegate.demo_summary import trader_summary
 
 BANNER = """edgegate demo — everything on loopback, in simulated time:
   tradier simulator  REST + WebSocket, seeded market, Black-Scholes chains, sandbox broker
@@ -55,5 +56,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("demo stopped", flush=True)
         return 130
+    for line in trader_summary(result.events):
+        print(line, flush=True)
     print(format_summary(result), flush=True)
     return 0 if not result.dead_tasks else 1
