@@ -152,6 +152,27 @@ def test_modify_when_working_limit_then_price_changed(client: TradierClient) -> 
     assert client.order(ack.id).price == Decimal("1.50")
 
 
+def test_modify_when_5xx_then_outcome_unknown_and_never_resent(
+    sim: RunningSim, client: TradierClient, sleeps: Sleeps
+) -> None:
+    ack = client.place_order(resting_limit("m-5xx"))
+    sim.controls.fault("5xx", count=1, path_prefix=f"/v1/accounts/{ACCOUNT}/orders")
+    with pytest.raises(TradierOutcomeUnknown):
+        client.modify_order(ack.id, price=Decimal("1.50"))
+    assert client.calls["modify_order"] == 1 and sleeps.slept == []
+    assert client.order(ack.id).price == Decimal("1.00")
+
+
+def test_cancel_when_5xx_once_then_retried_and_canceled(
+    sim: RunningSim, client: TradierClient, sleeps: Sleeps
+) -> None:
+    ack = client.place_order(resting_limit("c-5xx"))
+    sim.controls.fault("5xx", count=1, path_prefix=f"/v1/accounts/{ACCOUNT}/orders")
+    result = client.cancel_order(ack.id)
+    assert (result.id, result.outcome) == (ack.id, "canceled")
+    assert client.calls["cancel_order"] == 2 and len(sleeps.slept) == 1
+
+
 def test_cancel_when_working_then_canceled_and_again_already_final(
     client: TradierClient,
 ) -> None:
@@ -201,6 +222,24 @@ async def test_async_client_when_place_lost_then_unknown_and_found_by_tag(
         assert result.outcome in ("canceled", "already_final")
         assert c.calls["place_order"] == 1
         assert len(sim.controls.orders()) == 1
+
+
+async def test_async_client_when_place_5xx_then_outcome_unknown_and_never_resent(
+    sim: RunningSim,
+) -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    async with AsyncTradierClient(sim.api_url, TOKEN, ACCOUNT, sleep=sleep) as c:
+        sim.controls.fault("5xx", count=1, path_prefix=f"/v1/accounts/{ACCOUNT}/orders")
+        with pytest.raises(TradierOutcomeUnknown) as info:
+            await c.place_order(market_buy("async-5xx"))
+        assert info.value.status == 500
+        assert c.calls["place_order"] == 1 and slept == []
+        assert await c.find_order_by_tag("async-5xx") is None
+    assert sim.controls.orders() == []
 
 
 async def test_async_client_when_reads_fail_twice_then_retried(sim: RunningSim) -> None:
