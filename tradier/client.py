@@ -8,8 +8,8 @@ and retries); they differ only in `_send` and `_pause`. The async client awaits 
 the sync client's versions block and never suspend, so `_finish` completes the coroutine
 in one step without an event loop.
 
-Reads retry (bounded attempts, jittered exponential backoff, waiting out a rate-limit
-window when it is short); order sends are never retried, and an unsure send raises
+Reads retry with tenacity (bounded attempts, jittered exponential backoff, waiting out a
+rate-limit window when it is short); order sends are never retried, and an unsure send raises
 `TradierOutcomeUnknown` so the caller looks the order up by tag. `calls` counts HTTP
 requests per method (retries included) for benchmarks and health.
 """
@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Concatenate, Final, Generic, ParamSpec, TypeVar, overload
 
 import httpx
+from tenacity import AsyncRetrying, RetryCallState
 
 from tradier import models, rest
 from tradier.clock import Clock, SystemClock
@@ -87,17 +88,23 @@ class _Core:
         raise NotImplementedError
 
     async def _run(self, call: Call[T]) -> T:
-        """Send a call, retrying a read while its fault allows; an order send goes once."""
-        attempt = 1
-        while True:
-            try:
-                return await self._once(call)
-            except TradierError as exc:
-                wait_s = self._retry_wait_s(call.request, exc, attempt)
-                if wait_s is None:
-                    raise
-            await self._pause(wait_s)
-            attempt += 1
+        """Send a call, retrying a read (tenacity) while its fault allows; a send goes once."""
+        request = call.request
+
+        def wait_s(state: RetryCallState) -> float:
+            return self._retry_wait_s(request, _failure(state), state.attempt_number) or 0.0
+
+        def should_retry(state: RetryCallState) -> bool:
+            failure = _failure(state)
+            return failure is not None and (
+                self._retry_wait_s(request, failure, state.attempt_number) is not None
+            )
+
+        # Both clients drive this coroutine; the sync client's pause blocks and never
+        # suspends, so tenacity's async loop completes without an event loop there too.
+        retrying = AsyncRetrying(sleep=self._pause, wait=wait_s, retry=should_retry, reraise=True)
+        result: T = await retrying(self._once, call)
+        return result
 
     async def _once(self, call: Call[T]) -> T:
         request = call.request
@@ -120,9 +127,11 @@ class _Core:
             return TradierOutcomeUnknown(message, tag=(request.form or {}).get("tag"))
         return TradierRetryable(message)
 
-    def _retry_wait_s(self, request: Request, exc: TradierError, attempt: int) -> float | None:
+    def _retry_wait_s(
+        self, request: Request, exc: BaseException | None, attempt: int
+    ) -> float | None:
         """Seconds to wait before attempt `attempt + 1`, or None to raise `exc` now."""
-        if request.kind is Kind.SEND:
+        if request.kind is Kind.SEND or not isinstance(exc, TradierError):
             return None  # never resent: the caller finds the order by tag instead
         rate_wait_s: float | None = None
         if isinstance(exc, TradierRateLimited):
@@ -141,6 +150,11 @@ class _Core:
         if exc.reset_at_ms is None:
             return self.retry.max_rate_wait_s
         return max(0.0, (exc.reset_at_ms - self._clock.now_ms()) / 1000)
+
+
+def _failure(state: RetryCallState) -> BaseException | None:
+    outcome = state.outcome
+    return outcome.exception() if outcome is not None and outcome.failed else None
 
 
 # ---------------------------------------------------------------- endpoints, once
