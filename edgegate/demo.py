@@ -4,7 +4,8 @@ It composes the Tradier simulator (REST and WebSocket on loopback), a local Dyna
 (an embedded moto server), the gate's real Lambda handlers behind the local HTTP adapter
 that builds API Gateway HTTP API (v2) events, and the brain — feed, bars, indicators,
 regime, strategies, sizing, exits, signed proposals — replaying a generated trading day
-in simulated time. Every line printed is a signal, a proposal or the gate's decision.
+in simulated time. Each line printed is a signal, a skip, a proposal or the gate's decision;
+it ends with a summary of what was opened, closed, refused and held back.
 """
 
 from __future__ import annotations
