@@ -12,10 +12,14 @@ position keeps them:
 - credit structures: take profit at `take_profit` x the credit received, stop at
   `stop_loss` x the maximum loss;
 - debit structures: take profit at `take_profit_debit` x the debit paid, stop at
-  `stop_loss` x the debit paid (capped by the maximum loss);
+  `stop_loss` x the maximum loss (for a long spread that is the debit; for a ratio
+  backspread bought for a few cents it is far more, and a stop on the debit alone would
+  fire on the bid/ask spread the moment it opened);
 - equity: stop at the stop distance, take profit at `reward_multiple` times it.
 The first rule that fires wins, checked in the order: days to expiry, stop loss,
-take profit, time (a stop never waits behind a profit target).
+take profit, time (a stop never waits behind a profit target). A stop is judged on the
+P&L at the mid (the mark), a profit target on the P&L at the natural closing price (what
+a close realises), so the spread neither stops a position out nor books a phantom profit.
 """
 
 from __future__ import annotations
@@ -68,8 +72,7 @@ def option_targets(entry_signed: Decimal, max_loss_each: Decimal, policy: ExitPo
     premium = cash_value(abs(entry_signed), 1, OPTION_MULTIPLIER)
     if entry_signed > 0:
         return Targets(premium * policy.take_profit, max_loss_each * policy.stop_loss)
-    risk = min(max_loss_each, premium) if premium > 0 else max_loss_each
-    return Targets(premium * policy.take_profit_debit, risk * policy.stop_loss)
+    return Targets(premium * policy.take_profit_debit, max_loss_each * policy.stop_loss)
 
 
 def equity_targets(stop_distance: Decimal, reward_multiple: Decimal) -> Targets:
@@ -84,7 +87,8 @@ def pnl_each(entry_signed: Decimal, close_signed: Decimal, multiplier: int) -> D
 
 
 def evaluate(
-    pnl: Decimal,
+    marked_pnl: Decimal,
+    realisable_pnl: Decimal,
     targets: Targets,
     opened_at_ms: int,
     now_ms: int,
@@ -92,12 +96,13 @@ def evaluate(
     today: date,
     policy: ExitPolicy,
 ) -> ExitReason | None:
-    """The exit that fires now for a structure at `pnl` dollars each, or None to hold."""
+    """The exit that fires now for a structure marked at `marked_pnl` dollars each (mid)
+    and closable for `realisable_pnl` (natural price), or None to hold."""
     if nearest_expiry is not None and (nearest_expiry - today).days <= policy.min_dte:
         return ExitReason.DAYS_TO_EXPIRY
-    if targets.stop_loss_each > 0 and pnl <= -targets.stop_loss_each:
+    if targets.stop_loss_each > 0 and marked_pnl <= -targets.stop_loss_each:
         return ExitReason.STOP_LOSS
-    if targets.take_profit_each > 0 and pnl >= targets.take_profit_each:
+    if targets.take_profit_each > 0 and realisable_pnl >= targets.take_profit_each:
         return ExitReason.TAKE_PROFIT
     if now_ms - opened_at_ms >= policy.max_hold_ms:
         return ExitReason.TIME

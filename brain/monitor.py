@@ -3,13 +3,15 @@
 Positions are held per structure (`OpenPosition`): the legs in their opening sense, the
 quantity, the signed entry price per unit (+credit / -debit; for shares -price for a long,
 +price for a short) and the exit targets fixed at entry. P&L is dollars per structure
-(`brain.exits`). Every `check` quotes the legs, prices the close at the natural price of
-the reversed legs, and hands each exit to the injected `close` callback (the engine sends
-the closing proposal). A close still open after `CLOSING_TIMEOUT_MS` is reviewed against
-the gate's record (`review_close`): filled, the position goes; ended unfilled, it may be
-closed again; otherwise it stays closing, since a second close could double it. Positions
-found at the broker on start are adopted by `brain.adoption`, never ignored. The book is
-persisted after every change.
+(`brain.exits`). Every `check` quotes the legs, marks the structure at the mid of the
+reversed legs and prices the close at their natural price; a stop is judged on the mark
+(the bid/ask spread alone never stops a position out), a profit target on the natural
+price (what a close would really realise). Each exit goes to the injected `close`
+callback (the engine sends the closing proposal). A close still open after
+`CLOSING_TIMEOUT_MS` is reviewed against the gate's record (`review_close`): filled, the
+position goes; ended unfilled, it may be closed again; otherwise it stays closing, since
+a second close could double it. Positions found at the broker on start are adopted by
+`brain.adoption`, never ignored. The book is persisted after every change.
 """
 
 from __future__ import annotations
@@ -119,6 +121,25 @@ def closing_price(position: OpenPosition, book: dict[str, BidAsk]) -> NetPrice |
         # Closing reverses the leg: a bought leg is sold at the bid, a sold one bought back.
         total += quote.bid * leg.ratio if leg.side is Side.BUY else -quote.ask * leg.ratio
     return net_of(total)
+
+
+def mark_price(position: OpenPosition, book: dict[str, BidAsk]) -> Decimal | None:
+    """Signed net per unit of the reversed legs at their mids (+ received, - paid), or None
+    when a quote is missing: what the structure is worth, without the spread."""
+    if not position.legs:
+        quote = book.get(position.symbol)
+        if quote is None:
+            return None
+        mid = (quote.bid + quote.ask) / 2
+        return -mid if position.equity_side is EquitySide.SELL_SHORT else mid
+    total = Decimal(0)
+    for leg in position.legs:
+        quote = book.get(leg.option_symbol)
+        if quote is None:
+            return None
+        mid = (quote.bid + quote.ask) / 2
+        total += mid * leg.ratio if leg.side is Side.BUY else -mid * leg.ratio
+    return total
 
 
 def quote_book(quotes: Iterable[Any]) -> dict[str, BidAsk]:
@@ -232,12 +253,15 @@ class PositionMonitor:
     ) -> ExitReason | None:
         """Mark one position; request its close when an exit fires (the reason if asked)."""
         price = closing_price(position, book)
-        if price is None:
+        mark = mark_price(position, book)
+        if price is None or mark is None:
             return None
-        pnl = pnl_each(position.entry_signed, price.signed, position.multiplier)
-        self.positions[position.id] = replace(position, last_pnl_each=pnl)
+        marked = pnl_each(position.entry_signed, mark, position.multiplier)
+        realisable = pnl_each(position.entry_signed, price.signed, position.multiplier)
+        self.positions[position.id] = replace(position, last_pnl_each=marked)
         reason = evaluate(
-            pnl,
+            marked,
+            realisable,
             position.targets,
             position.opened_at_ms,
             now,

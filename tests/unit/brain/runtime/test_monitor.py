@@ -83,7 +83,9 @@ async def test_monitor_when_spread_decayed_to_half_then_take_profit_close_at_nat
     assert asked == [("p1", ExitReason.TAKE_PROFIT)]
     _, _, price = closer.asked[0]
     assert price == NetPrice(Decimal("0.40"), NetKind.DEBIT)  # 0.45 ask - 0.05 bid
-    assert m.positions["p1"].last_pnl_each == Decimal("60.00")
+    # The mark is at the mids (0.425 - 0.065 = 0.36 to close): +64 dollars per structure;
+    # the target (50) was judged on the natural price, which realises +60.
+    assert m.positions["p1"].last_pnl_each == Decimal("64.000")
     assert m.positions["p1"].closing_id == "close-1"
     # A closing position is not asked again.
     assert await m.check() == []
@@ -180,3 +182,46 @@ async def test_monitor_when_one_close_raises_then_other_positions_still_closed_a
     assert asked == [("p2", ExitReason.TAKE_PROFIT)]
     assert m.stats.close_failures == 1
     assert m.positions["p1"].closing_id is None and m.positions["p2"].closing_id == "close-1"
+
+
+def backspread(debit: str = "0.13") -> OpenPosition:
+    entry = -Decimal(debit)
+    # Short 1 put at 395, long 2 at 379: the most it can lose is the 16 width plus the debit.
+    max_loss = Decimal(1600) + Decimal(debit) * 100
+    return OpenPosition(
+        id="b1",
+        symbol="DIA",
+        strategy=Strategy.RATIO_SPREAD,
+        quantity=1,
+        entry_signed=entry,
+        targets=option_targets(entry, max_loss, ExitPolicy()),
+        opened_at_ms=NOW,
+        legs=(HeldLeg(SHORT, Side.SELL), HeldLeg(LONG, Side.BUY, ratio=2)),
+        source="put_ratio_backspread",
+    )
+
+
+def test_option_targets_when_small_debit_then_stop_on_half_the_max_loss_not_the_debit():
+    targets = option_targets(Decimal("-0.13"), Decimal(1613), ExitPolicy())
+    assert targets.stop_loss_each == Decimal(1613) * Decimal("0.50")
+    assert targets.take_profit_each == Decimal("13.00") * Decimal("0.50")
+
+
+async def test_monitor_when_only_the_spread_costs_then_small_debit_backspread_not_stopped():
+    # Mids unchanged since the entry (0.13 debit = 2 x 0.60 - 1.07): closing at the natural
+    # price would lose the bid/ask spreads, which is no reason to stop out.
+    m, closer, _ = monitor({SHORT: ("1.02", "1.12"), LONG: ("0.55", "0.65")})
+    m.add(backspread())
+    assert await m.check() == []
+    assert closer.asked == []
+    assert m.positions["b1"].last_pnl_each == Decimal("0.000")
+
+
+async def test_monitor_when_mark_loses_past_the_stop_then_stop_loss_close():
+    # The short put has risen to 9.00 and the longs to 0.50: marked at -8.13 per unit.
+    m, closer, _ = monitor({SHORT: ("8.95", "9.05"), LONG: ("0.45", "0.55")})
+    position = backspread()
+    m.add(position)
+    m.positions["b1"] = replace(position, targets=Targets(Decimal("6.5"), Decimal("800")))
+    assert await m.check() == [("b1", ExitReason.STOP_LOSS)]
+    assert closer.asked[0][2] == NetPrice(Decimal("8.15"), NetKind.DEBIT)  # 9.05 - 2 x 0.45
