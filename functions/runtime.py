@@ -60,6 +60,12 @@ def tradier_client(config: GateConfig, clock: Clock, transport: Any = None) -> A
     import httpx
 
     from tradier.client import TradierClient
+    from tradier.rest import Backoff, RetryPolicy
+
+    # A proposal must be decided well inside its staleness window (10 s) and the Lambda
+    # timeout: reads get one quick retry, and a rate-limit window is never waited out
+    # (the answer is a 503, nothing reserved or sent, and the brain may retry).
+    retry = RetryPolicy(attempts=2, backoff=Backoff(initial_s=0.2, max_s=0.5), max_rate_wait_s=1.0)
 
     return TradierClient(
         config.tradier_base_url,
@@ -68,6 +74,7 @@ def tradier_client(config: GateConfig, clock: Clock, transport: Any = None) -> A
         transport=transport,
         timeout=httpx.Timeout(config.tradier_timeout_s, connect=2.0),
         clock=clock,
+        retry=retry,
     )
 
 

@@ -89,5 +89,9 @@ class StoreUnavailable(RetryableGateError):
     """The gate's store could not be reached or refused the call."""
 
 
+class BrokerUnavailable(RetryableGateError):
+    """Tradier could not give the gate its risk inputs (before anything was reserved)."""
+
+
 class TransitionError(GatekeeperError):
     """A trading-state or order-state change that the rules forbid."""

@@ -24,7 +24,7 @@ from gatekeeper.contract import (
     TradingState,
     encode,
 )
-from gatekeeper.errors import RetryableGateError
+from gatekeeper.errors import BrokerUnavailable
 from gatekeeper.execution import Broker
 from gatekeeper.pipeline import Pipeline, body_hash
 from gatekeeper.store import GateStore
@@ -77,7 +77,7 @@ def flatten_all(
     try:
         positions = broker.positions()
     except TradierError as exc:
-        raise RetryableGateError(f"Tradier unavailable: {type(exc).__name__}") from exc
+        raise BrokerUnavailable(f"Tradier unavailable: {type(exc).__name__}") from exc
     for position in positions:
         if position.quantity == 0:
             continue

@@ -34,10 +34,10 @@ from gatekeeper.contract import (
 )
 from gatekeeper.errors import (
     BodyTooLarge,
+    BrokerUnavailable,
     InvalidRequest,
     ProposalIdReused,
     ProposalInProgress,
-    RetryableGateError,
     StoreUnavailable,
 )
 from gatekeeper.execution import BrokerInputs, SendResult, send_once
@@ -151,7 +151,7 @@ class Pipeline:
             rejection, state = self._check_risk(proposal, snap, state, now, flatten)
         except TradierError as exc:
             # Nothing is reserved or sent yet: the caller may retry (503).
-            raise RetryableGateError(f"Tradier unavailable: {type(exc).__name__}") from exc
+            raise BrokerUnavailable(f"Tradier unavailable: {type(exc).__name__}") from exc
         if rejection is not None:
             return self._reject(proposal, fingerprint, now, rejection)
         return self._reserve_and_send(proposal, fingerprint, now, opening, groups, order)

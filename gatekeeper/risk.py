@@ -38,7 +38,7 @@ from gatekeeper.contract import (
     Strategy,
     TradingState,
 )
-from gatekeeper.errors import RetryableGateError
+from gatekeeper.errors import BrokerUnavailable
 from gatekeeper.notional import notional
 from tradier.clock import to_new_york
 
@@ -127,9 +127,9 @@ def inputs_from_broker(
     quotes: Sequence[_QuoteLike] = (),
 ) -> RiskInputs:
     """RiskInputs from Tradier's models (MarketClock, Balances, Position, Quote) and the
-    store's counters. Raises RetryableGateError when the balances carry no equity."""
+    store's counters. Raises BrokerUnavailable when the balances carry no equity."""
     if balances.total_equity is None:
-        raise RetryableGateError("balances have no total_equity; cannot check daily loss")
+        raise BrokerUnavailable("balances have no total_equity; cannot check daily loss")
     by_symbol = {q.symbol: q for q in quotes}
     underlying = by_symbol.get(proposal.symbol)
     mids: dict[str, Decimal] = {}

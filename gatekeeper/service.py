@@ -32,6 +32,7 @@ from gatekeeper.contract import (
 )
 from gatekeeper.errors import (
     BodyTooLarge,
+    BrokerUnavailable,
     GatekeeperError,
     InvalidRequest,
     ProposalIdReused,
@@ -82,7 +83,7 @@ def _fault(exc: GatekeeperError) -> GateResponse:
     if isinstance(exc, StoreUnavailable):
         return error(503, ErrorCode.STORAGE_UNAVAILABLE, "storage unavailable; nothing was sent")
     if isinstance(exc, RetryableGateError):
-        return error(503, ErrorCode.STORAGE_UNAVAILABLE, f"{exc}; nothing was sent")
+        return error(503, ErrorCode.BROKER_UNAVAILABLE, f"{exc}; nothing was sent")
     raise exc
 
 
@@ -138,12 +139,12 @@ class Gate:
 
     def _trading(self) -> Pipeline:
         if self._pipeline is None:
-            raise RetryableGateError("no Tradier client is configured for this function")
+            raise BrokerUnavailable("no Tradier client is configured for this function")
         return self._pipeline
 
     def _broker(self) -> Broker:
         if self.tradier is None:
-            raise RetryableGateError("no Tradier client is configured for this function")
+            raise BrokerUnavailable("no Tradier client is configured for this function")
         return self.tradier
 
     # -- routes -----------------------------------------------------------------------

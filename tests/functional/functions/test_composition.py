@@ -154,3 +154,44 @@ def test_first_invocation_when_composed_after_the_bench_imports_then_no_new_pack
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO, env=env
     )
     assert done.stdout.strip() == "[] False"
+
+
+def test_proposals_when_tradier_rate_limited_then_503_broker_unavailable_at_once(
+    env_gate: dict[str, str], monkeypatch: pytest.MonkeyPatch, moto_table: tuple[Any, str]
+) -> None:
+    """A rate-limit window at Tradier is never waited out inside a proposal: the answer is
+    a prompt 503 (nothing reserved, nothing sent), not a decision made past its staleness."""
+    import time
+
+    import httpx
+
+    from tradier.clock import SystemClock
+    from tradier.sim.server import SimConfig, run_in_thread
+
+    # A simulator on wall time (so its reset lies a minute ahead of the gate's clock) that
+    # allows one market-data call a minute.
+    config = SimConfig(seed=2, rate_limits={"standard": 60, "market": 1, "trade": 60})
+    with run_in_thread(config) as wall_sim:
+        monkeypatch.setenv("TRADIER_TRADE_BASE_URL", wall_sim.api_url)
+        runtime.reset()
+        spent = httpx.get(
+            f"{wall_sim.api_url}/markets/clock",
+            headers={"Authorization": f"Bearer {config.token}", "Accept": "application/json"},
+        )
+        assert spent.status_code == 200
+        now = SystemClock().now_ms()
+        body = fresh_proposal("proposals_post", now)
+        started = time.monotonic()
+        response = proposals.handler(
+            signed_event("proposals_post", SIGNING_SECRET, now, body=body), None
+        )
+        elapsed = time.monotonic() - started
+        assert response["statusCode"] == 503, response["body"]
+        assert body_of(response)["error"]["code"] == "BROKER_UNAVAILABLE"
+        assert elapsed < 5.0
+        assert wall_sim.controls.orders() == []
+        client, table = moto_table
+        keys = {item["pk"]["S"].split("#")[0] for item in client.scan(TableName=table)["Items"]}
+        # Nothing of the proposal (record, intent, counters, rate items); the day's
+        # start-of-day equity baseline, read before the clock, may have been recorded.
+        assert keys <= {"BASELINE"}

@@ -214,6 +214,7 @@ def test_proposal_when_tradier_down_before_send_then_503_and_nothing_recorded(
     body = equity(clock, order_type="limit", price="600.00")
     result = post(gate, clock, body)
     assert result.status == 503
+    assert result.json["error"]["code"] == "BROKER_UNAVAILABLE"
     assert store.proposals == {} and store.intents == {}
     assert orders_tagged(sim, body["id"]) == []
 
