@@ -37,8 +37,8 @@ from brain.supervisor import Supervisor
 from brain.timing import Pace, clock_sleep
 from brain.warmup import MarketPoller, warm_up
 from tradier.client import AsyncTradierClient
-from tradier.clock import Clock, SystemClock
-from tradier.errors import StreamAuthError
+from tradier.clock import Clock, SystemClock, to_new_york
+from tradier.errors import StreamAuthError, TradierError
 from tradier.money import to_decimal
 from tradier.stream_client import MarketStream
 
@@ -260,6 +260,20 @@ def stream_symbols(symbols: Sequence[str], vix_symbol: str = "VIX") -> list[str]
     return [*symbols, vix_symbol] if vix_symbol not in symbols else list(symbols)
 
 
+async def data_token_accepted(market: AsyncTradierClient) -> bool:
+    """Whether the market-data token may stream, asked once at start (a session id that is
+    never used simply expires): a sandbox or invalid token stops the brain at once with
+    the reason, not at the next open. A network fault is not a verdict: streaming retries."""
+    try:
+        await market.create_market_session()
+    except StreamAuthError as exc:
+        log.error("%s", exc)
+        return False
+    except TradierError as exc:
+        log.warning("could not check the market-data token yet: %s", exc)
+    return True
+
+
 async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | None = None) -> int:
     """`edgegate brain run`: stream through each trading day until SIGTERM."""
     clock = SystemClock()
@@ -297,6 +311,9 @@ async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | 
         report=report,
         brain_id=f"brain-{os.getpid()}",
     )
+    if not await data_token_accepted(market):
+        await brain.aclose()
+        return 2
     brain.restore_state()
     supervisor = Supervisor(clock, asyncio.sleep)
     supervisor.install_signal_handlers()
@@ -311,6 +328,12 @@ async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | 
                 continue
             wait_s = (window.connect_ms - clock.now_ms()) / 1000
             if wait_s > 0:
+                log.info(
+                    "market closed: streaming %s from %s New York time (in %.0f min)",
+                    window.day,
+                    to_new_york(window.connect_ms).strftime("%H:%M"),
+                    wait_s / 60,
+                )
                 await asyncio.sleep(wait_s)
             if warmed_day.get("day") != window.day:
                 # Once per session, before streaming: never on the reconnect path.

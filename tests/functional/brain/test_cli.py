@@ -121,3 +121,31 @@ def test_brain_run_when_sigterm_then_state_flushed_and_clean_exit(tmp_path):
         body = json.loads((state / name).read_text())
         assert body["version"] == 1 and isinstance(body["data"], dict)
     assert [p.name for p in state.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_brain_run_when_sandbox_token_then_exit_2_at_start_saying_why(tmp_path):
+    # The simulator refuses this token on the stream-session POST, as the sandbox would:
+    # the brain says so at once instead of sleeping until the next open.
+    config = SimConfig(seed=2, follow_calendar=True, sandbox_tokens=("sandbox-token-not-real",))
+    with run_in_thread(config) as sim:
+        env = {
+            **os.environ,
+            "TRADIER_DATA_TOKEN": "sandbox-token-not-real",
+            "TRADIER_DATA_BASE_URL": sim.api_url,
+            "TRADIER_STREAM_URL": sim.ws_url,
+            "EDGEGATE_GATE_URL": "http://127.0.0.1:9",
+            "EDGEGATE_SIGNING_SECRET": "test-secret-not-real",
+            "EDGEGATE_SYMBOLS": "SPY",
+            "EDGEGATE_STATE_DIR": str(tmp_path / "state"),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "edgegate", "brain", "run", "--log-level", "ERROR"],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert "production" in done.stderr
