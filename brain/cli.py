@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from brain.config import ConfigError, load_config, parse_symbols
@@ -50,13 +51,19 @@ def register(parser: argparse.ArgumentParser) -> None:
     replay.add_argument("--log-level", default="WARNING")
 
 
+def _price(wire: str) -> str:
+    """A wire price for reading: at least cents (0.4 -> 0.40), never rounded."""
+    value = Decimal(wire)
+    return f"{value:.2f}" if value == value.quantize(Decimal("0.01")) else str(value)
+
+
 def format_event(event: EngineEvent) -> str:
     """One printed line per engine event (time in New York)."""
     at = to_new_york(event.at_ms).strftime("%H:%M:%S") if event.at_ms else "--:--:--"
     head = f"{at} {event.kind.upper():8} {event.symbol:5} {event.strategy:20}"
     if event.proposal is not None:
         p = event.proposal
-        price = f" {p.order_type.value} {p.price}" if p.price else f" {p.order_type.value}"
+        price = f" {p.order_type.value} {_price(p.price)}" if p.price else f" {p.order_type.value}"
         return f"{head} {p.intent.value} x{p.quantity}{price} id={p.id} {event.detail}"
     return f"{head} {event.detail}"
 

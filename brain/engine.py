@@ -162,7 +162,10 @@ class Engine:
 
     async def handle(self, signal: Signal) -> Decision | None:
         """One signal to (at most) one proposal; returns the gate's decision if sent."""
-        self._emit("signal", signal.symbol, signal.strategy, f"{signal.kind} ({signal.reason})")
+        what = (
+            signal.reason if signal.kind == signal.strategy else f"{signal.kind}: {signal.reason}"
+        )
+        self._emit("signal", signal.symbol, signal.strategy, what)
         strategy = self._by_name.get(signal.strategy)
         if strategy is None or signal.kind == "exit":
             return self._skip(signal, "no_strategy" if strategy is None else "exit_signal")

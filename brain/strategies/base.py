@@ -165,7 +165,7 @@ class OptionStrategy:
                 kind=kind,
                 created_at_ms=bar.end_ms,
                 strength=1.0,
-                reason=f"{state.current_regime.value}: {self.name} conditions met",
+                reason=f"{state.current_regime.value} regime: entry conditions met",
                 params={"price": str(price_of(state, bar)), "regime": state.current_regime.value},
             )
         ]
