@@ -17,14 +17,33 @@ import threading
 
 from functions.errors import ConfigError
 
+ENVIRONMENT_HELP = """environment:
+  EDGEGATE_SIGNING_SECRET     HMAC secret the brain signs proposals with (required)
+  EDGEGATE_ADMIN_SECRET       secret for the admin routes (required)
+  TRADIER_TRADE_BASE_URL      Tradier REST base for orders (e.g. the simulator's URL)
+  TRADIER_TRADE_TOKEN         Tradier token for that base
+  TRADIER_ACCOUNT_ID          the account orders go to
+  EDGEGATE_CONSTITUTION       path of the constitution (default: infra/constitution.toml)
+  EDGEGATE_DYNAMODB_ENDPOINT  DynamoDB endpoint (unset: an embedded DynamoDB on loopback,
+                              tables created)
+"""
+
 
 def register(parser: argparse.ArgumentParser) -> None:
     """Add the `gate` sub-commands."""
     sub = parser.add_subparsers(dest="gate_command", metavar="{serve}")
     sub.required = True
-    serve = sub.add_parser("serve", help="serve the gate's routes on a local port")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8701)
+    serve = sub.add_parser(
+        "serve",
+        help="serve the gate's routes on a local port",
+        description="Serve the gate's Lambda handlers behind a local API Gateway v2 adapter.",
+        epilog=ENVIRONMENT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    serve.add_argument(
+        "--port", type=int, default=8701, help="port to listen on (default: %(default)s)"
+    )
     serve.add_argument(
         "--follow-sim-clock",
         action="store_true",
@@ -35,14 +54,24 @@ def register(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="do not run reconcile / watchdog / report on the clock",
     )
-    serve.add_argument("--log-level", default="INFO")
+    serve.add_argument(
+        "--log-level", default="INFO", help="DEBUG, INFO, WARNING... (default: INFO)"
+    )
+
+
+def configure_logging(level_name: str) -> None:
+    """Log at `level_name`, but keep the embedded DynamoDB's per-request lines quiet."""
+    level = getattr(logging, level_name.upper(), logging.INFO)
+    logging.basicConfig(level=level, format="%(asctime)s %(name)s %(message)s")
+    # The embedded DynamoDB (a moto server on werkzeug) logs every request at INFO.
+    logging.getLogger("werkzeug").setLevel(max(level, logging.WARNING))
 
 
 def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     """Serve until interrupted (or until `stop` is set)."""
     from functions.local.embedded import local_gate
 
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    configure_logging(args.log_level)
     try:
         with local_gate(
             os.environ,
