@@ -273,12 +273,35 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
 
 
+def register(parser: argparse.ArgumentParser) -> None:
+    """Options of `edgegate bench gate`."""
+    parser.add_argument(
+        "--proposals",
+        type=int,
+        default=60,
+        help="approved proposals to time, after the warm-up (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=5,
+        help="proposals sent first and left out of the figures (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--import-runs",
+        type=int,
+        default=7,
+        help="fresh interpreters timed for the import / cold-start cost (default: %(default)s)",
+    )
+
+
 def main(args: argparse.Namespace | Sequence[str] | None = None) -> int:
     """Run the gate benchmark and print its summary; the last line is machine-readable."""
-    parser = argparse.ArgumentParser(prog="edgegate bench gate")
-    parser.add_argument("--proposals", type=int, default=60)
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--import-runs", type=int, default=7)
+    parser = argparse.ArgumentParser(
+        prog="edgegate bench gate",
+        description="The gate's proposals handler: own time, calls and import cost per proposal.",
+    )
+    register(parser)
     if args is None or isinstance(args, Sequence):
         args = parser.parse_args(list(args or []))
     count = getattr(args, "proposals", 60)
