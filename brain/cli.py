@@ -23,6 +23,7 @@ from brain.replay import (
     GateFactory,
     ReplayOptions,
     ReplayResult,
+    check_replay_options,
     replay_file,
     replay_sim,
 )
@@ -39,7 +40,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     source = replay.add_mutually_exclusive_group(required=True)
     source.add_argument("file", nargs="?", type=Path, help="newline-delimited Tradier frames")
     source.add_argument("--sim", action="store_true", help="a generated day on the simulator")
-    replay.add_argument("--seed", type=int, default=1)
+    replay.add_argument(
+        "--seed", type=int, default=1, help="--sim market seed: same seed, same day and proposals"
+    )
     replay.add_argument("--speed", type=float, default=None, help="simulated s per real s")
     replay.add_argument("--minutes", type=int, default=390, help="minutes from the open")
     replay.add_argument("--day", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
@@ -104,6 +107,10 @@ def run(args: argparse.Namespace, gate_factory: GateFactory | None = None) -> in
         from brain.runtime import run_live
 
         return asyncio.run(run_live(config, _print))
+    problem = check_replay_options(args.day, args.minutes, args.step)
+    if problem is not None:
+        print(f"edgegate brain replay: {problem}", file=sys.stderr)
+        return 2
     try:
         symbols = parse_symbols(args.symbols, "--symbols")
     except ConfigError as exc:

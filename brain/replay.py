@@ -40,7 +40,7 @@ from brain.runtime import Brain, build_brain, stream_symbols
 from brain.supervisor import RestartPolicy, Supervisor
 from brain.timing import LockstepPace, Pace, clock_sleep
 from gatekeeper.contract import Proposal
-from tradier.calendar import previous_trading_day, trading_day
+from tradier.calendar import previous_trading_day, session_bounds_ms, trading_day
 from tradier.client import AsyncTradierClient
 from tradier.clock import NEW_YORK, Clock, ManualClock, from_datetime
 from tradier.rest import Backoff
@@ -129,6 +129,19 @@ def default_day() -> date:
     while not trading_day(day).is_open:
         day = previous_trading_day(day)
     return day
+
+
+def check_replay_options(day: date | None, minutes: int, step_s: float) -> str | None:
+    """Why a simulated day cannot run with these options (naming the option), or None."""
+    bounds = session_bounds_ms(day or default_day())
+    if bounds is None:
+        return f"--day {day}: the market is closed that day; pick a trading day"
+    session_minutes = (bounds[1] - bounds[0]) // 60_000
+    if not 1 <= minutes <= session_minutes:
+        return f"--minutes {minutes}: must be from 1 to {session_minutes} (the session's length)"
+    if step_s <= 0:
+        return f"--step {step_s}: must be > 0"
+    return None
 
 
 def session_open_ms(day: date) -> int:

@@ -17,10 +17,9 @@ import sys
 from datetime import date
 
 from brain.cli import format_event, format_summary
-from brain.replay import ReplayOptions, default_day, replay_sim
+from brain.replay import ReplayOptions, check_replay_options, replay_sim
 from edgegate.compose import scheduled_gate
 from edgegate.demo_summary import trader_summary
-from tradier.calendar import session_bounds_ms
 
 BANNER = """edgegate demo — everything on loopback, in simulated time:
   tradier simulator  REST + WebSocket, seeded market, Black-Scholes chains, sandbox broker
@@ -41,22 +40,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def check_options(day: date | None, minutes: int, step_s: float) -> str | None:
-    """Why the demo cannot run with these options (naming the option), or None."""
-    bounds = session_bounds_ms(day or default_day())
-    if bounds is None:
-        return f"--day {day}: the market is closed that day; pick a trading day"
-    session_minutes = (bounds[1] - bounds[0]) // 60_000
-    if not 1 <= minutes <= session_minutes:
-        return f"--minutes {minutes}: must be from 1 to {session_minutes} (the session's length)"
-    if step_s <= 0:
-        return f"--step {step_s}: must be > 0"
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the demo and print what happens."""
-    problem = check_options(args.day, args.minutes, args.step)
+    problem = check_replay_options(args.day, args.minutes, args.step)
     if problem is not None:
         print(f"edgegate demo: {problem}", file=sys.stderr)
         return 2

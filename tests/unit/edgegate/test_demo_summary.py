@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 
 from brain.engine import EngineEvent
-from edgegate.demo import check_options
+from brain.replay import check_replay_options
 from edgegate.demo_summary import trader_summary
 from gatekeeper.contract import decode_proposal
 from gatekeeper.messages import Decision, DecisionKind, ReasonCode
@@ -74,19 +74,19 @@ def test_trader_summary_when_nothing_happened_then_zeros_and_none() -> None:
 
 
 def test_check_options_when_day_closed_then_names_day() -> None:
-    problem = check_options(date(2026, 11, 21), 30, 10.0)  # a Saturday
+    problem = check_replay_options(date(2026, 11, 21), 30, 10.0)  # a Saturday
     assert problem is not None and problem.startswith("--day 2026-11-21")
 
 
 def test_check_options_when_minutes_beyond_half_day_session_then_names_minutes() -> None:
-    problem = check_options(date(2026, 11, 27), 300, 10.0)  # 13:00 close after Thanksgiving
+    problem = check_replay_options(date(2026, 11, 27), 300, 10.0)  # 13:00 close after Thanksgiving
     assert problem is not None and problem.startswith("--minutes 300") and "210" in problem
 
 
 def test_check_options_when_minutes_zero_or_step_negative_then_refused() -> None:
-    assert (check_options(None, 0, 10.0) or "").startswith("--minutes 0")
-    assert (check_options(None, 30, -1.0) or "").startswith("--step -1.0")
+    assert (check_replay_options(None, 0, 10.0) or "").startswith("--minutes 0")
+    assert (check_replay_options(None, 30, -1.0) or "").startswith("--step -1.0")
 
 
 def test_check_options_when_default_day_and_full_session_then_accepted() -> None:
-    assert check_options(None, 390, 10.0) is None
+    assert check_replay_options(None, 390, 10.0) is None
