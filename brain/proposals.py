@@ -271,14 +271,17 @@ def signal_key(signal: Signal) -> str:
 
 
 def plan_summary(plan: TradePlan) -> str:
-    """A one-line description of a plan for the replay printout."""
+    """A one-line description of a plan for the replay printout.
+
+    The order type and price are left out: the printed proposal line shows them already.
+    """
     if isinstance(plan, OptionPlan):
         legs = " ".join(
             f"{'+' if leg.side is Side.BUY else '-'}{leg.ratio}{leg.contract.symbol}"
             for leg in plan.legs
         )
-        return f"{plan.strategy.value} {legs} {plan.net.kind.value} {to_wire(plan.net.price)}"
-    return f"equity {plan.side.value} @ {to_wire(plan.price)} stop {to_wire(plan.stop)}"
+        return f"{plan.strategy.value} {legs}"
+    return f"equity {plan.side.value} stop {to_wire(plan.stop)}"
 
 
 def opened_position(proposal: Proposal, opened_at_ms: int) -> OpenPosition:
