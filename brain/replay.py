@@ -44,6 +44,7 @@ from tradier.calendar import previous_trading_day, session_bounds_ms, trading_da
 from tradier.client import AsyncTradierClient
 from tradier.clock import NEW_YORK, Clock, ManualClock, from_datetime
 from tradier.rest import Backoff
+from tradier.sim.defaults import DEFAULT_ACCOUNT, DEFAULT_TOKEN
 from tradier.stream import StreamError, decode_frame, event_time_ms
 from tradier.stream_client import MarketStream
 
@@ -51,8 +52,8 @@ if TYPE_CHECKING:  # the simulator is imported only when a replay runs
     from tradier.sim.server import SimServer
 
 log = logging.getLogger(__name__)
-SIM_TOKEN = "sim-token"
-SIM_ACCOUNT = "VA00000000"
+SIM_TOKEN = DEFAULT_TOKEN
+SIM_ACCOUNT = DEFAULT_ACCOUNT
 REPLAY_SECRET = b"replay-secret-not-real"
 ORDER = ["flush", "poll", "executor", "monitor", "broker_sync", "heartbeat"]
 DEFAULT_SYMBOLS = ("SPY", "QQQ", "IWM", "DIA")

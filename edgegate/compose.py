@@ -13,9 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tradier.clock import Clock
+from tradier.sim.defaults import DEFAULT_ACCOUNT, DEFAULT_TOKEN
 
-SIM_TOKEN = "sim-token"
-SIM_ACCOUNT = "VA00000000"
 _ROOT = Path(__file__).resolve().parents[1]
 _TABLES = itertools.count(1)
 
@@ -29,8 +28,8 @@ def gate_env(api_url: str, secret: bytes) -> dict[str, str]:
         "EDGEGATE_GATE_TABLE": f"edgegate-replay-gate-{suffix}",
         "EDGEGATE_SESSIONS_TABLE": f"edgegate-replay-sessions-{suffix}",
         "TRADIER_TRADE_BASE_URL": api_url,
-        "TRADIER_TRADE_TOKEN": SIM_TOKEN,
-        "TRADIER_ACCOUNT_ID": SIM_ACCOUNT,
+        "TRADIER_TRADE_TOKEN": DEFAULT_TOKEN,
+        "TRADIER_ACCOUNT_ID": DEFAULT_ACCOUNT,
         "EDGEGATE_SIGNING_SECRET": secret.decode(),
         "EDGEGATE_ADMIN_SECRET": "replay-admin-secret-not-real",
         "EDGEGATE_CONSTITUTION": str(_ROOT / "infra" / "constitution.toml"),

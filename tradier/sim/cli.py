@@ -10,6 +10,7 @@ import os
 import sys
 
 from tradier.sim.core import SimConfig
+from tradier.sim.defaults import DEFAULT_ACCOUNT, DEFAULT_TOKEN
 from tradier.sim.errors import SimError
 from tradier.sim.server import SimServer
 
@@ -22,10 +23,10 @@ def register(parser: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
     serve.add_argument("--port", type=int, default=8700, help="port (default: %(default)s)")
     serve.add_argument(
-        "--token", default="sim-token", help="the accepted Bearer token (default: %(default)s)"
+        "--token", default=DEFAULT_TOKEN, help="the accepted Bearer token (default: %(default)s)"
     )
     serve.add_argument(
-        "--account", default="VA00000000", help="the sandbox account id (default: %(default)s)"
+        "--account", default=DEFAULT_ACCOUNT, help="the sandbox account id (default: %(default)s)"
     )
     source = serve.add_mutually_exclusive_group()
     source.add_argument(

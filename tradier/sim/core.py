@@ -15,6 +15,7 @@ from typing import Any
 from tradier.clock import Clock, ManualClock, ScaledClock, SystemClock
 from tradier.sim.account_stream import AccountHub
 from tradier.sim.broker import Broker
+from tradier.sim.defaults import DEFAULT_ACCOUNT, DEFAULT_TOKEN
 from tradier.sim.errors import SimConfigError
 from tradier.sim.frames import FrameGenerator, StaleRepeater
 from tradier.sim.limits import DEFAULT_LIMITS, FaultPlan, RateLimiter
@@ -36,8 +37,8 @@ class SimConfig:
 
     host: str = "127.0.0.1"
     port: int = 0
-    token: str = "sim-token"
-    account: str = "VA00000000"
+    token: str = DEFAULT_TOKEN
+    account: str = DEFAULT_ACCOUNT
     seed: int = 1
     data_file: str | None = None
     speed: float = 1.0
