@@ -121,10 +121,10 @@ def decode_frames(data: bytes | str) -> list[StreamEvent | StreamError]:
     if newline == -1 or newline == len(raw) - 1:  # one payload, maybe newline-terminated
         return [decode_frame(raw)]
     try:
-        events: list[StreamEvent | StreamError] = _EVENTS.decode_lines(raw)
-        return events
+        decoded: list[StreamEvent] = _EVENTS.decode_lines(raw)
     except _BAD:
         return [decode_frame(line) for line in raw.split(b"\n") if line.strip()]
+    return list[StreamEvent | StreamError](decoded)
 
 
 def event_time_ms(event: StreamEvent) -> int | None:

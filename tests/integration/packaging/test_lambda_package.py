@@ -12,7 +12,6 @@ import json
 import os
 import re
 import subprocess
-import tomllib
 import zipfile
 from pathlib import Path
 
@@ -29,23 +28,6 @@ def _artifact() -> zipfile.ZipFile:
             pytest.fail(f"{ARTIFACT} is missing: `make test` packages before pytest")
         pytest.skip("no packaged gate: run `make package` first")
     return zipfile.ZipFile(ARTIFACT)
-
-
-def _requirement_names(lines: list[str]) -> set[str]:
-    return {
-        re.split(r"[<>=!~;\[ ]", line.strip(), maxsplit=1)[0].lower()
-        for line in lines
-        if line.strip() and not line.lstrip().startswith("#")
-    }
-
-
-def test_lambda_requirements_when_compared_to_pyproject_then_each_is_a_runtime_dependency() -> None:
-    vendored = _requirement_names(
-        (ROOT / "infra" / "lambda-requirements.txt").read_text().splitlines()
-    )
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert vendored
-    assert vendored <= _requirement_names(project["dependencies"])
 
 
 def test_package_when_listed_then_holds_the_gate_and_its_dependencies_only() -> None:
