@@ -3,8 +3,11 @@ importing boto3 (and s3transfer through it, ~150 ms of a cold start) buys nothin
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
+
+log = logging.getLogger("edgegate.functions")
 
 _lock = threading.Lock()
 _session: Any = None
@@ -21,4 +24,6 @@ def client(service: str, region: str, **options: Any) -> Any:
     with _lock:
         if _session is None:
             _session = botocore.session.get_session()
+            # The runtime brings its own botocore, not the locked one: say which it is.
+            log.info("botocore %s", botocore.__version__)
         return _session.create_client(service, region_name=region, **options)
