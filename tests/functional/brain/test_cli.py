@@ -90,7 +90,7 @@ def test_brain_run_when_sigterm_then_state_flushed_and_clean_exit(tmp_path):
             "TRADIER_DATA_BASE_URL": sim.api_url,
             "TRADIER_STREAM_URL": sim.ws_url,
             "EDGEGATE_GATE_URL": "http://127.0.0.1:9",
-            "EDGEGATE_SIGNING_SECRET": "test-secret-not-real",
+            "EDGEGATE_SIGNING_SECRET": "test-signing-secret-" + "x" * 20,
             "EDGEGATE_SYMBOLS": "SPY,QQQ",
             "EDGEGATE_STATE_DIR": str(state),
         }
@@ -134,7 +134,7 @@ def test_brain_run_when_sandbox_token_then_exit_2_at_start_saying_why(tmp_path):
             "TRADIER_DATA_BASE_URL": sim.api_url,
             "TRADIER_STREAM_URL": sim.ws_url,
             "EDGEGATE_GATE_URL": "http://127.0.0.1:9",
-            "EDGEGATE_SIGNING_SECRET": "test-secret-not-real",
+            "EDGEGATE_SIGNING_SECRET": "test-signing-secret-" + "x" * 20,
             "EDGEGATE_SYMBOLS": "SPY",
             "EDGEGATE_STATE_DIR": str(tmp_path / "state"),
         }

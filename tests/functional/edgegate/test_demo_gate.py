@@ -18,7 +18,7 @@ from tradier.clock import NEW_YORK, ManualClock, from_datetime
 from tradier.sim.core import SimConfig
 from tradier.sim.server import run_in_thread
 
-SECRET = b"test-signing-secret-not-real"
+SECRET = b"test-signing-secret-" + b"x" * 20
 START = from_datetime(datetime.combine(default_day(), dtime(11, 0), tzinfo=NEW_YORK))
 
 

@@ -22,8 +22,8 @@ def env_with(constitution: Path, **extra: str) -> dict[str, str]:
         "EDGEGATE_GATE_TABLE": "gate-test",
         "EDGEGATE_CONSTITUTION": str(constitution),
         "TRADIER_TRADE_BASE_URL": "http://127.0.0.1:8700/v1",
-        "EDGEGATE_SIGNING_SECRET": "test-secret-not-real",
-        "EDGEGATE_ADMIN_SECRET": "test-admin-secret-not-real",
+        "EDGEGATE_SIGNING_SECRET": "test-signing-secret-" + "x" * 20,
+        "EDGEGATE_ADMIN_SECRET": "test-admin-secret-" + "x" * 20,
         "TRADIER_TRADE_TOKEN": "test-token",
         "TRADIER_ACCOUNT_ID": "VA00000000",
     }
@@ -35,7 +35,7 @@ def test_load_config_when_complete_env_then_typed_values(constitution: Path) -> 
     config = load_config(env_with(constitution))
     assert config.gate_table == "gate-test"
     assert config.constitution_path == constitution
-    assert config.secret(Need.SIGNING_SECRET) == "test-secret-not-real"
+    assert config.secret(Need.SIGNING_SECRET) == "test-signing-secret-" + "x" * 20
     assert config.dynamodb_endpoint is None
 
 
@@ -115,6 +115,6 @@ def test_load_config_when_timeout_out_of_range_then_error_names_it(constitution:
 def test_secret_and_describe_when_printed_then_values_never_shown(constitution: Path) -> None:
     config = load_config(env_with(constitution))
     shown = f"{config!r} {describe(config)} {Secret('abc')}"
-    assert "test-secret-not-real" not in shown
+    assert "test-signing-secret-" + "x" * 20 not in shown
     assert "test-token" not in shown
     assert "abc" not in shown

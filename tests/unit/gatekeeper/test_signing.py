@@ -193,7 +193,9 @@ def test_sign_when_nonce_malformed_then_value_error() -> None:
     "value", ["", "abc", "-1", "+1700000000000", " 1700000000000", "1e12", "1_0"]
 )
 def test_verify_when_timestamp_malformed_then_malformed(value: str) -> None:
-    assert reason(headers(**{TIMESTAMP_HEADER: value})) is SignatureFailureReason.MALFORMED_TIMESTAMP
+    assert (
+        reason(headers(**{TIMESTAMP_HEADER: value})) is SignatureFailureReason.MALFORMED_TIMESTAMP
+    )
 
 
 def test_verify_when_timestamp_older_than_tolerance_then_stale() -> None:
