@@ -118,3 +118,54 @@ def test_secret_and_describe_when_printed_then_values_never_shown(constitution: 
     assert "test-signing-secret-" + "x" * 20 not in shown
     assert "test-token" not in shown
     assert "abc" not in shown
+
+
+@pytest.mark.parametrize("variable", ["EDGEGATE_SIGNING_SECRET", "EDGEGATE_ADMIN_SECRET"])
+@pytest.mark.parametrize("value", ["x", "test-short-secret-" + "x" * 13])
+def test_load_config_when_hmac_secret_under_32_bytes_then_error_names_it(
+    constitution: Path, variable: str, value: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(env_with(constitution, **{variable: value}))
+    assert caught.value.variable == variable
+    assert "at least 32 bytes" in str(caught.value)
+    assert value not in str(caught.value)
+
+
+def test_load_config_when_secret_32_bytes_in_utf8_then_accepted(constitution: Path) -> None:
+    # 16 two-byte characters: the rule counts the bytes HMAC keys on, not characters.
+    config = load_config(env_with(constitution, EDGEGATE_ADMIN_SECRET="é" * 16))
+    assert config.secret(Need.ADMIN_SECRET) == "é" * 16
+
+
+def test_load_config_when_admin_secret_equals_signing_secret_then_error_names_admin(
+    constitution: Path,
+) -> None:
+    same = "test-same-secret-" + "x" * 20
+    env = env_with(constitution, EDGEGATE_SIGNING_SECRET=same, EDGEGATE_ADMIN_SECRET=same)
+    with pytest.raises(ConfigError) as caught:
+        load_config(env)
+    assert caught.value.variable == "EDGEGATE_ADMIN_SECRET"
+    assert "must differ from EDGEGATE_SIGNING_SECRET" in str(caught.value)
+
+
+def test_load_config_when_short_secret_from_ssm_then_error_names_the_param(
+    constitution: Path,
+) -> None:
+    env = env_with(constitution)
+    del env["EDGEGATE_ADMIN_SECRET"]
+    env["EDGEGATE_ADMIN_SECRET_PARAM"] = "/edgegate/ci/admin-secret"
+    with pytest.raises(ConfigError) as caught:
+        load_config(env, ALL_NEEDS, lambda names: dict.fromkeys(names, "short"))
+    assert caught.value.variable == "EDGEGATE_ADMIN_SECRET_PARAM"
+
+
+def test_load_config_when_only_admin_secret_held_then_length_still_checked(
+    constitution: Path,
+) -> None:
+    # A deployed admin function holds only its own secret: the length rule still applies.
+    env = env_with(constitution, EDGEGATE_ADMIN_SECRET="x")
+    del env["EDGEGATE_SIGNING_SECRET"]
+    with pytest.raises(ConfigError) as caught:
+        load_config(env, {Need.ADMIN_SECRET})
+    assert caught.value.variable == "EDGEGATE_ADMIN_SECRET"

@@ -73,7 +73,17 @@ def test_config_when_overrides_given_then_used_and_secrets_not_in_repr():
     assert "test-signing-secret-" + "x" * 20 not in repr(config)
 
 
-def test_config_when_short_secret_then_refused():
+@pytest.mark.parametrize("secret", ["x", "short", "test-signing-secret-" + "x" * 11])
+def test_config_when_secret_under_32_bytes_then_refused_naming_it(secret):
     with pytest.raises(ConfigError) as info:
-        load_config({**BASE, "EDGEGATE_SIGNING_SECRET": "short"})
+        load_config({**BASE, "EDGEGATE_SIGNING_SECRET": secret})
     assert info.value.name == "EDGEGATE_SIGNING_SECRET"
+    assert "at least 32 bytes" in str(info.value)
+
+
+def test_config_when_admin_secret_in_env_equals_signing_secret_then_refused():
+    same = BASE["EDGEGATE_SIGNING_SECRET"]
+    with pytest.raises(ConfigError) as info:
+        load_config({**BASE, "EDGEGATE_ADMIN_SECRET": same})
+    assert info.value.name == "EDGEGATE_SIGNING_SECRET"
+    assert "must differ from EDGEGATE_ADMIN_SECRET" in str(info.value)
