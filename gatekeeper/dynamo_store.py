@@ -191,7 +191,7 @@ class DynamoGateStore(DynamoTable):
     def claim_nonce(self, use: NonceUse) -> bool:
         """One conditional put of the nonce; False when an unexpired use of it exists."""
         try:
-            self._call("put_item", TableName=self._table, **self._nonce_put(use)["Put"])
+            self._call("put_item", **self._nonce_put(use)["Put"])
         except ClientError:
             return False
         return True
