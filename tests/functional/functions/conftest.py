@@ -73,9 +73,12 @@ class Harness:
         body: bytes | dict[str, Any] | None = None,
         secret: bytes = SIGNING_SECRET,
         path_parameters: dict[str, str] | None = None,
+        nonce: str | None = None,
     ) -> dict[str, Any]:
-        """Event file `name`, re-signed now."""
-        return signed_event(name, secret, self.now(), body=body, path_parameters=path_parameters)
+        """Event file `name`, re-signed now (v2, a fresh nonce unless `nonce` is given)."""
+        return signed_event(
+            name, secret, self.now(), body=body, path_parameters=path_parameters, nonce=nonce
+        )
 
     def reset_counts(self) -> None:
         """Zero the DynamoDB and Tradier call counters."""
