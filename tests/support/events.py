@@ -20,8 +20,10 @@ from typing import Any
 from gatekeeper.signing import Target, signed_headers
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
-# The secret the committed files are signed with: a fake, and the functional tests' own.
+# The secrets the committed files are signed with (admin routes with the second): fakes,
+# and the functional tests' own.
 FILE_SECRET = b"test-signing-secret-" + b"x" * 20
+FILE_ADMIN_SECRET = b"test-admin-secret-" + b"x" * 20
 
 
 def load_event(name: str) -> dict[str, Any]:

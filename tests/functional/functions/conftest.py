@@ -15,7 +15,7 @@ from functions import runtime
 from functions.config import GateConfig, load_config
 from functions.local.metering import CountingClient, TimingTransport
 from tests.support import dynamo
-from tests.support.events import FILE_SECRET, response_json, signed_event
+from tests.support.events import FILE_ADMIN_SECRET, FILE_SECRET, response_json, signed_event
 from tradier.clock import ManualClock, from_datetime
 from tradier.sim.core import SimConfig
 from tradier.sim.server import RunningSim, run_in_thread
@@ -28,7 +28,7 @@ moto_table = dynamo.moto_table
 
 REPO = Path(__file__).resolve().parents[3]
 SIGNING_SECRET = FILE_SECRET
-ADMIN_SECRET = b"test-admin-secret-" + b"x" * 20
+ADMIN_SECRET = FILE_ADMIN_SECRET
 # Wednesday 2026-11-18, 10:00 in New York: a regular session is open.
 START_MS = from_datetime(datetime(2026, 11, 18, 15, 0, tzinfo=UTC))
 

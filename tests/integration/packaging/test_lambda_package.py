@@ -71,7 +71,7 @@ def test_package_when_run_on_python312_then_handler_answers_from_vendored_deps(
     task_root = tmp_path / "task"
     artifact.extractall(task_root)
     event = json.loads((ROOT / "tests" / "events" / "proposals_post.json").read_text())
-    event["headers"]["x-edgegate-signature"] = "v1=" + "0" * 64  # tampered: 401 before any I/O
+    event["headers"]["x-edgegate-signature"] = "v2=" + "0" * 64  # tampered: 401 before any I/O
     event_file = tmp_path / "event.json"
     event_file.write_text(json.dumps(event))
     env = {
