@@ -149,3 +149,30 @@ def test_brain_run_when_sandbox_token_then_exit_2_at_start_saying_why(tmp_path):
         )
     assert done.returncode == 2
     assert "production" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("secret", "told"),
+    [
+        ("x", "at least 32 bytes, got 1"),
+        ("test-signing-secret-" + "x" * 11, "at least 32 bytes, got 31"),
+    ],
+)
+def test_brain_run_when_signing_secret_under_32_bytes_then_exit_2_naming_it(
+    monkeypatch, capsys, secret, told
+):
+    monkeypatch.setenv("TRADIER_DATA_TOKEN", "test-token")
+    monkeypatch.setenv("EDGEGATE_GATE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("EDGEGATE_SYMBOLS", "SPY")
+    monkeypatch.setenv("EDGEGATE_SIGNING_SECRET", secret)
+    assert main(["brain", "run"]) == 2
+    err = capsys.readouterr().err
+    assert f"EDGEGATE_SIGNING_SECRET: must be {told}" in err
+
+
+def test_brain_replay_when_gate_given_with_short_secret_then_exit_2_before_sending(
+    monkeypatch, capsys
+):
+    monkeypatch.setenv("EDGEGATE_SIGNING_SECRET", "x")
+    assert main(["brain", "replay", "--sim", "--gate", "http://127.0.0.1:9"]) == 2
+    assert "EDGEGATE_SIGNING_SECRET: must be at least 32 bytes" in capsys.readouterr().err

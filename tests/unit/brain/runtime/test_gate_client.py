@@ -205,3 +205,38 @@ async def test_proposal_record_when_404_not_from_the_gate_then_still_unknown_not
     async with _answering(404, {"message": "Not Found"}) as c:
         with pytest.raises(GateRequestRefused):
             await c.proposal_record(proposal().id)
+
+
+async def test_submit_when_retried_later_then_each_attempt_has_new_timestamp_and_nonce():
+    clock = ManualClock(NOW)
+    seen: list[tuple[int, str]] = []
+
+    def gate(request: httpx.Request) -> httpx.Response:
+        verified = verify(
+            SECRET, dict(request.headers), request_target(request), request.content, clock.now_ms()
+        )
+        assert isinstance(verified, Verified), verified
+        seen.append((verified.timestamp_ms, verified.nonce))
+        if len(seen) < 3:
+            return httpx.Response(
+                503, json={"error": {"code": "STORAGE_UNAVAILABLE", "message": "x"}}
+            )
+        return httpx.Response(
+            200, content=encode(Decision(proposal_id=proposal().id, decision=DecisionKind.APPROVED))
+        )
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(int(seconds * 1000) + 1)
+
+    async with GateClient(
+        "http://gate.test",
+        SECRET,
+        clock,
+        transport=httpx.MockTransport(gate),
+        retry=RetryPolicy(attempts=3),
+        sleep=sleep,
+    ) as c:
+        decision = await c.submit(proposal())
+    assert decision.decision is DecisionKind.APPROVED
+    assert len({ts for ts, _ in seen}) == 3 and seen == sorted(seen, key=lambda s: s[0])
+    assert len({nonce for _, nonce in seen}) == 3
