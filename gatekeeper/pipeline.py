@@ -97,6 +97,11 @@ def instruments_of(proposal: Proposal) -> tuple[str, ...]:
     return (proposal.symbol,)
 
 
+def _reused(nonce: NonceUse | None) -> NonceReused:
+    """The fault of a request whose nonce was accepted before (401, nothing done)."""
+    return NonceReused(f"nonce {nonce.nonce if nonce else '?'} was already used")
+
+
 @dataclass(frozen=True)
 class _Rejection:
     code: ReasonCode
@@ -243,7 +248,7 @@ class Pipeline:
     def _claim(self, nonce: NonceUse | None) -> None:
         """Accept the request's nonce on a path that writes nothing else (a duplicate)."""
         if nonce is not None and not self._store.claim_nonce(nonce):
-            raise NonceReused(f"nonce {nonce.nonce} was already used")
+            raise _reused(nonce)
 
     def _replay(self, existing: ProposalRecord, fingerprint: str) -> Decision:
         if existing.body_hash != fingerprint:
@@ -311,7 +316,7 @@ class Pipeline:
         )
         conflict = self._store.record_rejection(record, self._audit(proposal, now, decision), nonce)
         if conflict is not None and conflict.kind is ConflictKind.NONCE_REUSED:
-            raise NonceReused(f"nonce {nonce.nonce if nonce else ''} was already used")
+            raise _reused(nonce)
         if conflict is not None and conflict.existing is not None:
             # The transaction wrote nothing, the nonce included: accept it on its own.
             self._claim(nonce)
@@ -354,7 +359,7 @@ class Pipeline:
         conflict = self._store.reserve(reservation)
         if conflict is not None:
             if conflict.kind is ConflictKind.NONCE_REUSED:
-                raise NonceReused(f"nonce {nonce.nonce if nonce else ''} was already used")
+                raise _reused(nonce)
             if conflict.kind is ConflictKind.DUPLICATE:
                 # The transaction wrote nothing, the nonce included: accept it on its own.
                 self._claim(nonce)
