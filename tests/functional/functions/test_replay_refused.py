@@ -127,6 +127,39 @@ def test_proposals_when_captured_request_replayed_then_401_and_one_order(h: Harn
     assert len([o for o in h.orders() if o.get("tag") == body["id"]]) == 1
 
 
+def test_proposals_when_approved_then_three_dynamodb_calls_with_the_nonce_in_the_reservation(
+    h: Harness,
+) -> None:
+    warm = fresh_proposal("proposals_post", h.now(), symbol="DIA")
+    proposals.handler(h.event("proposals_post", body=warm), None)  # baseline, caches
+    h.clock.advance(100)
+    nonce = "hot-path-nonce-000001"
+    h.reset_counts()
+    body = fresh_proposal("proposals_post", h.now())
+    response = proposals.handler(h.event("proposals_post", body=body, nonce=nonce), None)
+    assert body_of(response)["decision"] == "APPROVED"
+    assert dict(h.dynamodb.calls) == {"batch_get_item": 1, "transact_write_items": 2}
+    item = h.raw_dynamodb.get_item(
+        TableName=h.table, Key={"pk": {"S": f"NONCE#{nonce}"}, "sk": {"S": "NONCE"}}
+    )["Item"]
+    assert int(item["expires_at_ms"]["N"]) == h.now() + 60_000
+    assert int(item["ttl"]["N"]) == (h.now() + 60_000) // 1000 + 1
+
+
+def test_proposals_when_rate_limited_request_replayed_then_401(h: Harness) -> None:
+    first = fresh_proposal("proposals_post", h.now())
+    assert body_of(proposals.handler(h.event("proposals_post", body=first), None))["decision"] == (
+        "APPROVED"
+    )
+    h.clock.advance(1_000)
+    second = fresh_proposal("proposals_post", h.now())  # same symbol inside 60 s
+    captured = h.event("proposals_post", body=second)
+    refused = body_of(proposals.handler(captured, None))
+    assert refused["reason_code"] == "SYMBOL_RATE_LIMITED"
+    _assert_nonce_reused(proposals.handler(captured, None))
+    assert [o for o in h.orders() if o.get("tag") == second["id"]] == []
+
+
 def test_proposals_when_retried_with_new_nonce_then_stored_decision_replayed(h: Harness) -> None:
     # The proposal id is the idempotency key; a retry is a new request with its own nonce.
     body = fresh_proposal("proposals_post", h.now())
