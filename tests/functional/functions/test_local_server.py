@@ -180,11 +180,12 @@ def test_gate_serve_cli_when_started_then_serves_status_over_http(sim: RunningSi
     try:
         _wait_for_line(proc, time.monotonic() + 60)
         now = SystemClock().now_ms()
-        reply = httpx.get(
-            f"http://127.0.0.1:{port}/v1/status",
-            headers=signed(SIGNING_SECRET, "GET /v1/status", b"", now),
-        )
+        headers = signed(SIGNING_SECRET, "GET /v1/status", b"", now)
+        reply = httpx.get(f"http://127.0.0.1:{port}/v1/status", headers=headers)
         assert reply.status_code == 200, reply.text
+        replayed = httpx.get(f"http://127.0.0.1:{port}/v1/status", headers=headers)
+        assert replayed.status_code == 401
+        assert replayed.json()["error"]["code"] == "NONCE_REUSED"
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -213,3 +214,28 @@ def test_sim_following_clock_when_sim_time_jumps_then_followed_after_refresh(
         assert clock.now_ms() == START_MS + 600_000  # resynchronised
     finally:
         clock.close()
+
+
+def test_local_server_when_captured_admin_request_replayed_over_http_then_401_nonce_reused(
+    served: tuple[Harness, httpx.Client],
+) -> None:
+    h, client = served
+    halt = encode_json({"state": "HALTED", "reason": "local replay test"})
+    resume = encode_json({"state": "ACTIVE", "reason": "local replay test"})
+    halted = signed(ADMIN_SECRET, "POST /v1/admin/state", halt, h.now())
+    assert client.post("/v1/admin/state", content=halt, headers=halted).status_code == 200
+    captured = signed(ADMIN_SECRET, "POST /v1/admin/state", resume, h.now())
+    assert client.post("/v1/admin/state", content=resume, headers=captured).status_code == 200
+    again = signed(ADMIN_SECRET, "POST /v1/admin/state", halt, h.now())
+    assert client.post("/v1/admin/state", content=halt, headers=again).status_code == 200
+    h.clock.advance(6_000)
+    replayed = client.post("/v1/admin/state", content=resume, headers=captured)
+    assert replayed.status_code == 401
+    assert replayed.json()["error"]["code"] == "NONCE_REUSED"
+    status = client.get(
+        "/v1/status", headers=signed(SIGNING_SECRET, "GET /v1/status", b"", h.now())
+    )
+    assert status.json()["state"] == "HALTED"
+    # The same captured headers on another route do not verify at all.
+    moved = client.post("/v1/admin/flatten", content=resume, headers=captured)
+    assert moved.status_code == 401 and moved.json()["error"]["code"] == "UNAUTHORIZED"
