@@ -185,7 +185,7 @@ def build() -> dict[str, Any]:
             "title": "edgegate gate",
             "version": "1",
             "description": "Signed trade proposals, decided and executed exactly once. "
-            "Every route is authenticated: " + _SIGNATURE_TEXT,
+            "Every route is authenticated. " + _SIGNATURE_TEXT,
         },
         "paths": paths,
         "components": {
