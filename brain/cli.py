@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from brain.config import ConfigError, load_config, parse_symbols
+from brain.config import ConfigError, load_config, parse_symbols, signing_secret
 from brain.engine import EngineEvent
 from brain.replay import (
     SIM_TOKEN,
@@ -116,13 +116,13 @@ def run(args: argparse.Namespace, gate_factory: GateFactory | None = None) -> in
     except ConfigError as exc:
         print(f"edgegate brain replay: {exc}", file=sys.stderr)
         return 2
-    secret = os.environ.get("EDGEGATE_SIGNING_SECRET", "")
-    if args.gate and not secret:
-        print(
-            "edgegate brain replay: EDGEGATE_SIGNING_SECRET is required with --gate",
-            file=sys.stderr,
-        )
-        return 2
+    secret = b""
+    if args.gate:
+        try:
+            secret = signing_secret(os.environ)  # the gate's rule, before anything is sent
+        except ConfigError as exc:
+            print(f"edgegate brain replay: {exc} (required with --gate)", file=sys.stderr)
+            return 2
     options = ReplayOptions(
         seed=args.seed,
         day=args.day,
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace, gate_factory: GateFactory | None = None) -> in
         gate_factory=gate_factory,
     )
     if args.gate:
-        options.gate_secret = secret.encode()
+        options.gate_secret = secret
     if args.sim:
         result = asyncio.run(replay_sim(options, _print))
     else:

@@ -2,7 +2,9 @@
 
 Required: `TRADIER_DATA_TOKEN` (a production market-data token), `EDGEGATE_GATE_URL`,
 `EDGEGATE_SIGNING_SECRET`, `EDGEGATE_SYMBOLS` (comma-separated). The URLs of Tradier's
-REST and stream hosts default to production. A missing or malformed variable stops the
+REST and stream hosts default to production. The signing secret must be at least 32 bytes
+and must not be the gate's admin secret (refused when `EDGEGATE_ADMIN_SECRET` is present too;
+the brain should never hold it). A missing or malformed variable stops the
 brain with a `ConfigError` naming it; nothing falls back to a built-in token.
 
 Optional: `TRADIER_ACCOUNT_TOKEN`, `TRADIER_ACCOUNT_ID`, `TRADIER_ACCOUNT_BASE_URL`
@@ -20,6 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import urlparse
+
+from gatekeeper.signing import secret_problem
 
 DEFAULT_DATA_BASE_URL = "https://api.tradier.com/v1"
 DEFAULT_STREAM_URL = "wss://ws.tradier.com/v1/markets/events"
@@ -88,13 +92,22 @@ def parse_symbols(raw: str, name: str = "EDGEGATE_SYMBOLS") -> tuple[str, ...]:
     return tuple(symbols)
 
 
+def signing_secret(env: Mapping[str, str]) -> bytes:
+    """`EDGEGATE_SIGNING_SECRET` under the gate's rule: at least 32 bytes, not the admin's."""
+    secret = _required(env, "EDGEGATE_SIGNING_SECRET").encode("utf-8")
+    problem = secret_problem(secret)
+    if problem is not None:
+        raise ConfigError("EDGEGATE_SIGNING_SECRET", problem)
+    if env.get("EDGEGATE_ADMIN_SECRET", "").strip().encode("utf-8") == secret:
+        raise ConfigError("EDGEGATE_SIGNING_SECRET", "must differ from EDGEGATE_ADMIN_SECRET")
+    return secret
+
+
 def load_config(env: Mapping[str, str]) -> BrainConfig:
     """Build the configuration from `env` (pass `os.environ` at the edge)."""
     data_token = _required(env, "TRADIER_DATA_TOKEN")
     gate_url = _url(env, "EDGEGATE_GATE_URL", _required(env, "EDGEGATE_GATE_URL"), _HTTP)
-    secret = _required(env, "EDGEGATE_SIGNING_SECRET")
-    if len(secret) < 16:
-        raise ConfigError("EDGEGATE_SIGNING_SECRET", "must be at least 16 characters")
+    secret = signing_secret(env)
     symbols = parse_symbols(_required(env, "EDGEGATE_SYMBOLS"))
     account_token = env.get("TRADIER_ACCOUNT_TOKEN", "").strip() or None
     account_id = env.get("TRADIER_ACCOUNT_ID", "").strip() or None
@@ -113,7 +126,7 @@ def load_config(env: Mapping[str, str]) -> BrainConfig:
         data_base_url=_url(env, "TRADIER_DATA_BASE_URL", DEFAULT_DATA_BASE_URL, _HTTP),
         stream_url=_url(env, "TRADIER_STREAM_URL", DEFAULT_STREAM_URL, ("ws", "wss")),
         gate_url=gate_url,
-        signing_secret=secret.encode("utf-8"),
+        signing_secret=secret,
         symbols=symbols,
         account_token=account_token,
         account_id=account_id,

@@ -1,11 +1,13 @@
 """The brain's client of the gate's HTTP API: signed, idempotent, with explicit timeouts.
 
-`SigningAuth` is an `httpx.Auth` that signs the exact raw bytes about to be sent (so it is
-testable on a bare `httpx.Request`). A proposal is encoded once; every retry sends the very
-same bytes with the same proposal id, so the gate's idempotency makes a retry safe: a
-duplicate returns the stored decision. Retries happen only where the outcome is unknown or
-the gate asks for it (timeouts, transport errors, 5xx, 409 in progress); a 400, 401 or a
-reused id is a fault no retry can fix.
+`SigningAuth` is an `httpx.Auth` that signs (signature v2) the method, path, query and exact
+raw bytes about to be sent, with a fresh nonce and timestamp per attempt (so it is testable
+on a bare `httpx.Request`). A proposal is encoded once; every retry sends the very same
+bytes with the same proposal id, so the gate's idempotency makes a retry safe: a duplicate
+returns the stored decision. The proposal id is the idempotency key, not the nonce: the gate
+accepts a nonce once, so a retry must carry a new one. Retries happen only where the outcome
+is unknown or the gate asks for it (timeouts, transport errors, 5xx, 409 in progress); a 400,
+401 or a reused id is a fault no retry can fix.
 
 Exceptions::
 
@@ -18,6 +20,7 @@ Exceptions::
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass
@@ -37,7 +40,7 @@ from gatekeeper.contract import (
     StatusResponse,
     encode,
 )
-from gatekeeper.signing import signed_headers
+from gatekeeper.signing import RandomBytes, Target, new_nonce, secret_problem, signed_headers
 from tradier.clock import Clock
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(connect=3.0, read=10.0, write=5.0, pool=3.0)
@@ -68,20 +71,35 @@ class GateUnavailable(GateClientError):
         super().__init__(message)
 
 
+def request_target(request: httpx.Request) -> Target:
+    """The method, raw path and raw query of `request`, as the gate receives them."""
+    path, _, _ = request.url.raw_path.partition(b"?")
+    return Target(request.method, path.decode("ascii"), request.url.query.decode("ascii"))
+
+
 class SigningAuth(httpx.Auth):
-    """Signs the raw request body with HMAC-SHA256 at the injected clock's time."""
+    """Signs each request (v2) at the injected clock's time with a fresh random nonce."""
 
     requires_request_body = True
 
-    def __init__(self, secret: bytes, clock: Clock) -> None:
-        if not secret:
-            raise ValueError("secret: must not be empty")
+    def __init__(
+        self, secret: bytes, clock: Clock, random_bytes: RandomBytes | None = None
+    ) -> None:
+        problem = secret_problem(secret)
+        if problem is not None:
+            raise ValueError(f"secret: {problem}")
         self._secret = secret
         self._clock = clock
+        self._random: RandomBytes = random_bytes or os.urandom
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Add the timestamp and signature headers for exactly `request.content`."""
-        request.headers.update(signed_headers(self._secret, request.content, self._clock.now_ms()))
+        """Add the timestamp, nonce and signature headers for exactly this request."""
+        nonce = new_nonce(self._random)
+        request.headers.update(
+            signed_headers(
+                self._secret, request_target(request), request.content, self._clock.now_ms(), nonce
+            )
+        )
         yield request
 
 
@@ -120,10 +138,11 @@ class GateClient:
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
+        nonce_bytes: RandomBytes | None = None,
     ) -> None:
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
-            auth=SigningAuth(secret, clock),
+            auth=SigningAuth(secret, clock, nonce_bytes),
             timeout=timeout,
             transport=transport,
             headers={"Content-Type": "application/json", "Accept": "application/json"},

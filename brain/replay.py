@@ -54,7 +54,7 @@ if TYPE_CHECKING:  # the simulator is imported only when a replay runs
 log = logging.getLogger(__name__)
 SIM_TOKEN = DEFAULT_TOKEN
 SIM_ACCOUNT = DEFAULT_ACCOUNT
-REPLAY_SECRET = b"replay-secret-not-real"
+REPLAY_SECRET = b"replay-signing-secret-not-real-" + b"x" * 8
 ORDER = ["flush", "poll", "executor", "monitor", "broker_sync", "heartbeat"]
 DEFAULT_SYMBOLS = ("SPY", "QQQ", "IWM", "DIA")
 GAP_STEP_MS = 200

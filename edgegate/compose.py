@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,7 +32,9 @@ def gate_env(api_url: str, secret: bytes) -> dict[str, str]:
         "TRADIER_TRADE_TOKEN": DEFAULT_TOKEN,
         "TRADIER_ACCOUNT_ID": DEFAULT_ACCOUNT,
         "EDGEGATE_SIGNING_SECRET": secret.decode(),
-        "EDGEGATE_ADMIN_SECRET": "replay-admin-secret-not-real",
+        # Nothing in a replay or the demo signs admin requests: a random secret per gate
+        # keeps the admin routes shut rather than open to a value written in the source.
+        "EDGEGATE_ADMIN_SECRET": secrets.token_urlsafe(32),
         "EDGEGATE_CONSTITUTION": str(_ROOT / "infra" / "constitution.toml"),
     }
 

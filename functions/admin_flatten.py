@@ -11,7 +11,7 @@ def handler(event: Event, context: Any = None) -> dict[str, Any]:
     """Lambda entry point."""
     return handle_http(
         event,
-        lambda gate, req: gate.admin_flatten(req.headers, req.body),
+        lambda gate, req: gate.admin_flatten(req.headers, req.body, req.target),
         ADMIN_TRADING,
         "admin_flatten",
     )

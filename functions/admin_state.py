@@ -10,5 +10,8 @@ from functions.handling import ADMIN, Event, handle_http
 def handler(event: Event, context: Any = None) -> dict[str, Any]:
     """Lambda entry point."""
     return handle_http(
-        event, lambda gate, req: gate.admin_state(req.headers, req.body), ADMIN, "admin_state"
+        event,
+        lambda gate, req: gate.admin_state(req.headers, req.body, req.target),
+        ADMIN,
+        "admin_state",
     )

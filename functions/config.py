@@ -4,7 +4,9 @@ Each secret comes either as its value (`EDGEGATE_SIGNING_SECRET`, local runs) or
 of an SSM SecureString parameter (`EDGEGATE_SIGNING_SECRET_PARAM`, deployed: serverless.yml
 passes parameter names so `osls package` works offline and no secret sits in the template).
 Parameters are fetched in one `GetParameters` call per cold start. A function names the
-secrets it needs; a missing one stops it with an error naming the variable.
+secrets it needs; a missing one stops it with an error naming the variable. The signing and
+admin secrets must be at least 32 bytes and differ from each other (checked where both are
+configured: each deployed function holds only the one its routes verify).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from functions.errors import ConfigError
+from gatekeeper.signing import secret_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,6 +61,8 @@ class Need(StrEnum):
 
 
 ALL_NEEDS = frozenset(Need)
+# The HMAC secrets: the gate's authentication rests on their strength and their separation.
+HMAC_NEEDS = (Need.SIGNING_SECRET, Need.ADMIN_SECRET)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +161,7 @@ def _secrets(
             by_parameter[parameter] = need
         elif need in needed:
             raise ConfigError(need.value, f"is not set (nor {need.value}_PARAM)")
+    sources = {need: need.value for need in found}
     if by_parameter:
         values = (fetch or ssm_fetcher(region))(sorted(by_parameter))
         for parameter, need in by_parameter.items():
@@ -164,7 +170,24 @@ def _secrets(
                     f"{need.value}_PARAM", f"SSM parameter {parameter} is missing or empty"
                 )
             found[need] = Secret(values[parameter])
+            sources[need] = f"{need.value}_PARAM"
+    _check_hmac_secrets(found, sources)
     return found
+
+
+def _check_hmac_secrets(found: Mapping[Need, Secret], sources: Mapping[Need, str]) -> None:
+    """Refuse a weak HMAC secret, or one secret for both routes, naming the variable."""
+    for need in HMAC_NEEDS:
+        if need in found:
+            problem = secret_problem(found[need].reveal().encode("utf-8"))
+            if problem is not None:
+                raise ConfigError(sources[need], problem)
+    signing, admin = (found.get(need) for need in HMAC_NEEDS)
+    if signing is not None and signing == admin:
+        # Otherwise a request signed for proposals could HALT or resume trading.
+        raise ConfigError(
+            sources[Need.ADMIN_SECRET], f"must differ from {Need.SIGNING_SECRET.value}"
+        )
 
 
 def load_config(

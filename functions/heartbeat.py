@@ -10,5 +10,8 @@ from functions.handling import SIGNED_READ, Event, handle_http
 def handler(event: Event, context: Any = None) -> dict[str, Any]:
     """Lambda entry point."""
     return handle_http(
-        event, lambda gate, req: gate.heartbeat(req.headers, req.body), SIGNED_READ, "heartbeat"
+        event,
+        lambda gate, req: gate.heartbeat(req.headers, req.body, req.target),
+        SIGNED_READ,
+        "heartbeat",
     )

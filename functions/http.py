@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from functions.errors import BadEvent
+from gatekeeper.signing import Target
 
 JSON_HEADERS = {
     "content-type": "application/json",
@@ -66,6 +67,13 @@ class HttpRequest:
     query: Mapping[str, str] = field(default_factory=dict)
     request_id: str = ""
     source_ip: str = ""
+    raw_path: str = ""
+    raw_query: str = ""
+
+    @property
+    def target(self) -> Target:
+        """What the signature must bind: the method, the raw path and the raw query."""
+        return Target(self.method, self.raw_path or self.path, self.raw_query)
 
 
 class ResponseLike(Protocol):
@@ -124,6 +132,10 @@ def parse_event(event: Mapping[str, Any]) -> HttpRequest:
     if not isinstance(method, str) or not isinstance(path, str):
         raise BadEvent("requestContext.http", "method and path must be strings")
     query = _str_map(event, "queryStringParameters")
+    raw_path = event.get("rawPath", path)
+    raw_query = event.get("rawQueryString", "")
+    if not isinstance(raw_path, str) or not isinstance(raw_query, str):
+        raise BadEvent("rawPath", "rawPath and rawQueryString must be strings")
     return HttpRequest(
         method=method.upper(),
         path=path,
@@ -134,6 +146,8 @@ def parse_event(event: Mapping[str, Any]) -> HttpRequest:
         query=query,
         request_id=str(context.get("requestId", "")),
         source_ip=str(http.get("sourceIp", "")),
+        raw_path=raw_path,
+        raw_query=raw_query,
     )
 
 

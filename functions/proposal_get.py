@@ -12,7 +12,7 @@ def handler(event: Event, context: Any = None) -> dict[str, Any]:
     return handle_http(
         event,
         lambda gate, req: gate.get_proposal(
-            req.headers, req.body, req.path_parameters.get("id", "")
+            req.headers, req.body, req.path_parameters.get("id", ""), req.target
         ),
         SIGNED_READ,
         "proposal_get",

@@ -10,5 +10,8 @@ from functions.handling import TRADING, Event, handle_http
 def handler(event: Event, context: Any = None) -> dict[str, Any]:
     """Lambda entry point."""
     return handle_http(
-        event, lambda gate, req: gate.submit_proposal(req.headers, req.body), TRADING, "proposals"
+        event,
+        lambda gate, req: gate.submit_proposal(req.headers, req.body, req.target),
+        TRADING,
+        "proposals",
     )

@@ -12,6 +12,7 @@ from typing import Any
 from gatekeeper.store import (
     AuditEntry,
     IntentRecord,
+    NonceUse,
     ProposalRecord,
     StateRecord,
     StructureRecord,
@@ -63,6 +64,16 @@ def opt_attr(value: str | None) -> dict[str, Any]:
 def str_map(values: Mapping[str, str]) -> dict[str, Any]:
     """A map attribute of strings."""
     return {"M": {k: str_attr(v) for k, v in values.items()}}
+
+
+def nonce_item(use: NonceUse) -> Item:
+    """The item that marks a request's nonce as used until it expires."""
+    return {
+        **item_key(f"NONCE#{use.nonce}", "NONCE"),
+        "used_at_ms": num_attr(use.used_at_ms),
+        "expires_at_ms": num_attr(use.expires_at_ms),
+        "ttl": num_attr(use.ttl_s),
+    }
 
 
 def proposal_item(r: ProposalRecord) -> Item:

@@ -25,6 +25,7 @@ from gatekeeper.dynamo_items import (
     get_str,
     intent_item,
     item_key,
+    nonce_item,
     num_attr,
     opt_attr,
     proposal_from,
@@ -43,6 +44,7 @@ from gatekeeper.store import (
     ConflictKind,
     Heartbeat,
     IntentRecord,
+    NonceUse,
     Outcome,
     ProposalRecord,
     Reservation,
@@ -152,6 +154,9 @@ class DynamoGateStore(DynamoTable):
             # Exits count against the minute budget but are never refused by it.
             items.append(self._minute_budget(r.now_ms, None))
             kinds.append((ConflictKind.GLOBAL_RATE, ""))
+        if r.nonce is not None:
+            items.append(self._nonce_put(r.nonce))
+            kinds.append((ConflictKind.NONCE_REUSED, ""))
         try:
             self._transact(items)
         except Cancelled as cancelled:
@@ -175,9 +180,29 @@ class DynamoGateStore(DynamoTable):
             **condition,
         )
 
+    def _nonce_put(self, use: NonceUse) -> Item:
+        """Put the nonce unless an unexpired use of it exists (TTL deletes late)."""
+        return self._put(
+            nonce_item(use),
+            "attribute_not_exists(pk) OR expires_at_ms < :now",
+            ExpressionAttributeValues={":now": num_attr(use.used_at_ms)},
+        )
+
+    def claim_nonce(self, use: NonceUse) -> bool:
+        """One conditional put of the nonce; False when an unexpired use of it exists."""
+        try:
+            self._call("put_item", **self._nonce_put(use)["Put"])
+        except ClientError:
+            return False
+        return True
+
     def _conflict(
         self, cancelled: Cancelled, kinds: list[tuple[ConflictKind, str]], proposal_id: str
     ) -> Conflict:
+        # A replayed request is refused as such even when its proposal exists too.
+        for code, (kind, _) in zip(cancelled.codes, kinds, strict=False):
+            if code == "ConditionalCheckFailed" and kind is ConflictKind.NONCE_REUSED:
+                return Conflict(kind)
         if cancelled.codes and cancelled.codes[0] == "ConditionalCheckFailed":
             old = cancelled.items[0] if cancelled.items else None
             existing = proposal_from(old) if old else self.get_proposal(proposal_id)
@@ -189,8 +214,11 @@ class DynamoGateStore(DynamoTable):
                 return Conflict(kind, detail=detail)
         raise StoreUnavailable(f"transaction cancelled without a reason: {cancelled.codes}")
 
-    def record_rejection(self, record: ProposalRecord, audit: AuditEntry) -> Conflict | None:
-        """The rejected proposal (conditioned on its id) and its audit line, atomically."""
+    def record_rejection(
+        self, record: ProposalRecord, audit: AuditEntry, nonce: NonceUse | None = None
+    ) -> Conflict | None:
+        """The rejected proposal (conditioned on its id), its audit line and the request's
+        nonce (conditioned on being unused), atomically."""
         items = [
             self._put(
                 proposal_item(record),
@@ -199,10 +227,14 @@ class DynamoGateStore(DynamoTable):
             ),
             self._put(audit_item(audit)),
         ]
+        kinds = [(ConflictKind.DUPLICATE, "")] * 2
+        if nonce is not None:
+            items.append(self._nonce_put(nonce))
+            kinds.append((ConflictKind.NONCE_REUSED, ""))
         try:
             self._transact(items)
         except Cancelled as cancelled:
-            return self._conflict(cancelled, [(ConflictKind.DUPLICATE, "")] * 2, record.proposal_id)
+            return self._conflict(cancelled, kinds, record.proposal_id)
         return None
 
     def record_outcome(self, outcome: Outcome, expect_status: str | None) -> bool:

@@ -8,6 +8,7 @@ Grouped by what the caller must do::
     ├── InvalidRequest                   the caller sent something wrong (HTTP 400): fix it
     │   ├── ContractError(field, rule)   the body breaks the proposal contract
     │   └── BodyTooLarge(size, limit)    over MAX_BODY_BYTES (HTTP 413)
+    ├── NonceReused                      a signed request seen before (HTTP 401): a replay
     ├── ConflictError                    the id is busy or reused (HTTP 409): do not retry blindly
     │   ├── ProposalInProgress           same id, still being decided
     │   └── ProposalIdReused             same id, different body
@@ -49,6 +50,10 @@ class BodyTooLarge(InvalidRequest):
         self.size = size
         self.limit = limit
         super().__init__(f"body is {size} bytes, the limit is {limit}")
+
+
+class NonceReused(GatekeeperError):
+    """A request's nonce was accepted before: a replay, refused with no side effect."""
 
 
 class ConflictError(GatekeeperError):

@@ -180,6 +180,8 @@ class ErrorCode(StrEnum):
 
     INVALID_REQUEST = "INVALID_REQUEST"
     UNAUTHORIZED = "UNAUTHORIZED"
+    # 401: a correctly signed request whose nonce was accepted before (a replay).
+    NONCE_REUSED = "NONCE_REUSED"
     NOT_FOUND = "NOT_FOUND"
     PROPOSAL_IN_PROGRESS = "PROPOSAL_IN_PROGRESS"
     PROPOSAL_ID_REUSED = "PROPOSAL_ID_REUSED"

@@ -26,7 +26,15 @@ from gatekeeper.contract import (
     ProposalRecordResponse,
     StatusResponse,
 )
-from gatekeeper.signing import DEFAULT_TOLERANCE_MS, SIGNATURE_HEADER, TIMESTAMP_HEADER
+from gatekeeper.signing import (
+    DEFAULT_TOLERANCE_MS,
+    MIN_SECRET_BYTES,
+    NONCE_HEADER,
+    NONCE_PATTERN,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    VERSION,
+)
 
 _SCHEMA_TYPES: Final = (
     Proposal,
@@ -46,17 +54,25 @@ _SIGNING = "gateSignature"
 _ADMIN = "adminSignature"
 _ERRORS: Final = {
     400: "Invalid request: the body breaks the contract; `error.field` names the field.",
-    401: "Missing, malformed, stale or wrong signature. Checked before any other work.",
+    401: "Missing, malformed, stale, retired (v1) or wrong signature, checked before any other "
+    "work (`error.code` UNAUTHORIZED); or a correctly signed request whose nonce was already "
+    "accepted, a replay, refused with no side effect (`error.code` NONCE_REUSED, "
+    f"`error.field` {NONCE_HEADER}).",
     404: "No proposal with this id.",
     409: "The same proposal id is in progress, or was used with a different body.",
     413: f"Body larger than {MAX_BODY_BYTES} bytes.",
     503: "The gate's storage is unavailable; nothing was recorded and no order was sent.",
 }
 _SIGNATURE_TEXT = (
-    f'`{SIGNATURE_HEADER}: v1=<hex HMAC-SHA256(secret, "<timestamp>." + raw body)>` with '
-    f"`{TIMESTAMP_HEADER}: <epoch ms>`; GET requests sign an empty body. A timestamp more "
-    f"than {DEFAULT_TOLERANCE_MS // 1000} s from the gate's clock is refused. Several "
-    "comma-separated `v1=` values are accepted during a secret rotation."
+    f"Signature {VERSION}: `{SIGNATURE_HEADER}: {VERSION}=<hex HMAC-SHA256(secret, "
+    '"<timestamp>\\n<nonce>\\n<METHOD>\\n<path>\\n<query>\\n" + raw body)>` with '
+    f"`{TIMESTAMP_HEADER}: <epoch ms>` and `{NONCE_HEADER}: <16-64 of [A-Za-z0-9_-]>`; "
+    "`<path>` is the request's raw path and `<query>` its raw query string (empty when "
+    "there is none); GET requests sign an empty body. A timestamp more than "
+    f"{DEFAULT_TOLERANCE_MS // 1000} s from the gate's clock is refused, and a nonce is "
+    "accepted once: a fresh one for every request, retries included. Several "
+    f"comma-separated `{VERSION}=` values are accepted during a secret rotation; `v1` "
+    f"signatures are refused. Secrets are at least {MIN_SECRET_BYTES} bytes."
 )
 
 
@@ -79,7 +95,11 @@ def _operation(
     operation: dict[str, Any] = {
         "summary": summary,
         "security": [{security: []}],
-        "parameters": [{"$ref": "#/components/parameters/Timestamp"}, *parameters],
+        "parameters": [
+            {"$ref": "#/components/parameters/Timestamp"},
+            {"$ref": "#/components/parameters/Nonce"},
+            *parameters,
+        ],
         "responses": responses,
     }
     if body is not None:
@@ -165,7 +185,7 @@ def build() -> dict[str, Any]:
             "title": "edgegate gate",
             "version": "1",
             "description": "Signed trade proposals, decided and executed exactly once. "
-            "Every route is authenticated: " + _SIGNATURE_TEXT,
+            "Every route is authenticated. " + _SIGNATURE_TEXT,
         },
         "paths": paths,
         "components": {
@@ -177,7 +197,15 @@ def build() -> dict[str, Any]:
                     "required": True,
                     "description": "UTC epoch milliseconds the request was signed at.",
                     "schema": {"type": "string", "pattern": "^[0-9]{1,16}$"},
-                }
+                },
+                "Nonce": {
+                    "name": NONCE_HEADER,
+                    "in": "header",
+                    "required": True,
+                    "description": "A fresh random value per request (retries included), "
+                    "accepted once by the gate; a reuse is a 401 NONCE_REUSED.",
+                    "schema": {"type": "string", "pattern": NONCE_PATTERN},
+                },
             },
             "securitySchemes": {
                 _SIGNING: {

@@ -8,8 +8,10 @@ limits reservation + intent) -> the Tradier order tagged with the proposal id ->
 Hot path of an approved proposal: 3 store calls (snapshot read, reservation transaction,
 outcome transaction) and 2 Tradier calls (an open: one quotes call for its legs and the
 underlying, which its risk is priced from; a close: positions; then the order; clock and
-balances come from a short-lived cache). Rejections are values (a `Decision`); only faults
-raise.
+balances come from a short-lived cache). The request's nonce is written inside the
+reservation (or the rejection's transaction), so accepting it once costs no extra call; only
+a duplicate, which writes nothing else, claims it on its own. Rejections are values (a
+`Decision`); only faults raise.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from gatekeeper.errors import (
     BodyTooLarge,
     BrokerUnavailable,
     InvalidRequest,
+    NonceReused,
     ProposalIdReused,
     ProposalInProgress,
     StoreUnavailable,
@@ -54,6 +57,7 @@ from gatekeeper.store import (
     ConflictKind,
     GateStore,
     IntentRecord,
+    NonceUse,
     Outcome,
     ProposalRecord,
     Reservation,
@@ -95,6 +99,11 @@ def instruments_of(proposal: Proposal) -> tuple[str, ...]:
     return (proposal.symbol,)
 
 
+def _reused(nonce: NonceUse | None) -> NonceReused:
+    """The fault of a request whose nonce was accepted before (401, nothing done)."""
+    return NonceReused(f"nonce {nonce.nonce if nonce else '?'} was already used")
+
+
 @dataclass(frozen=True)
 class _Rejection:
     code: ReasonCode
@@ -119,32 +128,42 @@ class Pipeline:
         self._limits = limits_from(constitution)
         self._lease_ms = lease_ms
 
-    def submit(self, raw: bytes) -> Decision:
-        """Decide an authenticated request body; raises InvalidRequest/Conflict/StoreUnavailable."""
+    def submit(self, raw: bytes, nonce: NonceUse | None = None) -> Decision:
+        """Decide an authenticated request body whose `nonce` is written with the decision;
+        raises InvalidRequest/NonceReused/Conflict/StoreUnavailable."""
         if len(raw) > MAX_BODY_BYTES:
             raise BodyTooLarge(len(raw), MAX_BODY_BYTES)
         proposal = decode_proposal(raw)
-        return self.decide(proposal, body_hash(raw))
+        return self.decide(proposal, body_hash(raw), nonce=nonce)
 
-    def decide(self, proposal: Proposal, fingerprint: str, *, flatten: bool = False) -> Decision:
-        """Decide and execute a decoded proposal (`flatten`: an admin close, any state)."""
+    def decide(
+        self,
+        proposal: Proposal,
+        fingerprint: str,
+        *,
+        flatten: bool = False,
+        nonce: NonceUse | None = None,
+    ) -> Decision:
+        """Decide and execute a decoded proposal (`flatten`: an admin close, any state;
+        `nonce`: the request's, accepted once, with whatever this decision writes)."""
         now = self._clock.now_ms()
         c = self._constitution
         skew = proposal.created_at - now
         if not flatten and abs(skew) > c.staleness_ms:
             code = ReasonCode.FUTURE_PROPOSAL if skew > 0 else ReasonCode.STALE_PROPOSAL
             text = f"created_at is {abs(skew)} ms {'ahead of' if skew > 0 else 'behind'} the gate"
-            return self._reject(proposal, fingerprint, now, _Rejection(code, text))
+            return self._reject(proposal, fingerprint, now, _Rejection(code, text), nonce)
         groups = [g.name for g in c.groups_for(proposal.symbol)]
         snap = self._store.snapshot(proposal.id, trading_day(now), [proposal.symbol], groups)
         if snap.proposal is not None:
+            self._claim(nonce)
             return self._replay(snap.proposal, fingerprint)
         state = TradingState(snap.state.state)
         opening = proposal.intent is Intent.OPEN
         if not flatten:
             refused = self._state_refusal(state, opening)
             if refused is not None:
-                return self._reject(proposal, fingerprint, now, refused)
+                return self._reject(proposal, fingerprint, now, refused, nonce)
         try:
             order = to_order_request(proposal)
         except ValueError as exc:  # the contract admits it but Tradier's rules do not
@@ -155,8 +174,8 @@ class Pipeline:
             # Nothing is reserved or sent yet: the caller may retry (503).
             raise BrokerUnavailable(f"Tradier unavailable: {type(exc).__name__}") from exc
         if rejection is not None:
-            return self._reject(proposal, fingerprint, now, rejection)
-        return self._reserve_and_send(proposal, fingerprint, now, opening, groups, order)
+            return self._reject(proposal, fingerprint, now, rejection, nonce)
+        return self._reserve_and_send(proposal, fingerprint, now, opening, groups, order, nonce)
 
     # -- steps ------------------------------------------------------------------------
 
@@ -226,6 +245,11 @@ class Pipeline:
         log.warning("daily loss breach: trading state %s", new)
         return new
 
+    def _claim(self, nonce: NonceUse | None) -> None:
+        """Accept the request's nonce on a path that writes nothing else (a duplicate)."""
+        if nonce is not None and not self._store.claim_nonce(nonce):
+            raise _reused(nonce)
+
     def _replay(self, existing: ProposalRecord, fingerprint: str) -> Decision:
         if existing.body_hash != fingerprint:
             raise ProposalIdReused(f"proposal {existing.proposal_id} was sent with another body")
@@ -267,7 +291,12 @@ class Pipeline:
         )  # fmt: skip
 
     def _reject(
-        self, proposal: Proposal, fingerprint: str, now: int, rejection: _Rejection
+        self,
+        proposal: Proposal,
+        fingerprint: str,
+        now: int,
+        rejection: _Rejection,
+        nonce: NonceUse | None,
     ) -> Decision:
         decision = Decision(
             proposal_id=proposal.id,
@@ -285,8 +314,12 @@ class Pipeline:
             reason=rejection.reason,
             order_state=OrderState.NONE,
         )
-        conflict = self._store.record_rejection(record, self._audit(proposal, now, decision))
+        conflict = self._store.record_rejection(record, self._audit(proposal, now, decision), nonce)
+        if conflict is not None and conflict.kind is ConflictKind.NONCE_REUSED:
+            raise _reused(nonce)
         if conflict is not None and conflict.existing is not None:
+            # The transaction wrote nothing, the nonce included: accept it on its own.
+            self._claim(nonce)
             return self._replay(conflict.existing, fingerprint)
         return decision
 
@@ -298,6 +331,7 @@ class Pipeline:
         opening: bool,
         groups: list[str],
         order: OrderRequest,
+        nonce: NonceUse | None,
     ) -> Decision:
         held = instruments_of(proposal)
         structure = (
@@ -320,16 +354,25 @@ class Pipeline:
             opening=opening,
             limits=self._limits,
             structure=structure,
+            nonce=nonce,
         )
         conflict = self._store.reserve(reservation)
         if conflict is not None:
+            if conflict.kind is ConflictKind.NONCE_REUSED:
+                raise _reused(nonce)
             if conflict.kind is ConflictKind.DUPLICATE:
+                # The transaction wrote nothing, the nonce included: accept it on its own.
+                self._claim(nonce)
                 if conflict.existing is None:
                     raise ProposalInProgress(f"proposal {proposal.id} is being decided")
                 return self._replay(conflict.existing, fingerprint)
             text = refusal_text(conflict.kind, self._limits, conflict.detail)
             return self._reject(
-                proposal, fingerprint, now, _Rejection(CONFLICT_REASONS[conflict.kind], text)
+                proposal,
+                fingerprint,
+                now,
+                _Rejection(CONFLICT_REASONS[conflict.kind], text),
+                nonce,
             )
         result = send_once(self._inputs.broker, order, proposal.id)
         return self._record_outcome(proposal, now, result, structure)

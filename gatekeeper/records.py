@@ -21,6 +21,7 @@ class ConflictKind(StrEnum):
     OPEN_TOTAL = "OPEN_TOTAL"
     OPEN_SYMBOL = "OPEN_SYMBOL"
     OPEN_GROUP = "OPEN_GROUP"
+    NONCE_REUSED = "NONCE_REUSED"
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,27 @@ class AuditEntry:
 
 
 @dataclass(frozen=True)
+class NonceUse:
+    """A signed request's nonce, kept until no request carrying it could still be fresh."""
+
+    nonce: str
+    used_at_ms: int
+    expires_at_ms: int
+
+    @classmethod
+    def of(cls, nonce: str, timestamp_ms: int, now_ms: int, tolerance_ms: int) -> NonceUse:
+        """The use of `nonce` signed at `timestamp_ms`, accepted at `now_ms`."""
+        # A request is fresh until timestamp + tolerance on the gate's clock; one more
+        # window covers another container whose clock lags this one's.
+        return cls(nonce, now_ms, max(timestamp_ms, now_ms) + 2 * tolerance_ms)
+
+    @property
+    def ttl_s(self) -> int:
+        """DynamoDB TTL (epoch seconds); deletion runs late, so reads check expiry too."""
+        return self.expires_at_ms // 1000 + 1
+
+
+@dataclass(frozen=True)
 class Reservation:
     """Everything written atomically before an order is sent."""
 
@@ -123,6 +145,7 @@ class Reservation:
     opening: bool
     limits: Limits
     structure: StructureRecord | None = None
+    nonce: NonceUse | None = None
 
 
 @dataclass(frozen=True)

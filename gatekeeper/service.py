@@ -1,7 +1,11 @@
 """`Gate`: the facade every handler calls, composed once per container.
 
-Every route authenticates first (the signing secret, or the admin secret for admin routes)
-and answers 401 before any DynamoDB or Tradier call. Results are `GateResponse(status, body)`;
+Every route authenticates first (signature v2 with the signing secret, or the admin secret
+for admin routes, over the method, path and query the request was received at) and answers
+401 before any DynamoDB or Tradier call. A verified request's nonce is then accepted once:
+written with the route's first write (inside the proposal's transaction), and a reuse is a
+401 `NONCE_REUSED` with no side effect. A request refused as invalid (400/413) writes
+nothing, its nonce included. Results are `GateResponse(status, body)`;
 errors use the `{"error": {"code", "message", "field"}}` body; a rejected proposal is a 200.
 """
 
@@ -35,6 +39,7 @@ from gatekeeper.errors import (
     BrokerUnavailable,
     GatekeeperError,
     InvalidRequest,
+    NonceReused,
     ProposalIdReused,
     ProposalInProgress,
     RetryableGateError,
@@ -43,9 +48,16 @@ from gatekeeper.errors import (
 from gatekeeper.execution import Broker, BrokerInputs
 from gatekeeper.pipeline import Pipeline
 from gatekeeper.reconcile import Reconciler, ReconcileReport, trading_day
-from gatekeeper.signing import verify
+from gatekeeper.signing import (
+    DEFAULT_TOLERANCE_MS,
+    NONCE_HEADER,
+    SignatureFailure,
+    Target,
+    secret_problem,
+    verify,
+)
 from gatekeeper.states import Actor, transition
-from gatekeeper.store import AuditEntry, GateStore, Heartbeat, StateRecord
+from gatekeeper.store import AuditEntry, GateStore, Heartbeat, NonceUse, StateRecord
 from gatekeeper.watchdog import AuditNotifier, Notifier, Watchdog, WatchdogResult
 from tradier.clock import Clock
 
@@ -54,6 +66,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 _ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# What each route serves, for callers in-process; handlers pass what they received.
+PROPOSALS = Target("POST", "/v1/proposals")
+STATUS = Target("GET", "/v1/status")
+HEARTBEAT = Target("POST", "/v1/heartbeat")
+ADMIN_STATE = Target("POST", "/v1/admin/state")
+ADMIN_FLATTEN = Target("POST", "/v1/admin/flatten")
+
+
+def proposal_target(proposal_id: str) -> Target:
+    """`GET /v1/proposals/{id}`."""
+    return Target("GET", f"/v1/proposals/{proposal_id}")
 
 
 @dataclass(frozen=True)
@@ -76,6 +99,8 @@ def _fault(exc: GatekeeperError) -> GateResponse:
         return error(400, ErrorCode.INVALID_REQUEST, exc.message, exc.field)
     if isinstance(exc, InvalidRequest):
         return error(400, ErrorCode.INVALID_REQUEST, str(exc))
+    if isinstance(exc, NonceReused):
+        return error(401, ErrorCode.NONCE_REUSED, str(exc), NONCE_HEADER)
     if isinstance(exc, ProposalIdReused):
         return error(409, ErrorCode.PROPOSAL_ID_REUSED, str(exc), "id")
     if isinstance(exc, ProposalInProgress):
@@ -103,6 +128,13 @@ class Gate:
         notifier: Notifier | None = None,
         cache_ttl_ms: int = 5_000,
     ) -> None:
+        for name, secret in (("signing_secret", signing_secret), ("admin_secret", admin_secret)):
+            problem = None if secret is None else secret_problem(secret)
+            if problem is not None:
+                raise ValueError(f"{name}: {problem}")
+        if signing_secret is not None and signing_secret == admin_secret:
+            # Otherwise a request signed for proposals could HALT or resume trading.
+            raise ValueError("admin_secret: must differ from signing_secret")
         base_url = getattr(tradier, "base_url", None)
         if isinstance(base_url, str):
             check_trading_host(constitution, base_url)  # refuses a live host unless enabled
@@ -121,15 +153,22 @@ class Gate:
 
     # -- auth -------------------------------------------------------------------------
 
-    def _refused(
-        self, secret: bytes | None, headers: Mapping[str, str], body: bytes
-    ) -> GateResponse | None:
+    def _authenticate(
+        self, secret: bytes | None, headers: Mapping[str, str], body: bytes, target: Target
+    ) -> NonceUse | GateResponse:
+        """The request's nonce use when the signature holds, else the 401 to answer."""
         if not secret:
             return error(401, ErrorCode.UNAUTHORIZED, "this route is not enabled here")
-        failure = verify(secret, headers, body, self.clock.now_ms())
-        if failure is not None:
-            return error(401, ErrorCode.UNAUTHORIZED, failure.message)
-        return None
+        now = self.clock.now_ms()
+        verified = verify(secret, headers, target, body, now, DEFAULT_TOLERANCE_MS)
+        if isinstance(verified, SignatureFailure):
+            return error(401, ErrorCode.UNAUTHORIZED, verified.message)
+        return NonceUse.of(verified.nonce, verified.timestamp_ms, now, DEFAULT_TOLERANCE_MS)
+
+    def _claim(self, nonce: NonceUse) -> None:
+        """Accept the nonce once (one conditional write), before the route's own effect."""
+        if not self.store.claim_nonce(nonce):
+            raise NonceReused(f"nonce {nonce.nonce} was already used")
 
     def _run(self, call: Callable[[], GateResponse]) -> GateResponse:
         try:
@@ -149,26 +188,35 @@ class Gate:
 
     # -- routes -----------------------------------------------------------------------
 
-    def submit_proposal(self, headers: Mapping[str, str], raw_body: bytes) -> GateResponse:
-        """POST /v1/proposals."""
-        refused = self._refused(self._signing, headers, raw_body)
-        if refused is not None:
-            return refused
-        return self._run(lambda: GateResponse(200, encode(self._trading().submit(raw_body))))
+    def submit_proposal(
+        self, headers: Mapping[str, str], raw_body: bytes, target: Target = PROPOSALS
+    ) -> GateResponse:
+        """POST /v1/proposals (the nonce is written inside the decision's transaction)."""
+        nonce = self._authenticate(self._signing, headers, raw_body, target)
+        if isinstance(nonce, GateResponse):
+            return nonce
+        return self._run(lambda: GateResponse(200, encode(self._trading().submit(raw_body, nonce))))
 
     def get_proposal(
-        self, headers: Mapping[str, str], raw_body: bytes, proposal_id: str
+        self,
+        headers: Mapping[str, str],
+        raw_body: bytes,
+        proposal_id: str,
+        target: Target | None = None,
     ) -> GateResponse:
         """GET /v1/proposals/{id}."""
-        refused = self._refused(self._signing, headers, raw_body)
-        if refused is not None:
-            return refused
+        nonce = self._authenticate(
+            self._signing, headers, raw_body, target or proposal_target(proposal_id)
+        )
+        if isinstance(nonce, GateResponse):
+            return nonce
         if not _ID.fullmatch(proposal_id):
             return error(400, ErrorCode.INVALID_REQUEST, "must be a lower-case UUID", "id")
         # Route-only modules load on the route's first use: a proposal's cold start skips them.
         from gatekeeper.status import record_response
 
         def call() -> GateResponse:
+            self._claim(nonce)
             record = self.store.get_proposal(proposal_id)
             if record is None or not record.body:
                 return error(404, ErrorCode.NOT_FOUND, "no such proposal", "id")
@@ -177,36 +225,40 @@ class Gate:
 
         return self._run(call)
 
-    def status(self, headers: Mapping[str, str], raw_body: bytes) -> GateResponse:
+    def status(
+        self, headers: Mapping[str, str], raw_body: bytes, target: Target = STATUS
+    ) -> GateResponse:
         """GET /v1/status."""
-        refused = self._refused(self._signing, headers, raw_body)
-        if refused is not None:
-            return refused
+        nonce = self._authenticate(self._signing, headers, raw_body, target)
+        if isinstance(nonce, GateResponse):
+            return nonce
         from gatekeeper.status import build_status
 
         inputs = self._inputs
-        return self._run(
-            lambda: GateResponse(
-                200,
-                encode(
-                    build_status(
-                        self.store,
-                        self.constitution,
-                        self.clock.now_ms(),
-                        inputs.balances if inputs else None,
-                    )
-                ),
-            )
-        )
 
-    def heartbeat(self, headers: Mapping[str, str], raw_body: bytes) -> GateResponse:
+        def call() -> GateResponse:
+            self._claim(nonce)
+            status = build_status(
+                self.store,
+                self.constitution,
+                self.clock.now_ms(),
+                inputs.balances if inputs else None,
+            )
+            return GateResponse(200, encode(status))
+
+        return self._run(call)
+
+    def heartbeat(
+        self, headers: Mapping[str, str], raw_body: bytes, target: Target = HEARTBEAT
+    ) -> GateResponse:
         """POST /v1/heartbeat."""
-        refused = self._refused(self._signing, headers, raw_body)
-        if refused is not None:
-            return refused
+        nonce = self._authenticate(self._signing, headers, raw_body, target)
+        if isinstance(nonce, GateResponse):
+            return nonce
 
         def call() -> GateResponse:
             request = decode(raw_body, HeartbeatRequest)
+            self._claim(nonce)
             now = self.clock.now_ms()
             summary = {str(k): str(v)[:200] for k, v in list(request.summary.items())[:32]}
             summary["brain_id"] = request.brain_id
@@ -216,14 +268,17 @@ class Gate:
 
         return self._run(call)
 
-    def admin_state(self, headers: Mapping[str, str], raw_body: bytes) -> GateResponse:
+    def admin_state(
+        self, headers: Mapping[str, str], raw_body: bytes, target: Target = ADMIN_STATE
+    ) -> GateResponse:
         """POST /v1/admin/state (admin secret)."""
-        refused = self._refused(self._admin, headers, raw_body)
-        if refused is not None:
-            return refused
+        nonce = self._authenticate(self._admin, headers, raw_body, target)
+        if isinstance(nonce, GateResponse):
+            return nonce
 
         def call() -> GateResponse:
             request = decode(raw_body, AdminStateRequest)
+            self._claim(nonce)  # a replayed change (say, ACTIVE after a HALT) stops here
             now = self.clock.now_ms()
             previous = TradingState(self.store.get_state().state)
             new = transition(previous, request.state, Actor.ADMIN)
@@ -239,16 +294,19 @@ class Gate:
 
         return self._run(call)
 
-    def admin_flatten(self, headers: Mapping[str, str], raw_body: bytes) -> GateResponse:
+    def admin_flatten(
+        self, headers: Mapping[str, str], raw_body: bytes, target: Target = ADMIN_FLATTEN
+    ) -> GateResponse:
         """POST /v1/admin/flatten (admin secret): close every open position, in any state."""
-        refused = self._refused(self._admin, headers, raw_body)
-        if refused is not None:
-            return refused
+        nonce = self._authenticate(self._admin, headers, raw_body, target)
+        if isinstance(nonce, GateResponse):
+            return nonce
 
         from gatekeeper.flatten import flatten_all
 
         def call() -> GateResponse:
             request = decode(raw_body, FlattenRequest)
+            self._claim(nonce)  # a replayed flatten closes nothing
             response = flatten_all(
                 self._trading(), self._broker(), self.store, self.clock, self._ids, request.reason
             )

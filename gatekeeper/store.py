@@ -24,6 +24,7 @@ from gatekeeper.records import (
     Heartbeat,
     IntentRecord,
     Limits,
+    NonceUse,
     Outcome,
     ProposalRecord,
     Reservation,
@@ -46,6 +47,7 @@ __all__ = [
     "IntentRecord",
     "Limits",
     "MemoryGateStore",
+    "NonceUse",
     "Outcome",
     "ProposalRecord",
     "Reservation",
@@ -79,8 +81,15 @@ class GateStore(Protocol):
         """Atomically write record + rate items + counters + intent; a `Conflict` if refused."""
         ...
 
-    def record_rejection(self, record: ProposalRecord, audit: AuditEntry) -> Conflict | None:
-        """Store a rejected proposal (conditioned on its id) with its audit line."""
+    def record_rejection(
+        self, record: ProposalRecord, audit: AuditEntry, nonce: NonceUse | None = None
+    ) -> Conflict | None:
+        """Store a rejected proposal (conditioned on its id, and on `nonce` being unused)
+        with its audit line."""
+        ...
+
+    def claim_nonce(self, use: NonceUse) -> bool:
+        """Record a request's nonce unless an unexpired use of it exists; False if one does."""
         ...
 
     def record_outcome(self, outcome: Outcome, expect_status: str | None) -> bool:
@@ -169,7 +178,14 @@ class MemoryGateStore:
         self.heartbeat: Heartbeat | None = None
         self.audit: list[AuditEntry] = []
         self.docs: dict[str, dict[str, str]] = {}
+        self.nonces: dict[str, NonceUse] = {}
         self.calls = 0
+
+    def _nonce_taken_locked(self, use: NonceUse | None) -> bool:
+        if use is None:
+            return False
+        seen = self.nonces.get(use.nonce)
+        return seen is not None and seen.expires_at_ms >= use.used_at_ms
 
     def snapshot(
         self,
@@ -203,6 +219,8 @@ class MemoryGateStore:
         minute = r.now_ms // 60_000
         with self._lock:
             self.calls += 1
+            if self._nonce_taken_locked(r.nonce):
+                return Conflict(ConflictKind.NONCE_REUSED)
             existing = self.proposals.get(r.record.proposal_id)
             if existing is not None:
                 return Conflict(ConflictKind.DUPLICATE, existing)
@@ -230,18 +248,35 @@ class MemoryGateStore:
             self.global_minute[minute] = self.global_minute.get(minute, 0) + 1
             self.proposals[r.record.proposal_id] = r.record
             self.intents[r.intent.proposal_id] = r.intent
+            if r.nonce is not None:
+                self.nonces[r.nonce.nonce] = r.nonce
             return None
 
-    def record_rejection(self, record: ProposalRecord, audit: AuditEntry) -> Conflict | None:
+    def record_rejection(
+        self, record: ProposalRecord, audit: AuditEntry, nonce: NonceUse | None = None
+    ) -> Conflict | None:
         """See `GateStore.record_rejection`."""
         with self._lock:
             self.calls += 1
+            if self._nonce_taken_locked(nonce):
+                return Conflict(ConflictKind.NONCE_REUSED)
             existing = self.proposals.get(record.proposal_id)
             if existing is not None:
                 return Conflict(ConflictKind.DUPLICATE, existing)
             self.proposals[record.proposal_id] = record
             self.audit.append(audit)
+            if nonce is not None:
+                self.nonces[nonce.nonce] = nonce
             return None
+
+    def claim_nonce(self, use: NonceUse) -> bool:
+        """See `GateStore.claim_nonce`."""
+        with self._lock:
+            self.calls += 1
+            if self._nonce_taken_locked(use):
+                return False
+            self.nonces[use.nonce] = use
+            return True
 
     def record_outcome(self, outcome: Outcome, expect_status: str | None) -> bool:
         """See `GateStore.record_outcome`."""

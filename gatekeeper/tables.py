@@ -11,6 +11,8 @@ access patterns (see `gatekeeper.dynamo_store`):
 - `RATE#SYMBOL#<symbol>`/`RATE` and `RATE#GLOBAL#<minute>`/`RATE`: rate limits (TTL)
 - `OPEN#TOTAL`, `OPEN#SYMBOL#<symbol>`, `OPEN#GROUP#<g>` / `OPEN`: open-structure counters
   (the `SYMBOL#` infix keeps a ticker such as TOTAL or GLOBAL from meeting another key)
+- `NONCE#<nonce>`/`NONCE`: a signed request's nonce, accepted once (TTL; `expires_at_ms`
+  is checked in the write's condition, since TTL deletes late)
 - `DOC#<key>`/`DOC`: small string maps (reconcile's daily order book, end-of-day reports)
 - `STRUCTURE`/`<id>`: the open structures behind the counters
 - `DAY#<yyyy-mm-dd>`/`<ts>#<ref>`: audit trail; `gsi1` `SYMBOL#<symbol>`/`<ts>#<ref>`

@@ -34,8 +34,8 @@ from functions.local.server import build_event
 from functions.routes import ROUTES
 from tradier.clock import ManualClock, from_datetime
 
-BENCH_SECRET = b"bench-secret-not-real"
-BENCH_ADMIN_SECRET = b"bench-admin-secret-not-real"
+BENCH_SECRET = b"bench-signing-secret-not-real-" + b"x" * 8
+BENCH_ADMIN_SECRET = b"bench-admin-secret-not-real-" + b"x" * 8
 # A Wednesday, 10:00 in New York: the simulator's market is open.
 START = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 STEP_MS = 1_100  # > 60 s / 59 global trade calls a minute
@@ -170,10 +170,11 @@ def _proposal(symbol: str, now_ms: int) -> bytes:
 
 
 def _event(body: bytes, now_ms: int) -> dict[str, Any]:
-    from gatekeeper.signing import signed_headers
+    from gatekeeper.signing import Target, signed_headers
 
     headers = [("content-type", "application/json"), ("content-length", str(len(body)))]
-    headers += list(signed_headers(BENCH_SECRET, body, now_ms).items())
+    target = Target(PROPOSALS_ROUTE.method, PROPOSALS_ROUTE.path)
+    headers += list(signed_headers(BENCH_SECRET, target, body, now_ms).items())
     return build_event(
         method="POST",
         raw_path="/v1/proposals",

@@ -18,8 +18,10 @@ import threading
 from functions.errors import ConfigError
 
 ENVIRONMENT_HELP = """environment:
-  EDGEGATE_SIGNING_SECRET     HMAC secret the brain signs proposals with (required)
-  EDGEGATE_ADMIN_SECRET       secret for the admin routes (required)
+  EDGEGATE_SIGNING_SECRET     HMAC secret the brain signs requests with (required,
+                              at least 32 bytes)
+  EDGEGATE_ADMIN_SECRET       secret for the admin routes (required, at least 32 bytes,
+                              not the signing secret)
   TRADIER_TRADE_BASE_URL      Tradier REST base for orders (e.g. the simulator's URL)
   TRADIER_TRADE_TOKEN         Tradier token for that base
   TRADIER_ACCOUNT_ID          the account orders go to

@@ -1,9 +1,10 @@
 """Real API Gateway HTTP API v2 event files (tests/events/*.json), loaded and re-signed.
 
-The files are events as API Gateway delivers them, signed at a fixed time with a fake
-secret. `signed_event` returns a deep copy with a fresh timestamp, a new signature over the
-(possibly replaced) body, matching `content-length`, `requestContext.time/timeEpoch`,
-and the body re-encoded as base64 when the file's body was.
+The files are events as API Gateway delivers them, signed (v2) at a fixed time with the
+fake `FILE_SECRET`. `signed_event` returns a deep copy with a fresh timestamp and nonce, a
+new v2 signature over the method, path, query and (possibly replaced) body, matching
+`content-length`, `requestContext.time/timeEpoch`, and the body re-encoded as base64 when
+the file's body was.
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from gatekeeper.signing import signed_headers
+from gatekeeper.signing import Target, signed_headers
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
+# The secrets the committed files are signed with (admin routes with the second): fakes,
+# and the functional tests' own.
+FILE_SECRET = b"test-signing-secret-" + b"x" * 20
+FILE_ADMIN_SECRET = b"test-admin-secret-" + b"x" * 20
 
 
 def load_event(name: str) -> dict[str, Any]:
@@ -63,6 +68,25 @@ def with_body(event: dict[str, Any], body: bytes) -> dict[str, Any]:
     return out
 
 
+def event_target(event: dict[str, Any]) -> Target:
+    """The method, raw path and raw query an event was received at."""
+    return Target(
+        event["requestContext"]["http"]["method"],
+        event["rawPath"],
+        event.get("rawQueryString", ""),
+    )
+
+
+def sign_event(
+    event: dict[str, Any], secret: bytes, now_ms: int, nonce: str | None = None
+) -> dict[str, Any]:
+    """`event` with v2 signature headers for its own target and body (in place)."""
+    headers = signed_headers(secret, event_target(event), event_body(event), now_ms, nonce)
+    for header, value in headers.items():
+        event["headers"][header.lower()] = value
+    return event
+
+
 def signed_event(
     name: str,
     secret: bytes,
@@ -70,16 +94,16 @@ def signed_event(
     *,
     body: bytes | dict[str, Any] | None = None,
     path_parameters: dict[str, str] | None = None,
+    nonce: str | None = None,
 ) -> dict[str, Any]:
-    """Event file `name`, re-signed with `secret` at `now_ms` (and `body` if given)."""
+    """Event file `name`, re-signed with `secret` at `now_ms` (and `body` if given) with
+    `nonce` (a fresh random one unless given)."""
     event = load_event(name)
     if isinstance(body, dict):
         body = encode_json(body)
     raw = event_body(event) if body is None else body
     if body is not None or "body" in event:
         event = with_body(event, raw)
-    for header, value in signed_headers(secret, raw, now_ms).items():
-        event["headers"][header.lower()] = value
     if path_parameters is not None:
         event["pathParameters"] = dict(path_parameters)
         path = event["routeKey"].split(" ", 1)[1]
@@ -87,6 +111,7 @@ def signed_event(
             path = path.replace("{" + key + "}", value)
         event["rawPath"] = path
         event["requestContext"]["http"]["path"] = path
+    sign_event(event, secret, now_ms, nonce)
     stamp = datetime.fromtimestamp(now_ms / 1000, tz=UTC)
     event["requestContext"]["time"] = stamp.strftime("%d/%b/%Y:%H:%M:%S +0000")
     event["requestContext"]["timeEpoch"] = now_ms

@@ -19,16 +19,16 @@ import httpx
 import pytest
 
 from gatekeeper.constitution import DEFAULT_PATH, Constitution, from_mapping
-from gatekeeper.service import Gate, GateResponse
-from gatekeeper.signing import signed_headers
+from gatekeeper.service import PROPOSALS, Gate, GateResponse
+from gatekeeper.signing import Target, signed_headers
 from gatekeeper.store import GateStore
 from tradier.client import TradierClient
 from tradier.clock import NEW_YORK, ManualClock, from_datetime
 from tradier.sim.core import SimConfig
 from tradier.sim.server import RunningSim, run_in_thread
 
-SIGNING = b"test-signing-secret-not-real"
-ADMIN = b"test-admin-secret-not-real"
+SIGNING = b"test-signing-secret-" + b"x" * 20
+ADMIN = b"test-admin-secret-" + b"x" * 20
 TOKEN = "sim-token"
 ACCOUNT = "VA00000000"
 # Monday 2026-09-21, 10:00 in New York: the market is open.
@@ -133,9 +133,15 @@ def raw(body: dict[str, Any]) -> bytes:
     return json.dumps(body).encode()
 
 
-def signed(body: bytes, clock: ManualClock, secret: bytes = SIGNING) -> dict[str, str]:
-    """Signature headers for `body` now."""
-    return signed_headers(secret, body, clock.now_ms())
+def signed(
+    body: bytes,
+    clock: ManualClock,
+    secret: bytes = SIGNING,
+    target: Target = PROPOSALS,
+    nonce: str | None = None,
+) -> dict[str, str]:
+    """v2 signature headers for `body` sent to `target` now (a fresh nonce unless given)."""
+    return signed_headers(secret, target, body, clock.now_ms(), nonce)
 
 
 @dataclass

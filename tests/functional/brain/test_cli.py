@@ -90,7 +90,7 @@ def test_brain_run_when_sigterm_then_state_flushed_and_clean_exit(tmp_path):
             "TRADIER_DATA_BASE_URL": sim.api_url,
             "TRADIER_STREAM_URL": sim.ws_url,
             "EDGEGATE_GATE_URL": "http://127.0.0.1:9",
-            "EDGEGATE_SIGNING_SECRET": "test-secret-not-real",
+            "EDGEGATE_SIGNING_SECRET": "test-signing-secret-" + "x" * 20,
             "EDGEGATE_SYMBOLS": "SPY,QQQ",
             "EDGEGATE_STATE_DIR": str(state),
         }
@@ -134,7 +134,7 @@ def test_brain_run_when_sandbox_token_then_exit_2_at_start_saying_why(tmp_path):
             "TRADIER_DATA_BASE_URL": sim.api_url,
             "TRADIER_STREAM_URL": sim.ws_url,
             "EDGEGATE_GATE_URL": "http://127.0.0.1:9",
-            "EDGEGATE_SIGNING_SECRET": "test-secret-not-real",
+            "EDGEGATE_SIGNING_SECRET": "test-signing-secret-" + "x" * 20,
             "EDGEGATE_SYMBOLS": "SPY",
             "EDGEGATE_STATE_DIR": str(tmp_path / "state"),
         }
@@ -149,3 +149,30 @@ def test_brain_run_when_sandbox_token_then_exit_2_at_start_saying_why(tmp_path):
         )
     assert done.returncode == 2
     assert "production" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("secret", "told"),
+    [
+        ("x", "at least 32 bytes, got 1"),
+        ("test-signing-secret-" + "x" * 11, "at least 32 bytes, got 31"),
+    ],
+)
+def test_brain_run_when_signing_secret_under_32_bytes_then_exit_2_naming_it(
+    monkeypatch, capsys, secret, told
+):
+    monkeypatch.setenv("TRADIER_DATA_TOKEN", "test-token")
+    monkeypatch.setenv("EDGEGATE_GATE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("EDGEGATE_SYMBOLS", "SPY")
+    monkeypatch.setenv("EDGEGATE_SIGNING_SECRET", secret)
+    assert main(["brain", "run"]) == 2
+    err = capsys.readouterr().err
+    assert f"EDGEGATE_SIGNING_SECRET: must be {told}" in err
+
+
+def test_brain_replay_when_gate_given_with_short_secret_then_exit_2_before_sending(
+    monkeypatch, capsys
+):
+    monkeypatch.setenv("EDGEGATE_SIGNING_SECRET", "x")
+    assert main(["brain", "replay", "--sim", "--gate", "http://127.0.0.1:9"]) == 2
+    assert "EDGEGATE_SIGNING_SECRET: must be at least 32 bytes" in capsys.readouterr().err

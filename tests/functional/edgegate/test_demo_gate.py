@@ -13,19 +13,19 @@ import httpx
 
 from brain.replay import default_day
 from edgegate.compose import scheduled_gate
-from gatekeeper.signing import signed_headers
+from gatekeeper.signing import Target, signed_headers
 from tradier.clock import NEW_YORK, ManualClock, from_datetime
 from tradier.sim.core import SimConfig
 from tradier.sim.server import run_in_thread
 
-SECRET = b"test-signing-secret-not-real"
+SECRET = b"test-signing-secret-" + b"x" * 20
 START = from_datetime(datetime.combine(default_day(), dtime(11, 0), tzinfo=NEW_YORK))
 
 
 def _send(url: str, clock: ManualClock, path: str, body: dict[str, Any] | None) -> Any:
     raw = b"" if body is None else json.dumps(body).encode()
-    headers = signed_headers(SECRET, raw, clock.now_ms())
     method = "GET" if body is None else "POST"
+    headers = signed_headers(SECRET, Target(method, path), raw, clock.now_ms())
     response = httpx.request(method, url + path, content=raw or None, headers=headers)
     assert response.status_code == 200, response.text
     return response.json()

@@ -15,7 +15,7 @@ from functions import runtime
 from functions.config import GateConfig, load_config
 from functions.local.metering import CountingClient, TimingTransport
 from tests.support import dynamo
-from tests.support.events import response_json, signed_event
+from tests.support.events import FILE_ADMIN_SECRET, FILE_SECRET, response_json, signed_event
 from tradier.clock import ManualClock, from_datetime
 from tradier.sim.core import SimConfig
 from tradier.sim.server import RunningSim, run_in_thread
@@ -27,8 +27,8 @@ moto_client = dynamo.moto_client
 moto_table = dynamo.moto_table
 
 REPO = Path(__file__).resolve().parents[3]
-SIGNING_SECRET = b"test-secret-not-real"
-ADMIN_SECRET = b"test-admin-secret-not-real"
+SIGNING_SECRET = FILE_SECRET
+ADMIN_SECRET = FILE_ADMIN_SECRET
 # Wednesday 2026-11-18, 10:00 in New York: a regular session is open.
 START_MS = from_datetime(datetime(2026, 11, 18, 15, 0, tzinfo=UTC))
 
@@ -73,9 +73,12 @@ class Harness:
         body: bytes | dict[str, Any] | None = None,
         secret: bytes = SIGNING_SECRET,
         path_parameters: dict[str, str] | None = None,
+        nonce: str | None = None,
     ) -> dict[str, Any]:
-        """Event file `name`, re-signed now."""
-        return signed_event(name, secret, self.now(), body=body, path_parameters=path_parameters)
+        """Event file `name`, re-signed now (v2, a fresh nonce unless `nonce` is given)."""
+        return signed_event(
+            name, secret, self.now(), body=body, path_parameters=path_parameters, nonce=nonce
+        )
 
     def reset_counts(self) -> None:
         """Zero the DynamoDB and Tradier call counters."""

@@ -7,6 +7,8 @@ server, and the Tradier client's transport counts every request it sends the sim
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import string
 from typing import Any
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 from functions import proposals
 from gatekeeper.contract import decode_proposal
 from gatekeeper.errors import ContractError
-from gatekeeper.signing import sign
+from gatekeeper.signing import Target, sign
 from tests.functional.functions.conftest import SIGNING_SECRET, Harness, body_of
 from tests.support.events import encode_json, fresh_proposal, with_body
 
@@ -64,46 +66,92 @@ def _is_valid(body: bytes) -> bool:
     return True
 
 
+PROPOSALS = Target("POST", "/v1/proposals")
+NONCE = "bad-input-nonce-0001"
+
+
+def v2(
+    secret: bytes,
+    ts: int,
+    body: bytes,
+    nonce: str = NONCE,
+    target: Target = PROPOSALS,
+) -> dict[str, str]:
+    """v2 headers (as API Gateway delivers them, lower-case) for `body` sent to `target`."""
+    return {
+        "x-edgegate-timestamp": str(ts),
+        "x-edgegate-nonce": nonce,
+        "x-edgegate-signature": sign(secret, ts, nonce, target, body),
+    }
+
+
+def v1_signature(secret: bytes, ts: int, body: bytes) -> str:
+    """What the retired v1 signed: the timestamp and the body only."""
+    return "v1=" + hmac.new(secret, f"{ts}.".encode() + body, hashlib.sha256).hexdigest()
+
+
 @st.composite
 def bad_headers(draw: st.DrawFn, body: bytes, now_ms: int) -> dict[str, str]:
     """Signature headers that must not authenticate `body` at `now_ms`."""
-    good_ts = str(now_ms)
-    good_sig = sign(SIGNING_SECRET, now_ms, body)
+    good = v2(SIGNING_SECRET, now_ms, body)
     kind = draw(
         st.sampled_from(
-            ["missing_ts", "missing_sig", "junk_ts", "junk_sig", "wrong_secret", "stale", "flip"]
+            [
+                "missing_ts",
+                "missing_sig",
+                "missing_nonce",
+                "junk_ts",
+                "junk_sig",
+                "junk_nonce",
+                "wrong_secret",
+                "stale",
+                "flip",
+                "v1",
+                "other_route",
+            ]
         )
     )
     junk = draw(st.text(max_size=80))
-    if kind == "missing_ts":
-        return {"x-edgegate-signature": good_sig}
-    if kind == "missing_sig":
-        return {"x-edgegate-timestamp": good_ts}
+    if kind.startswith("missing_"):
+        name = {"ts": "timestamp", "sig": "signature", "nonce": "nonce"}[kind[8:]]
+        return {k: v for k, v in good.items() if k != f"x-edgegate-{name}"}
     if kind == "junk_ts":
-        return {"x-edgegate-timestamp": junk or "x", "x-edgegate-signature": good_sig}
+        return {**good, "x-edgegate-timestamp": junk or "x"}
     if kind == "junk_sig":
-        return {"x-edgegate-timestamp": good_ts, "x-edgegate-signature": junk}
+        return {**good, "x-edgegate-signature": junk}
+    if kind == "junk_nonce":
+        return {**good, "x-edgegate-nonce": junk}
     if kind == "wrong_secret":
         secret = draw(st.binary(min_size=1, max_size=40).filter(lambda s: s != SIGNING_SECRET))
-        return {"x-edgegate-timestamp": good_ts, "x-edgegate-signature": sign(secret, now_ms, body)}
+        return v2(secret, now_ms, body)
     if kind == "stale":
         skew = draw(st.integers(30_001, 10**9)) * draw(st.sampled_from([-1, 1]))
-        ts = max(0, now_ms + skew)
-        return {
-            "x-edgegate-timestamp": str(ts),
-            "x-edgegate-signature": sign(SIGNING_SECRET, ts, body),
-        }
-    position = draw(st.integers(3, len(good_sig) - 1))
-    flipped = "0" if good_sig[position] != "0" else "1"
+        return v2(SIGNING_SECRET, max(0, now_ms + skew), body)
+    if kind == "v1":
+        return {**good, "x-edgegate-signature": v1_signature(SIGNING_SECRET, now_ms, body)}
+    if kind == "other_route":
+        target = draw(
+            st.sampled_from(
+                [
+                    Target("POST", "/v1/admin/state"),
+                    Target("GET", "/v1/proposals"),
+                    Target("POST", "/v1/proposals", "x=1"),
+                ]
+            )
+        )
+        return v2(SIGNING_SECRET, now_ms, body, target=target)
+    signature = good["x-edgegate-signature"]
+    position = draw(st.integers(3, len(signature) - 1))
+    flipped = "0" if signature[position] != "0" else "1"
     return {
-        "x-edgegate-timestamp": good_ts,
-        "x-edgegate-signature": good_sig[:position] + flipped + good_sig[position + 1 :],
+        **good,
+        "x-edgegate-signature": signature[:position] + flipped + signature[position + 1 :],
     }
 
 
 def _event_with(h: Harness, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
     event = h.event("proposals_post")
-    for name in ("x-edgegate-timestamp", "x-edgegate-signature"):
+    for name in ("x-edgegate-timestamp", "x-edgegate-nonce", "x-edgegate-signature"):
         event["headers"].pop(name, None)
     event["headers"].update(headers)
     return with_body(event, body) if _utf8(body) else _base64_event(event, body)
@@ -143,14 +191,7 @@ def test_proposals_when_1000_malformed_bodies_and_headers_then_no_5xx_no_order_n
         if not bad_auth and _is_valid(body):
             return  # a well-formed proposal is not bad input
         now = h.now()
-        headers = (
-            data.draw(bad_headers(body, now))
-            if bad_auth
-            else {
-                "x-edgegate-timestamp": str(now),
-                "x-edgegate-signature": sign(SIGNING_SECRET, now, body),
-            }
-        )
+        headers = data.draw(bad_headers(body, now)) if bad_auth else v2(SIGNING_SECRET, now, body)
         h.reset_counts()
         response = proposals.handler(_event_with(h, body, headers), None)
         assert response["statusCode"] < 500, response
@@ -188,10 +229,7 @@ def _assert_refused_before_io(h: Harness, event: dict[str, Any]) -> None:
 
 def test_proposals_when_body_tampered_after_signing_then_401_before_any_call(h: Harness) -> None:
     body, now = _signed_proposal(h)
-    headers = {
-        "x-edgegate-timestamp": str(now),
-        "x-edgegate-signature": sign(SIGNING_SECRET, now, body),
-    }
+    headers = v2(SIGNING_SECRET, now, body)
     tampered = body.replace(b'"quantity":10', b'"quantity":99')
     assert tampered != body
     _assert_refused_before_io(h, _event_with(h, tampered, headers))
@@ -199,40 +237,28 @@ def test_proposals_when_body_tampered_after_signing_then_401_before_any_call(h: 
 
 def test_proposals_when_signed_with_wrong_secret_then_401_before_any_call(h: Harness) -> None:
     body, now = _signed_proposal(h)
-    headers = {
-        "x-edgegate-timestamp": str(now),
-        "x-edgegate-signature": sign(b"wrong-secret", now, body),
-    }
+    headers = v2(b"wrong-signing-secret-" + b"x" * 12, now, body)
     _assert_refused_before_io(h, _event_with(h, body, headers))
 
 
 def test_proposals_when_timestamp_stale_then_401_before_any_call(h: Harness) -> None:
     body, now = _signed_proposal(h)
     ts = now - 31_000
-    headers = {
-        "x-edgegate-timestamp": str(ts),
-        "x-edgegate-signature": sign(SIGNING_SECRET, ts, body),
-    }
+    headers = v2(SIGNING_SECRET, ts, body)
     _assert_refused_before_io(h, _event_with(h, body, headers))
 
 
 def test_proposals_when_timestamp_in_future_then_401_before_any_call(h: Harness) -> None:
     body, now = _signed_proposal(h)
     ts = now + 31_000
-    headers = {
-        "x-edgegate-timestamp": str(ts),
-        "x-edgegate-signature": sign(SIGNING_SECRET, ts, body),
-    }
+    headers = v2(SIGNING_SECRET, ts, body)
     _assert_refused_before_io(h, _event_with(h, body, headers))
 
 
 def test_proposals_when_valid_signature_then_the_same_counters_see_calls(h: Harness) -> None:
     """The counters are live: a well-signed proposal does reach DynamoDB and Tradier."""
     body, now = _signed_proposal(h)
-    headers = {
-        "x-edgegate-timestamp": str(now),
-        "x-edgegate-signature": sign(SIGNING_SECRET, now, body),
-    }
+    headers = v2(SIGNING_SECRET, now, body)
     h.reset_counts()
     response = proposals.handler(_event_with(h, body, headers), None)
     assert response["statusCode"] == 200

@@ -17,7 +17,7 @@ import pytest
 
 from functions.local.embedded import local_gate
 from functions.local.server import LocalGateServer
-from gatekeeper.signing import signed_headers
+from gatekeeper.signing import Target, signed_headers
 from tests.functional.functions.conftest import (
     ADMIN_SECRET,
     REPO,
@@ -40,8 +40,11 @@ def served(h: Harness) -> Iterator[tuple[Harness, httpx.Client]]:
             yield h, client
 
 
-def signed(secret: bytes, body: bytes, now_ms: int) -> dict[str, str]:
-    return {"content-type": "application/json", **signed_headers(secret, body, now_ms)}
+def signed(secret: bytes, route: str, body: bytes, now_ms: int) -> dict[str, str]:
+    """v2 headers for `body` sent to `route` ("METHOD /path") at `now_ms`, fresh nonce."""
+    method, path = route.split(" ", 1)
+    target = Target(method, path)
+    return {"content-type": "application/json", **signed_headers(secret, target, body, now_ms)}
 
 
 def test_local_server_when_signed_proposal_posted_then_200_decision(
@@ -50,7 +53,9 @@ def test_local_server_when_signed_proposal_posted_then_200_decision(
     h, client = served
     body = encode_json(fresh_proposal("proposals_post", h.now()))
     response = client.post(
-        "/v1/proposals", content=body, headers=signed(SIGNING_SECRET, body, h.now())
+        "/v1/proposals",
+        content=body,
+        headers=signed(SIGNING_SECRET, "POST /v1/proposals", body, h.now()),
     )
     assert response.status_code == 200, response.text
     assert response.json()["decision"] == "APPROVED"
@@ -64,26 +69,39 @@ def test_local_server_when_every_route_called_then_gate_answers(
     h, client = served
     now = h.now()
     body = encode_json(fresh_proposal("proposals_post", now))
-    client.post("/v1/proposals", content=body, headers=signed(SIGNING_SECRET, body, now))
+    client.post(
+        "/v1/proposals",
+        content=body,
+        headers=signed(SIGNING_SECRET, "POST /v1/proposals", body, now),
+    )
     pid = json.loads(body)["id"]
-    got = client.get(f"/v1/proposals/{pid}", headers=signed(SIGNING_SECRET, b"", now))
+    got = client.get(
+        f"/v1/proposals/{pid}", headers=signed(SIGNING_SECRET, f"GET /v1/proposals/{pid}", b"", now)
+    )
     assert got.status_code == 200 and got.json()["decision"]["proposal_id"] == pid
-    assert client.get("/v1/status", headers=signed(SIGNING_SECRET, b"", now)).status_code == 200
+    status = client.get("/v1/status", headers=signed(SIGNING_SECRET, "GET /v1/status", b"", now))
+    assert status.status_code == 200
     beat = encode_json({"brain_id": "local-test", "sent_at": now})
     assert (
         client.post(
-            "/v1/heartbeat", content=beat, headers=signed(SIGNING_SECRET, beat, now)
+            "/v1/heartbeat",
+            content=beat,
+            headers=signed(SIGNING_SECRET, "POST /v1/heartbeat", beat, now),
         ).status_code
         == 200
     )
     state = encode_json({"state": "REDUCING", "reason": "local test"})
     changed = client.post(
-        "/v1/admin/state", content=state, headers=signed(ADMIN_SECRET, state, now)
+        "/v1/admin/state",
+        content=state,
+        headers=signed(ADMIN_SECRET, "POST /v1/admin/state", state, now),
     )
     assert changed.status_code == 200 and changed.json()["state"] == "REDUCING"
     flat = encode_json({"reason": "local test"})
     flattened = client.post(
-        "/v1/admin/flatten", content=flat, headers=signed(ADMIN_SECRET, flat, now)
+        "/v1/admin/flatten",
+        content=flat,
+        headers=signed(ADMIN_SECRET, "POST /v1/admin/flatten", flat, now),
     )
     assert flattened.status_code == 200
 
@@ -93,7 +111,10 @@ def test_local_server_when_binary_body_then_base64_event_and_400(
 ) -> None:
     h, client = served
     body = b"\xff\xfe not utf-8"
-    headers = {**signed(SIGNING_SECRET, body, h.now()), "content-type": "application/octet-stream"}
+    headers = {
+        **signed(SIGNING_SECRET, "POST /v1/proposals", body, h.now()),
+        "content-type": "application/octet-stream",
+    }
     response = client.post("/v1/proposals", content=body, headers=headers)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "INVALID_REQUEST"
@@ -126,7 +147,9 @@ def test_local_gate_when_no_dynamodb_endpoint_then_embedded_tables_and_serves(
         tables = running.dynamodb.list_tables()["TableNames"]
         assert sorted(tables) == ["edgegate-local-gate", "edgegate-local-sessions"]
         now = SystemClock().now_ms()
-        reply = httpx.get(f"{running.url}/v1/status", headers=signed(SIGNING_SECRET, b"", now))
+        reply = httpx.get(
+            f"{running.url}/v1/status", headers=signed(SIGNING_SECRET, "GET /v1/status", b"", now)
+        )
         assert reply.status_code == 200, reply.text
         assert reply.json()["state"] == "ACTIVE"
 
@@ -157,10 +180,12 @@ def test_gate_serve_cli_when_started_then_serves_status_over_http(sim: RunningSi
     try:
         _wait_for_line(proc, time.monotonic() + 60)
         now = SystemClock().now_ms()
-        reply = httpx.get(
-            f"http://127.0.0.1:{port}/v1/status", headers=signed(SIGNING_SECRET, b"", now)
-        )
+        headers = signed(SIGNING_SECRET, "GET /v1/status", b"", now)
+        reply = httpx.get(f"http://127.0.0.1:{port}/v1/status", headers=headers)
         assert reply.status_code == 200, reply.text
+        replayed = httpx.get(f"http://127.0.0.1:{port}/v1/status", headers=headers)
+        assert replayed.status_code == 401
+        assert replayed.json()["error"]["code"] == "NONCE_REUSED"
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -189,3 +214,28 @@ def test_sim_following_clock_when_sim_time_jumps_then_followed_after_refresh(
         assert clock.now_ms() == START_MS + 600_000  # resynchronised
     finally:
         clock.close()
+
+
+def test_local_server_when_captured_admin_request_replayed_over_http_then_401_nonce_reused(
+    served: tuple[Harness, httpx.Client],
+) -> None:
+    h, client = served
+    halt = encode_json({"state": "HALTED", "reason": "local replay test"})
+    resume = encode_json({"state": "ACTIVE", "reason": "local replay test"})
+    halted = signed(ADMIN_SECRET, "POST /v1/admin/state", halt, h.now())
+    assert client.post("/v1/admin/state", content=halt, headers=halted).status_code == 200
+    captured = signed(ADMIN_SECRET, "POST /v1/admin/state", resume, h.now())
+    assert client.post("/v1/admin/state", content=resume, headers=captured).status_code == 200
+    again = signed(ADMIN_SECRET, "POST /v1/admin/state", halt, h.now())
+    assert client.post("/v1/admin/state", content=halt, headers=again).status_code == 200
+    h.clock.advance(6_000)
+    replayed = client.post("/v1/admin/state", content=resume, headers=captured)
+    assert replayed.status_code == 401
+    assert replayed.json()["error"]["code"] == "NONCE_REUSED"
+    status = client.get(
+        "/v1/status", headers=signed(SIGNING_SECRET, "GET /v1/status", b"", h.now())
+    )
+    assert status.json()["state"] == "HALTED"
+    # The same captured headers on another route do not verify at all.
+    moved = client.post("/v1/admin/flatten", content=resume, headers=captured)
+    assert moved.status_code == 401 and moved.json()["error"]["code"] == "UNAUTHORIZED"

@@ -9,7 +9,15 @@ from typing import Any
 import pytest
 
 from gatekeeper.dynamo_store import DynamoGateStore
-from gatekeeper.service import Gate, GateResponse
+from gatekeeper.service import (
+    ADMIN_FLATTEN,
+    ADMIN_STATE,
+    HEARTBEAT,
+    STATUS,
+    Gate,
+    GateResponse,
+    proposal_target,
+)
 from tests.support.gate_harness import (
     ACCOUNT,
     ADMIN,
@@ -41,13 +49,17 @@ def gate(store: DynamoGateStore, client: TradierClient, clock: ManualClock) -> G
 
 
 def _get(gate: Gate, clock: ManualClock, proposal_id: str) -> GateResponse:
-    return gate.get_proposal(signed(b"", clock), b"", proposal_id)
+    return gate.get_proposal(
+        signed(b"", clock, target=proposal_target(proposal_id)), b"", proposal_id
+    )
 
 
 def _admin(gate: Gate, clock: ManualClock, route: str, body: dict[str, Any]) -> GateResponse:
     data = raw(body)
-    call = gate.admin_state if route == "state" else gate.admin_flatten
-    return call(signed(data, clock, secret=ADMIN), data)
+    call, target = (
+        (gate.admin_state, ADMIN_STATE) if route == "state" else (gate.admin_flatten, ADMIN_FLATTEN)
+    )
+    return call(signed(data, clock, secret=ADMIN, target=target), data)
 
 
 def test_get_proposal_when_filled_then_record_with_fills(gate: Gate, clock: ManualClock) -> None:
@@ -73,7 +85,7 @@ def test_get_proposal_when_unknown_bad_or_unsigned_then_404_400_401(
 def test_status_when_one_open_structure_then_reported(gate: Gate, clock: ManualClock) -> None:
     body = equity(clock, symbol="IWM")
     post(gate, clock, body)
-    status = decoded(gate.status(signed(b"", clock), b""))
+    status = decoded(gate.status(signed(b"", clock, target=STATUS), b""))
     assert status.status == 200
     assert status.json["state"] == "ACTIVE"
     assert status.json["open_structures"] == 1
@@ -87,8 +99,8 @@ def test_admin_routes_when_signed_with_proposal_secret_then_401(
     gate: Gate, clock: ManualClock
 ) -> None:
     data = raw({"state": "HALTED", "reason": "test"})
-    assert gate.admin_state(signed(data, clock), data).status == 401
-    assert gate.admin_flatten(signed(data, clock), data).status == 401
+    assert gate.admin_state(signed(data, clock, target=ADMIN_STATE), data).status == 401
+    assert gate.admin_flatten(signed(data, clock, target=ADMIN_FLATTEN), data).status == 401
 
 
 def test_halted_when_proposal_then_no_order_and_flatten_still_closes(
@@ -149,7 +161,7 @@ def test_heartbeat_and_watchdog_when_brain_silent_with_positions_then_reducing(
 ) -> None:
     post(gate, clock, equity(clock, quantity=1))
     beat = json.dumps({"brain_id": "brain-1", "sent_at": clock.now_ms()}).encode()
-    answered = decoded(gate.heartbeat(signed(beat, clock), beat))
+    answered = decoded(gate.heartbeat(signed(beat, clock, target=HEARTBEAT), beat))
     assert answered.json["state"] == "ACTIVE"
     assert gate.watchdog().tripped is False
     clock.advance(11 * 60_000)

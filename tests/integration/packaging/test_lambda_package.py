@@ -71,7 +71,7 @@ def test_package_when_run_on_python312_then_handler_answers_from_vendored_deps(
     task_root = tmp_path / "task"
     artifact.extractall(task_root)
     event = json.loads((ROOT / "tests" / "events" / "proposals_post.json").read_text())
-    event["headers"]["x-edgegate-signature"] = "v1=" + "0" * 64  # tampered: 401 before any I/O
+    event["headers"]["x-edgegate-signature"] = "v2=" + "0" * 64  # tampered: 401 before any I/O
     event_file = tmp_path / "event.json"
     event_file.write_text(json.dumps(event))
     env = {
@@ -82,8 +82,8 @@ def test_package_when_run_on_python312_then_handler_answers_from_vendored_deps(
         "AWS_SECRET_ACCESS_KEY": "testing-not-real",
         "EDGEGATE_GATE_TABLE": "edgegate-ci-gate",
         "EDGEGATE_CONSTITUTION": "infra/constitution.toml",
-        "EDGEGATE_SIGNING_SECRET": "test-signing-secret-not-real",
-        "EDGEGATE_ADMIN_SECRET": "test-admin-secret-not-real",
+        "EDGEGATE_SIGNING_SECRET": "test-signing-secret-" + "x" * 20,
+        "EDGEGATE_ADMIN_SECRET": "test-admin-secret-" + "x" * 20,
         "TRADIER_TRADE_BASE_URL": "https://sandbox.tradier.com/v1",
         "TRADIER_TRADE_TOKEN": "test-token-not-real",
         "TRADIER_ACCOUNT_ID": "VA00000000",

@@ -22,8 +22,8 @@ def env_with(constitution: Path, **extra: str) -> dict[str, str]:
         "EDGEGATE_GATE_TABLE": "gate-test",
         "EDGEGATE_CONSTITUTION": str(constitution),
         "TRADIER_TRADE_BASE_URL": "http://127.0.0.1:8700/v1",
-        "EDGEGATE_SIGNING_SECRET": "test-secret-not-real",
-        "EDGEGATE_ADMIN_SECRET": "test-admin-secret-not-real",
+        "EDGEGATE_SIGNING_SECRET": "test-signing-secret-" + "x" * 20,
+        "EDGEGATE_ADMIN_SECRET": "test-admin-secret-" + "x" * 20,
         "TRADIER_TRADE_TOKEN": "test-token",
         "TRADIER_ACCOUNT_ID": "VA00000000",
     }
@@ -35,7 +35,7 @@ def test_load_config_when_complete_env_then_typed_values(constitution: Path) -> 
     config = load_config(env_with(constitution))
     assert config.gate_table == "gate-test"
     assert config.constitution_path == constitution
-    assert config.secret(Need.SIGNING_SECRET) == "test-secret-not-real"
+    assert config.secret(Need.SIGNING_SECRET) == "test-signing-secret-" + "x" * 20
     assert config.dynamodb_endpoint is None
 
 
@@ -115,6 +115,57 @@ def test_load_config_when_timeout_out_of_range_then_error_names_it(constitution:
 def test_secret_and_describe_when_printed_then_values_never_shown(constitution: Path) -> None:
     config = load_config(env_with(constitution))
     shown = f"{config!r} {describe(config)} {Secret('abc')}"
-    assert "test-secret-not-real" not in shown
+    assert "test-signing-secret-" + "x" * 20 not in shown
     assert "test-token" not in shown
     assert "abc" not in shown
+
+
+@pytest.mark.parametrize("variable", ["EDGEGATE_SIGNING_SECRET", "EDGEGATE_ADMIN_SECRET"])
+@pytest.mark.parametrize("value", ["x", "test-short-secret-" + "x" * 13])
+def test_load_config_when_hmac_secret_under_32_bytes_then_error_names_it(
+    constitution: Path, variable: str, value: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(env_with(constitution, **{variable: value}))
+    assert caught.value.variable == variable
+    assert "at least 32 bytes" in str(caught.value)
+    assert value not in str(caught.value)
+
+
+def test_load_config_when_secret_32_bytes_in_utf8_then_accepted(constitution: Path) -> None:
+    # 16 two-byte characters: the rule counts the bytes HMAC keys on, not characters.
+    config = load_config(env_with(constitution, EDGEGATE_ADMIN_SECRET="é" * 16))
+    assert config.secret(Need.ADMIN_SECRET) == "é" * 16
+
+
+def test_load_config_when_admin_secret_equals_signing_secret_then_error_names_admin(
+    constitution: Path,
+) -> None:
+    same = "test-same-secret-" + "x" * 20
+    env = env_with(constitution, EDGEGATE_SIGNING_SECRET=same, EDGEGATE_ADMIN_SECRET=same)
+    with pytest.raises(ConfigError) as caught:
+        load_config(env)
+    assert caught.value.variable == "EDGEGATE_ADMIN_SECRET"
+    assert "must differ from EDGEGATE_SIGNING_SECRET" in str(caught.value)
+
+
+def test_load_config_when_short_secret_from_ssm_then_error_names_the_param(
+    constitution: Path,
+) -> None:
+    env = env_with(constitution)
+    del env["EDGEGATE_ADMIN_SECRET"]
+    env["EDGEGATE_ADMIN_SECRET_PARAM"] = "/edgegate/ci/admin-secret"
+    with pytest.raises(ConfigError) as caught:
+        load_config(env, ALL_NEEDS, lambda names: dict.fromkeys(names, "short"))
+    assert caught.value.variable == "EDGEGATE_ADMIN_SECRET_PARAM"
+
+
+def test_load_config_when_only_admin_secret_held_then_length_still_checked(
+    constitution: Path,
+) -> None:
+    # A deployed admin function holds only its own secret: the length rule still applies.
+    env = env_with(constitution, EDGEGATE_ADMIN_SECRET="x")
+    del env["EDGEGATE_SIGNING_SECRET"]
+    with pytest.raises(ConfigError) as caught:
+        load_config(env, {Need.ADMIN_SECRET})
+    assert caught.value.variable == "EDGEGATE_ADMIN_SECRET"

@@ -11,6 +11,7 @@ import pytest
 
 from functions.errors import BadEvent
 from functions.http import Headers, error_response, parse_event, to_response
+from gatekeeper.signing import Target
 from tests.support.events import event_body, load_event
 
 
@@ -67,9 +68,9 @@ def test_parse_event_when_headers_not_strings_then_bad_event_names_headers() -> 
 
 
 def test_headers_when_looked_up_in_any_case_then_found() -> None:
-    headers = Headers({"X-Edgegate-Signature": "v1=ab", "x-other": "1"})
-    assert headers["x-edgegate-signature"] == "v1=ab"
-    assert headers.get("X-EDGEGATE-SIGNATURE") == "v1=ab"
+    headers = Headers({"X-Edgegate-Signature": "v2=ab", "x-other": "1"})
+    assert headers["x-edgegate-signature"] == "v2=ab"
+    assert headers.get("X-EDGEGATE-SIGNATURE") == "v2=ab"
     assert "X-Other" in headers
     assert sorted(headers) == ["x-edgegate-signature", "x-other"]
 
@@ -80,7 +81,7 @@ def test_headers_when_repeated_in_different_case_then_joined_with_comma() -> Non
 
 
 def test_headers_repr_when_printed_then_values_hidden() -> None:
-    assert "v1=secret" not in repr(Headers({"x-edgegate-signature": "v1=secret"}))
+    assert "v2=secret" not in repr(Headers({"x-edgegate-signature": "v2=secret"}))
 
 
 def test_to_response_when_dict_body_then_json_string_and_headers() -> None:
@@ -106,3 +107,23 @@ def test_error_response_when_built_then_design_error_shape() -> None:
 def test_event_body_helper_when_text_event_then_same_as_parse() -> None:
     event = load_event("heartbeat_post")
     assert parse_event(event).body == event_body(event)
+
+
+def test_parse_event_when_query_string_then_target_keeps_raw_path_and_raw_query() -> None:
+    # The signature binds the query as sent (encoded, in order), not the parsed parameters.
+    event = load_event("status_get")
+    event["rawQueryString"] = "verbose=1&x=a%20b"
+    event["queryStringParameters"] = {"verbose": "1", "x": "a b"}
+    request = parse_event(event)
+    assert request.target == Target("GET", "/v1/status", "verbose=1&x=a%20b")
+
+
+def test_parse_event_when_no_query_then_target_query_empty() -> None:
+    assert parse_event(load_event("proposals_post")).target == Target("POST", "/v1/proposals")
+
+
+def test_parse_event_when_raw_query_not_a_string_then_bad_event() -> None:
+    event = load_event("status_get")
+    event["rawQueryString"] = 5
+    with pytest.raises(BadEvent):
+        parse_event(event)

@@ -56,3 +56,25 @@ def test_openapi_when_proposal_schema_then_unknown_fields_forbidden() -> None:
     schema = build()["components"]["schemas"]["Proposal"]
     assert schema["additionalProperties"] is False
     assert "id" in schema["required"]
+
+
+def test_openapi_when_read_then_every_route_requires_v2_timestamp_and_nonce_headers() -> None:
+    document = build()
+    for ops in document["paths"].values():
+        for operation in ops.values():
+            refs = {p.get("$ref") for p in operation["parameters"]}
+            assert {"#/components/parameters/Timestamp", "#/components/parameters/Nonce"} <= refs
+            assert "NONCE_REUSED" in operation["responses"]["401"]["description"]
+    nonce = document["components"]["parameters"]["Nonce"]
+    assert (nonce["name"], nonce["in"], nonce["required"]) == ("X-Edgegate-Nonce", "header", True)
+    assert nonce["schema"]["pattern"] == "^[A-Za-z0-9_-]{16,64}$"
+    text = document["components"]["securitySchemes"]["gateSignature"]["description"]
+    assert '"<timestamp>\\n<nonce>\\n<METHOD>\\n<path>\\n<query>\\n" + raw body' in text
+
+
+def test_openapi_when_error_codes_listed_then_nonce_reused_among_them() -> None:
+    schemas = build()["components"]["schemas"]
+    assert schemas["ErrorDetail"]["properties"]["code"] == {
+        "$ref": "#/components/schemas/ErrorCode"
+    }
+    assert "NONCE_REUSED" in schemas["ErrorCode"]["enum"]

@@ -8,7 +8,7 @@ from brain.config import DEFAULT_DATA_BASE_URL, DEFAULT_STREAM_URL, ConfigError,
 BASE = {
     "TRADIER_DATA_TOKEN": "test-token",
     "EDGEGATE_GATE_URL": "https://gate.example.test",
-    "EDGEGATE_SIGNING_SECRET": "test-secret-not-real",
+    "EDGEGATE_SIGNING_SECRET": "test-signing-secret-" + "x" * 20,
     "EDGEGATE_SYMBOLS": "spy, qqq,SPY",
 }
 
@@ -18,7 +18,7 @@ def test_config_when_minimal_env_then_production_url_defaults():
     assert config.data_base_url == DEFAULT_DATA_BASE_URL == "https://api.tradier.com/v1"
     assert config.stream_url == DEFAULT_STREAM_URL == "wss://ws.tradier.com/v1/markets/events"
     assert config.symbols == ("SPY", "QQQ")
-    assert config.signing_secret == b"test-secret-not-real"
+    assert config.signing_secret == b"test-signing-secret-" + b"x" * 20
     assert config.state_dir == Path("state")
     assert config.account_id is None
 
@@ -70,10 +70,20 @@ def test_config_when_overrides_given_then_used_and_secrets_not_in_repr():
     assert config.data_base_url == "http://127.0.0.1:8700/v1"
     assert config.equity == Decimal("25000")
     assert "test-token" not in repr(config)
-    assert "test-secret-not-real" not in repr(config)
+    assert "test-signing-secret-" + "x" * 20 not in repr(config)
 
 
-def test_config_when_short_secret_then_refused():
+@pytest.mark.parametrize("secret", ["x", "short", "test-signing-secret-" + "x" * 11])
+def test_config_when_secret_under_32_bytes_then_refused_naming_it(secret):
     with pytest.raises(ConfigError) as info:
-        load_config({**BASE, "EDGEGATE_SIGNING_SECRET": "short"})
+        load_config({**BASE, "EDGEGATE_SIGNING_SECRET": secret})
     assert info.value.name == "EDGEGATE_SIGNING_SECRET"
+    assert "at least 32 bytes" in str(info.value)
+
+
+def test_config_when_admin_secret_in_env_equals_signing_secret_then_refused():
+    same = BASE["EDGEGATE_SIGNING_SECRET"]
+    with pytest.raises(ConfigError) as info:
+        load_config({**BASE, "EDGEGATE_ADMIN_SECRET": same})
+    assert info.value.name == "EDGEGATE_SIGNING_SECRET"
+    assert "must differ from EDGEGATE_ADMIN_SECRET" in str(info.value)

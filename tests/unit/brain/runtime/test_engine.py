@@ -24,7 +24,7 @@ from .test_monitor import FakeQuotes
 from .test_proposals import FakeChains
 
 NOW = 1_795_012_200_000  # 2026-11-18 (chain fixture expirations are 30 and 58 days out)
-SECRET = b"test-secret-not-real"
+SECRET = b"test-signing-secret-" + b"x" * 20
 
 
 class FakeGate:

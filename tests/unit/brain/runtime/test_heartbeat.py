@@ -3,14 +3,14 @@ import asyncio
 import httpx
 import msgspec
 
-from brain.gate_client import GateClient
+from brain.gate_client import GateClient, request_target
 from brain.heartbeat import Heartbeat
 from brain.timing import clock_sleep
 from gatekeeper.contract import HeartbeatRequest, HeartbeatResponse, TradingState, encode
-from gatekeeper.signing import verify
+from gatekeeper.signing import Target, Verified, verify
 from tradier.clock import ManualClock
 
-SECRET = b"test-secret-not-real"
+SECRET = b"test-signing-secret-" + b"x" * 20
 NOW = 1_795_012_200_000
 
 
@@ -22,7 +22,12 @@ class FakeGate:
         self.fail = False
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        assert verify(SECRET, dict(request.headers), request.content, self.clock.now_ms()) is None
+        target = request_target(request)
+        assert target == Target("POST", "/v1/heartbeat")
+        verified = verify(
+            SECRET, dict(request.headers), target, request.content, self.clock.now_ms()
+        )
+        assert isinstance(verified, Verified)
         if self.fail:
             return httpx.Response(
                 503, json={"error": {"code": "STORAGE_UNAVAILABLE", "message": "x"}}
