@@ -3,7 +3,7 @@
 The order carries the proposal id as its `tag`. A send whose outcome is unknown (timeout,
 5xx, lost response) is never repeated: the order is looked up by tag, here if possible and
 otherwise by reconcile. Broker inputs that change slowly (clock, balances) are cached for a
-few seconds so an approved proposal costs at most two Tradier calls.
+few seconds so they cost no call on the hot path.
 """
 
 from __future__ import annotations
@@ -63,6 +63,10 @@ class Broker(Protocol):
         """Today's orders."""
         ...
 
+    def working_orders(self, include_older: bool = False) -> list[models.Order]:
+        """Orders that may still fill: today's, or with `include_older` the last month's."""
+        ...
+
     def find_order_by_tag(self, tag: str) -> models.Order | None:
         """The order carrying `tag`, if any."""
         ...
@@ -119,6 +123,16 @@ class BrokerInputs:
     def positions(self) -> list[models.Position]:
         """Positions, always fresh (a close must match what is held now)."""
         return self.broker.positions()
+
+    def working_orders(self, pending_count: int | None) -> list[models.Order]:
+        """Every order that may still fill, always fresh. Tradier lists only today's orders
+        without `filter=all`, so when the balances count more pending orders than today's
+        list holds, a GTC order from an earlier day is working: read the month too.
+        (`pending_count` comes from the cached balances; an order placed since is today's.)"""
+        today = self.broker.working_orders()
+        if pending_count is None or pending_count <= len(today):
+            return today
+        return self.broker.working_orders(include_older=True)
 
 
 @dataclass(frozen=True)

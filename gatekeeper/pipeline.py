@@ -6,8 +6,10 @@ checks on inputs the gate fetches itself -> one transaction (record + rate limit
 limits reservation + intent) -> the Tradier order tagged with the proposal id -> outcome.
 
 Hot path of an approved proposal: 3 store calls (snapshot read, reservation transaction,
-outcome transaction) and 2 Tradier calls (positions, the order; clock and balances come from
-a short-lived cache). Rejections are values (a `Decision`); only faults raise.
+outcome transaction) and at most 4 Tradier calls: quotes only when a check needs a price,
+positions and working orders only for a close (judged on the account net of what is
+working, `gatekeeper.closes`), and the order; clock and balances come from a short-lived
+cache. Rejections are values (a `Decision`); only faults raise.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from gatekeeper import risk
+from gatekeeper.account import account_view
 from gatekeeper.constitution import Constitution
 from gatekeeper.contract import (
     MAX_BODY_BYTES,
@@ -180,9 +183,14 @@ class Pipeline:
         if baseline is None and equity is not None and equity > 0:
             baseline = self._store.put_baseline_if_absent(trading_day(now), equity, now)
         market_clock = self._inputs.market_clock()
-        # Only a close is checked against positions (it must match what is held); opening
-        # limits come from the gate's own counters, so an open costs no positions call.
-        positions = self._inputs.positions() if proposal.intent is Intent.CLOSE else []
+        # Only a close is checked against the account (positions and working orders: it must
+        # really close); opening limits come from the gate's own counters.
+        positions: list[models.Position] = []
+        view = None
+        if proposal.intent is Intent.CLOSE:
+            positions = self._inputs.positions()
+            working = self._inputs.working_orders(balances.pending_orders_count)
+            view = account_view(positions, working)
 
         def inputs(quotes: list[models.Quote]) -> risk.RiskInputs:
             return risk.inputs_from_broker(
@@ -196,6 +204,7 @@ class Pipeline:
                 open_structures_by_symbol=snap.open_by_symbol,
                 open_structures_by_group=snap.open_by_group,
                 quotes=quotes,
+                account=view,
             )
 
         current = inputs([])
