@@ -9,14 +9,29 @@ first is a close, the next two would take the account long once the first fills,
 are refused (CLOSE_CROSSES_ZERO) — an exit never becomes an entry.
 
 Nothing held to close (or held the other way) is NO_MATCHING_POSITION.
+
+A close must also leave an account the gate would accept: closing part of a structure so
+that what remains on the underlying would be refused as an opening is refused
+(CLOSE_LEAVES_REFUSED_STRUCTURE), in every trading state. What remains is judged at the
+worst end for cover (working sells filled, working buys not: longs at their fewest, shorts
+at their most) with this order filled, against the same account without it, using the
+covered/naked rule and the payoff scan of `gatekeeper.exposure`:
+- more short contracts left uncovered than before (selling the long leg of a credit spread
+  leaves its short naked; selling the shares under a covered call leaves the call naked);
+- a worst-case loss above `max_notional` that is larger than before.
+A close that only shrinks the risk always passes, so an account that is already outside
+the limits can still be reduced.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from gatekeeper.account import AccountView
 from gatekeeper.contract import EquitySide, Proposal, ReasonCode, Strategy
+from gatekeeper.exposure import PositionLeg, max_loss, position_leg, uncovered_shorts
 
 _BUYING_SIDES = frozenset({EquitySide.BUY, EquitySide.BUY_TO_COVER})
 
@@ -70,6 +85,48 @@ def crossing_refusal(p: Proposal, view: AccountView) -> CloseRefusal | None:
     return None
 
 
-def close_refusal(p: Proposal, view: AccountView) -> CloseRefusal | None:
+def _legs(quantities: Mapping[str, int]) -> list[PositionLeg]:
+    return [position_leg(symbol, q) for symbol, q in sorted(quantities.items()) if q]
+
+
+def _naked(legs: list[PositionLeg]) -> int:
+    return sum(-leg.quantity for leg in uncovered_shorts(legs))
+
+
+def remainder_refusal(
+    p: Proposal, view: AccountView, max_notional: Decimal | None = None
+) -> CloseRefusal | None:
+    """CLOSE_LEAVES_REFUSED_STRUCTURE when what the close leaves on its underlying would be
+    refused as an opening and is worse than what was there (see the module docstring)."""
+    on_underlying = [s for s in view.symbols() if position_leg(s, 0).underlying == p.symbol]
+    before = {symbol: view.lowest(symbol) for symbol in on_underlying}
+    after = dict(before)
+    for symbol, delta in trades(p):
+        after[symbol] = after.get(symbol, view.lowest(symbol)) + delta
+    legs_before, legs_after = _legs(before), _legs(after)
+    naked_before, naked_after = _naked(legs_before), _naked(legs_after)
+    if naked_after > naked_before:
+        shorts = ", ".join(f"{-leg.quantity} {leg.symbol}" for leg in uncovered_shorts(legs_after))
+        return CloseRefusal(
+            ReasonCode.CLOSE_LEAVES_REFUSED_STRUCTURE,
+            f"closing this leaves naked short options ({shorts}); close the short legs too",
+        )
+    if max_notional is None:
+        return None
+    loss_before, loss_after = max_loss(legs_before), max_loss(legs_after)
+    worse = loss_after is None or (loss_before is not None and loss_after > loss_before)
+    if worse and loss_before is not None and (loss_after is None or loss_after > max_notional):
+        shown = "unbounded" if loss_after is None else str(loss_after)
+        return CloseRefusal(
+            ReasonCode.CLOSE_LEAVES_REFUSED_STRUCTURE,
+            f"what remains on {p.symbol} could lose {shown} (> max_notional {max_notional}, "
+            f"and more than {loss_before} before this close)",
+        )
+    return None
+
+
+def close_refusal(
+    p: Proposal, view: AccountView, max_notional: Decimal | None = None
+) -> CloseRefusal | None:
     """Why the close `p` is not a close on the account `view`, or None when it is."""
-    return crossing_refusal(p, view)
+    return crossing_refusal(p, view) or remainder_refusal(p, view, max_notional)

@@ -182,13 +182,16 @@ def is_reducing(p: Proposal, positions: Sequence[Held]) -> bool:
     return close_refusal(p, account_view(positions)) is None
 
 
-def check_trading_state(p: Proposal, inputs: RiskInputs, state: TradingState) -> Rejection | None:
-    """HALTED refuses all; a close must match a held position; REDUCING refuses opens."""
+def check_trading_state(
+    p: Proposal, inputs: RiskInputs, state: TradingState, c: Constitution | None = None
+) -> Rejection | None:
+    """HALTED refuses all; a close must really close (`gatekeeper.closes`, what it leaves
+    judged against `c`); REDUCING refuses opens."""
     if state is TradingState.HALTED:
         return Rejection(ReasonCode.STATE_HALTED, "trading is halted")
     if p.intent is Intent.CLOSE:
         view = inputs.account if inputs.account is not None else account_view(inputs.positions)
-        refused = close_refusal(p, view)
+        refused = close_refusal(p, view, None if c is None else c.max_notional)
         return None if refused is None else Rejection(refused.code, refused.message)
     if state is TradingState.REDUCING:
         return Rejection(ReasonCode.STATE_REDUCING, "trading is reducing: only closes allowed")
@@ -341,7 +344,7 @@ def evaluate(
     stale = check_staleness(p, inputs, c)
     if stale is not None:
         return stale
-    gated = check_trading_state(p, inputs, state)
+    gated = check_trading_state(p, inputs, state, c)
     if gated is not None:
         return gated
     for check in CLOSE_CHECKS if p.intent is Intent.CLOSE else ENTRY_CHECKS:

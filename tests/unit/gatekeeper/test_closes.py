@@ -7,7 +7,14 @@ from decimal import Decimal
 from gatekeeper.account import AccountView, account_view
 from gatekeeper.closes import close_refusal, crossing_refusal, trades
 from gatekeeper.contract import Proposal, ReasonCode
-from tests.unit.gatekeeper.builders import EQUITY, RATIO_SPREAD, VERTICAL, closing
+from tests.unit.gatekeeper.builders import (
+    EQUITY,
+    IRON_CONDOR,
+    RATIO_SPREAD,
+    SINGLE_OPTION,
+    VERTICAL,
+    closing,
+)
 from tradier.models import Order, Position
 
 SHORT_PUT, LONG_PUT = "SPY251219P00580000", "SPY251219P00575000"
@@ -111,3 +118,78 @@ def test_close_when_ratio_then_quantity_times_ratio_must_be_held() -> None:
     )
     short = held(("SPY251219C00600000", 2), ("SPY251219C00610000", -3))
     assert code(crossing_refusal(ratio, short)) is ReasonCode.CLOSE_CROSSES_ZERO
+
+
+# --- what the close leaves ----------------------------------------------------------------
+
+SPREAD = ((SHORT_PUT, -2), (LONG_PUT, 2))  # the credit put spread of VERTICAL, x2
+
+
+def single_close(symbol: str, side: str, quantity: int = 2) -> Proposal:
+    return closing(SINGLE_OPTION, quantity=quantity, legs=[{"option_symbol": symbol, "side": side}])
+
+
+def test_close_when_only_the_protective_long_of_a_credit_spread_then_leaves_refused() -> None:
+    # Case 5 of issue 8: what remains is a naked short put.
+    refusal = close_refusal(single_close(LONG_PUT, "sell_to_close"), held(*SPREAD))
+    assert code(refusal) is ReasonCode.CLOSE_LEAVES_REFUSED_STRUCTURE
+    assert refusal is not None and SHORT_PUT in refusal.message
+
+
+def test_close_when_only_the_short_of_a_credit_spread_then_a_close() -> None:
+    assert close_refusal(single_close(SHORT_PUT, "buy_to_close"), held(*SPREAD)) is None
+
+
+def test_close_when_whole_spread_then_a_close() -> None:
+    assert close_refusal(closing(VERTICAL), held(*SPREAD)) is None
+
+
+def test_close_when_part_of_the_long_then_leaves_that_much_naked() -> None:
+    refusal = close_refusal(single_close(LONG_PUT, "sell_to_close", 1), held(*SPREAD))
+    assert code(refusal) is ReasonCode.CLOSE_LEAVES_REFUSED_STRUCTURE
+
+
+def test_close_when_short_already_being_bought_back_then_long_still_refused() -> None:
+    # The working buy_to_close may never fill: the long cannot go before it has.
+    view = held(*SPREAD, working=(working("buy_to_close", 2, SHORT_PUT),))
+    refusal = close_refusal(single_close(LONG_PUT, "sell_to_close"), view)
+    assert code(refusal) is ReasonCode.CLOSE_LEAVES_REFUSED_STRUCTURE
+
+
+def test_close_when_short_already_naked_then_closing_it_still_allowed() -> None:
+    naked = held((SHORT_PUT, -2))
+    assert close_refusal(single_close(SHORT_PUT, "buy_to_close", 1), naked) is None
+
+
+def test_close_when_shares_under_a_covered_call_sold_then_leaves_refused() -> None:
+    call = "SPY251219C00620000"
+    sell = closing(EQUITY, quantity=100, order_type="market", price=None)
+    refusal = close_refusal(sell, held(("SPY", 100), (call, -1)))
+    assert code(refusal) is ReasonCode.CLOSE_LEAVES_REFUSED_STRUCTURE
+    assert close_refusal(sell, held(("SPY", 200), (call, -1))) is None
+
+
+def test_close_when_long_call_of_iron_condor_then_leaves_refused() -> None:
+    condor = held(
+        ("SPY251219P00570000", 1), ("SPY251219P00580000", -1),
+        ("SPY251219C00620000", -1), ("SPY251219C00630000", 1),
+    )  # fmt: skip
+    refusal = close_refusal(single_close("SPY251219C00630000", "sell_to_close", 1), condor)
+    assert code(refusal) is ReasonCode.CLOSE_LEAVES_REFUSED_STRUCTURE
+    assert close_refusal(closing(IRON_CONDOR, quantity=1), condor) is None
+
+
+def test_close_when_remaining_loss_over_the_limit_and_larger_then_leaves_refused() -> None:
+    # A put butterfly-like book: 575 long, 580 short, 585 long cannot lose; selling the
+    # 585 leaves the 580/575 spread, which can lose 500 a contract.
+    book = held((LONG_PUT, 1), (SHORT_PUT, -1), ("SPY251219P00585000", 1))
+    close = single_close("SPY251219P00585000", "sell_to_close", 1)
+    assert close_refusal(close, book, max_notional=Decimal(10_000)) is None
+    refusal = close_refusal(close, book, max_notional=Decimal(400))
+    assert code(refusal) is ReasonCode.CLOSE_LEAVES_REFUSED_STRUCTURE
+    assert refusal is not None and "500" in refusal.message
+
+
+def test_close_when_other_underlying_naked_then_not_this_closes_concern() -> None:
+    view = held(*SPREAD, ("QQQ251219P00400000", -1))
+    assert close_refusal(single_close(SHORT_PUT, "buy_to_close"), view) is None
