@@ -17,7 +17,8 @@ worst end for cover (working sells filled, working buys not: longs at their fewe
 at their most) with this order filled, against the same account without it, using the
 covered/naked rule and the payoff scan of `gatekeeper.exposure`:
 - more short contracts left uncovered than before (selling the long leg of a credit spread
-  leaves its short naked; selling the shares under a covered call leaves the call naked);
+  leaves its short naked; selling the shares under a covered call leaves the call naked),
+  unless the constitution allows naked shorts;
 - a worst-case loss above `max_notional` that is larger than before.
 A close that only shrinks the risk always passes, so an account that is already outside
 the limits can still be reduced.
@@ -27,9 +28,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from gatekeeper.account import AccountView
+from gatekeeper.constitution import Constitution
 from gatekeeper.contract import EquitySide, Proposal, ReasonCode, Strategy
 from gatekeeper.exposure import PositionLeg, max_loss, position_leg, uncovered_shorts
 
@@ -94,10 +95,11 @@ def _naked(legs: list[PositionLeg]) -> int:
 
 
 def remainder_refusal(
-    p: Proposal, view: AccountView, max_notional: Decimal | None = None
+    p: Proposal, view: AccountView, c: Constitution | None = None
 ) -> CloseRefusal | None:
     """CLOSE_LEAVES_REFUSED_STRUCTURE when what the close leaves on its underlying would be
-    refused as an opening and is worse than what was there (see the module docstring)."""
+    refused as an opening by `c` and is worse than what was there (see the module
+    docstring). Without a constitution, naked shorts are refused and loss is not sized."""
     on_underlying = [s for s in view.symbols() if position_leg(s, 0).underlying == p.symbol]
     before = {symbol: view.lowest(symbol) for symbol in on_underlying}
     after = dict(before)
@@ -105,14 +107,15 @@ def remainder_refusal(
         after[symbol] = after.get(symbol, view.lowest(symbol)) + delta
     legs_before, legs_after = _legs(before), _legs(after)
     naked_before, naked_after = _naked(legs_before), _naked(legs_after)
-    if naked_after > naked_before:
+    if naked_after > naked_before and (c is None or not c.allow_naked_shorts):
         shorts = ", ".join(f"{-leg.quantity} {leg.symbol}" for leg in uncovered_shorts(legs_after))
         return CloseRefusal(
             ReasonCode.CLOSE_LEAVES_REFUSED_STRUCTURE,
             f"closing this leaves naked short options ({shorts}); close the short legs too",
         )
-    if max_notional is None:
+    if c is None:
         return None
+    max_notional = c.max_notional
     loss_before, loss_after = max_loss(legs_before), max_loss(legs_after)
     worse = loss_after is None or (loss_before is not None and loss_after > loss_before)
     if worse and loss_before is not None and (loss_after is None or loss_after > max_notional):
@@ -126,7 +129,7 @@ def remainder_refusal(
 
 
 def close_refusal(
-    p: Proposal, view: AccountView, max_notional: Decimal | None = None
+    p: Proposal, view: AccountView, c: Constitution | None = None
 ) -> CloseRefusal | None:
-    """Why the close `p` is not a close on the account `view`, or None when it is."""
-    return crossing_refusal(p, view) or remainder_refusal(p, view, max_notional)
+    """Why the close `p` is not a close on the account `view` under `c`, or None."""
+    return crossing_refusal(p, view) or remainder_refusal(p, view, c)

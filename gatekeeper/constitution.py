@@ -52,6 +52,7 @@ class Constitution:
     max_contracts_per_proposal: int
     max_shares_per_proposal: int
     max_notional: Decimal
+    allow_naked_shorts: bool
     daily_loss_percent: Decimal
     min_days_to_expiry: int
     max_days_to_expiry: int
@@ -198,6 +199,7 @@ def from_mapping(data: Mapping[str, Any]) -> Constitution:
         max_contracts_per_proposal=limits.take("max_contracts_per_proposal", _int(1, 100_000)),
         max_shares_per_proposal=limits.take("max_shares_per_proposal", _int(1, 10_000_000)),
         max_notional=limits.take("max_notional", _decimal(Decimal(0), Decimal(10**9))),
+        allow_naked_shorts=limits.take("allow_naked_shorts", _bool),
         daily_loss_percent=limits.take("daily_loss_percent", _decimal(Decimal(0), Decimal(100))),
         min_days_to_expiry=limits.take("min_days_to_expiry", _int(0, 3650)),
         max_days_to_expiry=limits.take("max_days_to_expiry", _int(0, 3650)),

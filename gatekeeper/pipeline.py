@@ -6,10 +6,11 @@ checks on inputs the gate fetches itself -> one transaction (record + rate limit
 limits reservation + intent) -> the Tradier order tagged with the proposal id -> outcome.
 
 Hot path of an approved proposal: 3 store calls (snapshot read, reservation transaction,
-outcome transaction) and at most 4 Tradier calls: quotes only when a check needs a price,
-positions and working orders only for a close (judged on the account net of what is
-working, `gatekeeper.closes`), and the order; clock and balances come from a short-lived
-cache. Rejections are values (a `Decision`); only faults raise.
+outcome transaction) and 2 or 3 Tradier calls: an open makes one quotes call for its legs
+and the underlying, which its risk is priced from; a close reads the positions and the
+working orders it is judged on (net of what is working it must move each leg toward zero,
+`gatekeeper.closes`); then the order. Clock and balances come from a short-lived cache.
+Rejections are values (a `Decision`); only faults raise.
 """
 
 from __future__ import annotations
@@ -183,43 +184,39 @@ class Pipeline:
         if baseline is None and equity is not None and equity > 0:
             baseline = self._store.put_baseline_if_absent(trading_day(now), equity, now)
         market_clock = self._inputs.market_clock()
-        # Only a close is checked against the account (positions and working orders: it must
-        # really close); opening limits come from the gate's own counters.
+        # A close is judged on the account: the positions and every working order (it must
+        # really close, `gatekeeper.closes`). An open is judged at the market, never at its
+        # declared price: one call for the legs' quotes and the underlying's (a symbol
+        # outside the universe is refused before any price matters).
         positions: list[models.Position] = []
         view = None
         if proposal.intent is Intent.CLOSE:
             positions = self._inputs.positions()
             working = self._inputs.working_orders(balances.pending_orders_count)
             view = account_view(positions, working)
-
-        def inputs(quotes: list[models.Quote]) -> risk.RiskInputs:
-            return risk.inputs_from_broker(
-                proposal,
-                now_ms=now,
-                clock=market_clock,
-                balances=balances,
-                positions=positions,
-                start_of_day_equity=baseline,
-                open_structures_total=snap.open_total,
-                open_structures_by_symbol=snap.open_by_symbol,
-                open_structures_by_group=snap.open_by_group,
-                quotes=quotes,
-                account=view,
-            )
-
-        current = inputs([])
+        quotes: list[models.Quote] = []
+        if proposal.intent is Intent.OPEN and proposal.symbol in self._constitution.symbols:
+            legs = [leg.option_symbol for leg in proposal.legs or ()]
+            quotes = self._inputs.broker.quotes([proposal.symbol, *legs])
+        current = risk.inputs_from_broker(
+            proposal,
+            now_ms=now,
+            clock=market_clock,
+            balances=balances,
+            positions=positions,
+            start_of_day_equity=baseline,
+            open_structures_total=snap.open_total,
+            open_structures_by_symbol=snap.open_by_symbol,
+            open_structures_by_group=snap.open_by_group,
+            quotes=quotes,
+            account=view,
+        )
         # Checked against the state this request started in, so the proposal that trips the
         # daily-loss limit is told DAILY_LOSS_LIMIT; later ones see STATE_REDUCING.
         effective = TradingState.ACTIVE if flatten else state
         if state is TradingState.ACTIVE and risk.daily_loss_breached(current, self._constitution):
             state = self._tighten_for_daily_loss(current.equity, baseline, now)
         rejection = risk.evaluate(proposal, current, self._constitution, effective)
-        if rejection is not None and rejection.code is ReasonCode.QUOTE_UNAVAILABLE:
-            # Only some proposals need quotes (market equity, naked shorts, unpriced
-            # calendars); fetch them then, keeping the usual hot path at two broker calls.
-            legs = [leg.option_symbol for leg in proposal.legs or ()]
-            quotes = self._inputs.broker.quotes([proposal.symbol, *legs])
-            rejection = risk.evaluate(proposal, inputs(quotes), self._constitution, effective)
         if rejection is None or (flatten and rejection.code is ReasonCode.MARKET_CLOSED):
             return None, state
         return _Rejection(rejection.code, rejection.message), state

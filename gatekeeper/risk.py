@@ -8,17 +8,22 @@
    the broker, toward zero without crossing it, and what it leaves would pass as an
    opening); REDUCING refuses every opening proposal;
 3. for a close: only the market-open check. No entry-side limit ever blocks a close;
-4. for an open, structural checks (symbol, strategy, quantity, notional, days to expiry)
-   then state checks (market open, daily loss, open structures in total, per symbol and per
-   correlation group).
+4. for an open, structural checks (symbol, strategy, quantity, quotes, order type, price
+   range, naked shorts, notional, days to expiry) then state checks (market open, daily
+   loss, open structures in total, per symbol and per correlation group).
 
 Rate limits and the concurrent-safe versions of the open-structure limits are enforced by
 the store's transaction afterwards; these checks are the cheap, explainable first pass.
 Every input comes from `RiskInputs`, which the engine fills from Tradier and the gate's
 own store — never from the proposal's `context`.
 
-Notional exposure is defined in `gatekeeper.notional`; a needed quote that is missing
-rejects with QUOTE_UNAVAILABLE.
+What an opening order does is judged from its legs and the gate's own quotes, never from
+what it declares (`gatekeeper.notional`, over `gatekeeper.exposure`): the declared order
+type must match the structure's net at market (ORDER_TYPE_MISMATCH), a limit must be a
+price the structure can be worth (PRICE_OUT_OF_RANGE), an uncovered short option needs the
+constitution's `allow_naked_shorts` (NAKED_SHORT), and notional is the maximum loss from
+the legs after the premium the market gives, bounded by the limit only where that is
+worse (NOTIONAL_LIMIT). A needed quote that is missing rejects with QUOTE_UNAVAILABLE.
 """
 
 from __future__ import annotations
@@ -41,7 +46,15 @@ from gatekeeper.contract import (
     TradingState,
 )
 from gatekeeper.errors import BrokerUnavailable
-from gatekeeper.notional import notional
+from gatekeeper.exposure import uncovered_shorts
+from gatekeeper.notional import (
+    QuoteLike,
+    missing_quotes,
+    notional,
+    order_type_mismatch,
+    price_out_of_range,
+    structure_legs,
+)
 from tradier.clock import to_new_york
 
 
@@ -79,8 +92,9 @@ class RiskInputs:
     """What the gate knows when it decides, fetched by the gate itself (never `context`).
 
     `open_structures_by_group` is the store's per-group counter; when None, a group's count
-    is summed from `open_structures_by_symbol`. `account` adds the working orders to the
-    positions; when None, a close is judged on `positions` alone (nothing working).
+    is summed from `open_structures_by_symbol`. `quotes` maps the underlying and each
+    leg's option symbol to its quote. `account` adds the working orders to the positions;
+    when None, a close is judged on `positions` alone (nothing working).
     """
 
     now_ms: int
@@ -91,8 +105,7 @@ class RiskInputs:
     open_structures_total: int = 0
     open_structures_by_symbol: Mapping[str, int] = field(default_factory=dict)
     open_structures_by_group: Mapping[str, int] | None = None
-    underlying_last: Decimal | None = None
-    leg_mids: Mapping[str, Decimal] = field(default_factory=dict)
+    quotes: Mapping[str, QuoteLike] = field(default_factory=dict)
     account: AccountView | None = None
 
 
@@ -106,15 +119,9 @@ class _BalancesLike(Protocol):
     def total_equity(self) -> Decimal | None: ...
 
 
-class _QuoteLike(Protocol):
+class _QuoteLike(QuoteLike, Protocol):
     @property
     def symbol(self) -> str: ...
-
-    @property
-    def last(self) -> Decimal | None: ...
-
-    @property
-    def mid(self) -> Decimal | None: ...
 
 
 def inputs_from_broker(
@@ -135,13 +142,6 @@ def inputs_from_broker(
     store's counters. Raises BrokerUnavailable when the balances carry no equity."""
     if balances.total_equity is None:
         raise BrokerUnavailable("balances have no total_equity; cannot check daily loss")
-    by_symbol = {q.symbol: q for q in quotes}
-    underlying = by_symbol.get(proposal.symbol)
-    mids: dict[str, Decimal] = {}
-    for leg in proposal.legs or ():
-        quote = by_symbol.get(leg.option_symbol)
-        if quote is not None and quote.mid is not None:
-            mids[leg.option_symbol] = quote.mid
     return RiskInputs(
         now_ms=now_ms,
         market_open=clock.is_open,
@@ -153,8 +153,7 @@ def inputs_from_broker(
         open_structures_by_group=(
             None if open_structures_by_group is None else dict(open_structures_by_group)
         ),
-        underlying_last=None if underlying is None else underlying.last,
-        leg_mids=mids,
+        quotes={q.symbol: q for q in quotes},
         account=account,
     )
 
@@ -191,7 +190,7 @@ def check_trading_state(
         return Rejection(ReasonCode.STATE_HALTED, "trading is halted")
     if p.intent is Intent.CLOSE:
         view = inputs.account if inputs.account is not None else account_view(inputs.positions)
-        refused = close_refusal(p, view, None if c is None else c.max_notional)
+        refused = close_refusal(p, view, c)
         return None if refused is None else Rejection(refused.code, refused.message)
     if state is TradingState.REDUCING:
         return Rejection(ReasonCode.STATE_REDUCING, "trading is reducing: only closes allowed")
@@ -229,9 +228,44 @@ def check_quantity(p: Proposal, inputs: RiskInputs, c: Constitution) -> Rejectio
     return None
 
 
+def check_quotes(p: Proposal, inputs: RiskInputs, c: Constitution) -> Rejection | None:
+    """QUOTE_UNAVAILABLE when a quote the other checks price from is missing."""
+    missing = missing_quotes(p, inputs.quotes)
+    if missing:
+        return Rejection(ReasonCode.QUOTE_UNAVAILABLE, f"no usable quote for {', '.join(missing)}")
+    return None
+
+
+def check_order_type(p: Proposal, inputs: RiskInputs, c: Constitution) -> Rejection | None:
+    """ORDER_TYPE_MISMATCH when the declared credit/debit/even contradicts the market."""
+    why = order_type_mismatch(p, inputs.quotes)
+    return None if why is None else Rejection(ReasonCode.ORDER_TYPE_MISMATCH, why)
+
+
+def check_price_range(p: Proposal, inputs: RiskInputs, c: Constitution) -> Rejection | None:
+    """PRICE_OUT_OF_RANGE for a limit the structure can never be worth."""
+    why = price_out_of_range(p)
+    return None if why is None else Rejection(ReasonCode.PRICE_OUT_OF_RANGE, why)
+
+
+def check_naked(p: Proposal, inputs: RiskInputs, c: Constitution) -> Rejection | None:
+    """NAKED_SHORT for a short option no long covers, unless the constitution allows it."""
+    if c.allow_naked_shorts or not p.is_option:
+        return None
+    naked = uncovered_shorts(structure_legs(p))
+    if naked:
+        names = ", ".join(f"{-leg.quantity} x {leg.symbol}" for leg in naked)
+        return Rejection(
+            ReasonCode.NAKED_SHORT,
+            f"uncovered short per structure: {names} (no long of its type expiring on or "
+            "after it); allow_naked_shorts is false",
+        )
+    return None
+
+
 def check_notional(p: Proposal, inputs: RiskInputs, c: Constitution) -> Rejection | None:
     """NOTIONAL_LIMIT above max_notional; QUOTE_UNAVAILABLE when it cannot be computed."""
-    value = notional(p, inputs)
+    value = notional(p, inputs.quotes)
     if value is None:
         return Rejection(ReasonCode.QUOTE_UNAVAILABLE, "a quote needed for the notional is missing")
     if value > c.max_notional:
@@ -323,6 +357,10 @@ STRUCTURAL_CHECKS: Final[tuple[Check, ...]] = (
     check_symbol,
     check_strategy,
     check_quantity,
+    check_quotes,
+    check_order_type,
+    check_price_range,
+    check_naked,
     check_notional,
     check_days_to_expiry,
 )

@@ -80,6 +80,7 @@ max_open_structures_per_symbol = 10
 max_contracts_per_proposal = 10
 max_shares_per_proposal = 500
 max_notional = 25000.00
+allow_naked_shorts = false
 daily_loss_percent = 50.0
 min_days_to_expiry = 0
 max_days_to_expiry = 60

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from gatekeeper.account import AccountView, account_view
 from gatekeeper.closes import close_refusal, crossing_refusal, trades
+from gatekeeper.constitution import Constitution, load
 from gatekeeper.contract import Proposal, ReasonCode
 from tests.unit.gatekeeper.builders import (
     EQUITY,
@@ -34,6 +36,10 @@ def working(side: str, quantity: int, symbol: str = "SPY", order_id: int = 1) ->
 
 def cover(quantity: int = 100) -> Proposal:
     return closing(EQUITY, side="buy_to_cover", quantity=quantity, order_type="market", price=None)
+
+
+def limits(**changes: object) -> Constitution:
+    return dataclasses.replace(load(), **changes)  # type: ignore[arg-type]
 
 
 def code(refusal: object) -> ReasonCode | None:
@@ -184,8 +190,8 @@ def test_close_when_remaining_loss_over_the_limit_and_larger_then_leaves_refused
     # 585 leaves the 580/575 spread, which can lose 500 a contract.
     book = held((LONG_PUT, 1), (SHORT_PUT, -1), ("SPY251219P00585000", 1))
     close = single_close("SPY251219P00585000", "sell_to_close", 1)
-    assert close_refusal(close, book, max_notional=Decimal(10_000)) is None
-    refusal = close_refusal(close, book, max_notional=Decimal(400))
+    assert close_refusal(close, book, limits(max_notional=Decimal(10_000))) is None
+    refusal = close_refusal(close, book, limits(max_notional=Decimal(400)))
     assert code(refusal) is ReasonCode.CLOSE_LEAVES_REFUSED_STRUCTURE
     assert refusal is not None and "500" in refusal.message
 
@@ -193,3 +199,13 @@ def test_close_when_remaining_loss_over_the_limit_and_larger_then_leaves_refused
 def test_close_when_other_underlying_naked_then_not_this_closes_concern() -> None:
     view = held(*SPREAD, ("QQQ251219P00400000", -1))
     assert close_refusal(single_close(SHORT_PUT, "buy_to_close"), view) is None
+
+
+def test_close_when_naked_shorts_allowed_then_long_leg_may_go_if_within_the_limit() -> None:
+    close = single_close(LONG_PUT, "sell_to_close")
+    allowed = limits(allow_naked_shorts=True, max_notional=Decimal(200_000))
+    assert close_refusal(close, held(*SPREAD), allowed) is None
+    # A naked 580 put x2 can lose 116,000: over a 25,000 limit it is refused all the same.
+    small = limits(allow_naked_shorts=True, max_notional=Decimal(25_000))
+    refusal = close_refusal(close, held(*SPREAD), small)
+    assert code(refusal) is ReasonCode.CLOSE_LEAVES_REFUSED_STRUCTURE

@@ -34,6 +34,7 @@ def test_load_when_default_file_then_paper_account_limits() -> None:
     assert (c.max_open_structures, c.max_open_structures_per_symbol) == (10, 3)
     assert (c.max_contracts_per_proposal, c.max_shares_per_proposal) == (10, 500)
     assert c.max_notional == Decimal(25000)
+    assert c.allow_naked_shorts is False
     assert c.daily_loss_percent == Decimal(2)
     assert (c.min_days_to_expiry, c.max_days_to_expiry) == (0, 60)
     assert c.staleness_ms == 10_000
@@ -100,6 +101,13 @@ def test_load_when_file_missing_then_error_names_file(tmp_path: Path) -> None:
         (r"^max_notional = 25000.00", "max_notional = -1", "limits.max_notional", "range"),
         (r"^max_notional = 25000.00", 'max_notional = "25000"', "limits.max_notional", "type"),
         (r"^max_notional = 25000.00", "max_notional = nan", "limits.max_notional", "range"),
+        (
+            r"^allow_naked_shorts = false",
+            "allow_naked_shorts = 0",
+            "limits.allow_naked_shorts",
+            "type",
+        ),
+        (r"^allow_naked_shorts = false.*$", "", "limits.allow_naked_shorts", "required"),
         (
             r"^daily_loss_percent = 2.0",
             "daily_loss_percent = 0",

@@ -18,6 +18,7 @@ from gatekeeper.exposure import (
     uncovered_shorts,
     value_bounds,
 )
+from tests.unit.gatekeeper.payoff_scan import BruteLeg, brute_max_loss
 from tradier.occ import OptionType, build_occ
 
 NEAR = date(2026, 1, 16)
@@ -142,59 +143,6 @@ def test_uncovered_shorts_when_one_far_long_and_shorts_near_and_far_then_one_nak
 EXPIRIES = [NEAR, NEAR + timedelta(days=7), FAR]
 
 
-BruteLeg = tuple[str, int, int, int, int]  # (C/P, strike, expiry index, contracts, root)
-
-
-def _payoff(leg: BruteLeg, s: Fraction) -> Fraction:
-    kind, strike, _expiry, qty, _root = leg
-    unit = max(s - strike, Fraction(0)) if kind == "C" else max(strike - s, Fraction(0))
-    return unit * qty * 100
-
-
-def _grid_min(legs: list[BruteLeg], top: int) -> Fraction | None:
-    """Min over every half-dollar from 0 past the top strike, or None if it falls forever."""
-    if not legs:
-        return Fraction(0)
-    grid = [Fraction(i, 2) for i in range(0, 2 * top + 40)]
-    far1, far2 = Fraction(10 * top + 1000), Fraction(10 * top + 2000)
-    if sum(_payoff(leg, far2) for leg in legs) < sum(_payoff(leg, far1) for leg in legs):
-        return None
-    return min(sum((_payoff(leg, s) for leg in legs), Fraction(0)) for s in grid)
-
-
-def _brute_least(legs: list[BruteLeg]) -> Fraction | None:
-    """The rule in words: at the first expiry, either cash every later long at intrinsic and
-    let the later shorts run alone, or carry all later legs on; take the better."""
-    if not legs:
-        return Fraction(0)
-    top = max(leg[1] for leg in legs)
-    first = min(leg[2] for leg in legs)
-    near = [leg for leg in legs if leg[2] == first]
-    later_long = [leg for leg in legs if leg[2] > first and leg[3] > 0]
-    later_short = [leg for leg in legs if leg[2] > first and leg[3] < 0]
-    options: list[Fraction] = []
-    alone = _brute_least(later_short)
-    cashed = _grid_min(near + later_long, top)
-    if alone is not None and cashed is not None:
-        options.append(cashed + alone)
-    if later_long:
-        carried = _brute_least(later_long + later_short)
-        settled = _grid_min(near, top)
-        if carried is not None and settled is not None:
-            options.append(settled + carried)
-    return max(options) if options else None
-
-
-def _brute_max_loss(legs: list[BruteLeg], premium: int) -> Fraction | None:
-    total = Fraction(0)
-    for root in {leg[4] for leg in legs}:
-        least = _brute_least([leg for leg in legs if leg[4] == root])
-        if least is None:
-            return None
-        total += least
-    return max(-(total + premium), Fraction(0))
-
-
 LEG = st.tuples(
     st.sampled_from(["C", "P"]),
     st.integers(1, 60),
@@ -207,13 +155,13 @@ LEG = st.tuples(
 @settings(max_examples=400, deadline=None)
 @given(st.lists(LEG, min_size=1, max_size=4), st.integers(-5000, 5000))
 def test_max_loss_when_any_structure_then_equals_brute_force_scan(
-    raw: list[tuple[str, int, int, int, int]], premium: int
+    raw: list[BruteLeg], premium: int
 ) -> None:
     legs = [
         opt(kind, str(strike), qty, EXPIRIES[expiry], ("SPY", "QQQ")[root])
         for kind, strike, expiry, qty, root in raw
     ]
-    expected = _brute_max_loss(raw, premium)
+    expected = brute_max_loss(raw, premium)
     got = max_loss(legs, Decimal(premium))
     if expected is None:
         assert got is None
@@ -224,7 +172,7 @@ def test_max_loss_when_any_structure_then_equals_brute_force_scan(
 @settings(max_examples=200, deadline=None)
 @given(st.lists(LEG, min_size=1, max_size=4))
 def test_uncovered_shorts_when_none_naked_then_max_loss_bounded(
-    raw: list[tuple[str, int, int, int, int]],
+    raw: list[BruteLeg],
 ) -> None:
     legs = [opt(k, str(s), q, EXPIRIES[e], ("SPY", "QQQ")[r]) for k, s, e, q, r in raw]
     # Nothing naked means every short has a long partner of its type expiring no earlier,

@@ -23,9 +23,13 @@ from gatekeeper.risk import (
     check_daily_loss,
     check_days_to_expiry,
     check_market_open,
+    check_naked,
     check_notional,
     check_open_structures,
+    check_order_type,
+    check_price_range,
     check_quantity,
+    check_quotes,
     check_staleness,
     check_strategy,
     check_symbol,
@@ -49,9 +53,39 @@ from tests.unit.gatekeeper.builders import (
     leg,
     proposal,
 )
+from tradier.models import Quote
 
 C = load()
 ACTIVE, REDUCING, HALTED = TradingState.ACTIVE, TradingState.REDUCING, TradingState.HALTED
+
+
+def quote(symbol: str, bid: str, ask: str, last: str | None = None) -> Quote:
+    return Quote(
+        symbol=symbol,
+        bid=Decimal(bid),
+        ask=Decimal(ask),
+        last=None if last is None else Decimal(last),
+    )
+
+
+# Every instrument the builders trade, priced so each builder's declared order type and
+# price are honest (the iron condor's natural credit is 2.20, its limit 2.00; ...).
+QUOTES: dict[str, Quote] = {
+    q.symbol: q
+    for q in (
+        quote("SPY", "599.95", "600.05", "600.00"),
+        quote("SPY251219C00600000", "2.90", "3.10"),
+        quote("SPY251219C00610000", "0.70", "0.80"),
+        quote("SPY251219C00620000", "1.10", "1.20"),
+        quote("SPY251219C00630000", "0.30", "0.40"),
+        quote("SPY251219P00600000", "7.00", "7.10"),
+        quote("SPY251219P00590000", "0.90", "1.00"),
+        quote("SPY251219P00580000", "2.00", "2.10"),
+        quote("SPY251219P00575000", "0.70", "0.80"),
+        quote("SPY251219P00570000", "0.40", "0.50"),
+        quote("SPY260116C00600000", "6.40", "6.60"),
+    )
+}
 
 
 def inputs(**changes: Any) -> RiskInputs:
@@ -60,8 +94,7 @@ def inputs(**changes: Any) -> RiskInputs:
         market_open=True,
         equity=Decimal(100_000),
         start_of_day_equity=Decimal(100_000),
-        underlying_last=Decimal("600.00"),
-        leg_mids={"SPY251219C00600000": Decimal("3.00"), "SPY260116C00600000": Decimal("6.50")},
+        quotes=QUOTES,
     )
     return dataclasses.replace(base, **changes)
 
@@ -129,54 +162,65 @@ def test_quantity_when_ratio_multiplies_contracts_then_counted() -> None:
     )
 
 
+NAKED_OK = dataclasses.replace(C, allow_naked_shorts=True)
+
+
 @pytest.mark.parametrize(
     ("base", "changes", "expected"),
     [
-        (EQUITY, {}, "6005.00"),  # 600.50 x 10 shares
-        (EQUITY, {"order_type": "market", "price": ...}, "6000.00"),  # last 600 x 10
-        (SINGLE_OPTION, {}, "620.00"),  # 3.10 x 100 x 2
-        (SINGLE_OPTION, {"order_type": "market", "price": ...}, "600.00"),  # mid 3.00
+        (EQUITY, {}, "6005.00"),  # limit 600.50 above the ask 600.05, x 10 shares
+        (EQUITY, {"order_type": "market", "price": ...}, "6000.50"),  # the ask, largest
+        # Issue 8, case 2: a sell_short limit at 0.01 is valued at the market, not at 0.01.
+        (EQUITY, {"side": "sell_short", "price": "0.01"}, "6000.50"),
+        (SINGLE_OPTION, {}, "620.00"),  # limit 3.10 = ask 3.10, x 100 x 2
+        (SINGLE_OPTION, {"order_type": "market", "price": ...}, "620.00"),  # the ask
         (
             SINGLE_OPTION,
             {"legs": [leg("SPY251219P00580000", "sell_to_open")]},
             "116000",
-        ),  # put strike 580 x 100 x 2
+        ),  # naked put: strike 580 x 100 x 2
         (
             SINGLE_OPTION,
-            {"legs": [leg("SPY251219C00610000", "sell_to_open")]},
-            "120000.00",
-        ),  # call: last 600 x 100 x 2
-        (VERTICAL, {}, "750.00"),  # (5 - 1.25) x 100 x 2
-        (VERTICAL, {"order_type": "market", "price": ...}, "1000"),  # width 5 x 100 x 2
-        (VERTICAL, {"order_type": "debit", "price": "2.00"}, "400.00"),
-        (IRON_CONDOR, {}, "1600.00"),  # (10 - 2) x 100 x 2
-        (IRON_BUTTERFLY, {}, "400.00"),  # (10 - 8) x 100 x 2
-        (CALENDAR_SPREAD, {}, "360.00"),  # debit 1.80 x 100 x 2
-        (CALENDAR_SPREAD, {"order_type": "market", "price": ...}, "1300.00"),  # long mid 6.50
-        # width 10 x 100 x 2 + debit 0.40 x 100 x 2 + one naked call at last 600 x 100 x 2
-        (RATIO_SPREAD, {}, "122080.00"),
+            {"legs": [leg("SPY251219C00610000", "sell_to_open")], "price": "0.70"},
+            "120010.00",
+        ),  # naked call: the underlying's ask 600.05 x 100 x 2
+        (VERTICAL, {}, "760.00"),  # (5 - natural credit 1.20, below the 1.25 limit) x 200
+        (VERTICAL, {"order_type": "market", "price": ...}, "760.00"),
+        (VERTICAL, {"price": "1.00"}, "800.00"),  # the limit's 1.00 is worse than 1.20
+        (IRON_CONDOR, {}, "1600.00"),  # (10 - the 2.00 limit, below natural 2.20) x 200
+        (IRON_BUTTERFLY, {}, "400.00"),  # (10 - 8.00) x 200; natural 8.10
+        (CALENDAR_SPREAD, {}, "740.00"),  # the natural debit 3.70 > limit 1.80, x 200
+        # the paired vertical's natural debit 1.70 x 200, plus the naked call at 600.05
+        (RATIO_SPREAD, {}, "120350.00"),
     ],
 )
 def test_notional_when_strategy_then_documented_exposure(
     base: dict[str, Any], changes: dict[str, Any], expected: str
 ) -> None:
-    assert notional(proposal(base, **changes), inputs()) == Decimal(expected)
+    assert notional(proposal(base, **changes), QUOTES) == Decimal(expected)
 
 
 def test_notional_when_quote_missing_then_quote_unavailable() -> None:
     market = proposal(EQUITY, order_type="market", price=...)
-    rejection = check_notional(market, inputs(underlying_last=None), C)
+    no_spy = {k: v for k, v in QUOTES.items() if k != "SPY"}
+    assert code(check_quotes(market, inputs(quotes=no_spy), C)) is ReasonCode.QUOTE_UNAVAILABLE
+    calendar = proposal(CALENDAR_SPREAD)
+    rejection = check_quotes(calendar, inputs(quotes={"SPY": QUOTES["SPY"]}), C)
     assert code(rejection) is ReasonCode.QUOTE_UNAVAILABLE
-    calendar = proposal(CALENDAR_SPREAD, order_type="market", price=...)
-    assert code(check_notional(calendar, inputs(leg_mids={}), C)) is ReasonCode.QUOTE_UNAVAILABLE
+    assert rejection is not None and "SPY251219C00600000" in rejection.message
 
 
-def test_notional_when_ratio_with_extra_long_then_mid_added() -> None:
+def test_quotes_when_covered_structure_lacks_underlying_then_not_needed() -> None:
+    no_spy = {k: v for k, v in QUOTES.items() if k != "SPY"}
+    assert check_quotes(proposal(IRON_CONDOR), inputs(quotes=no_spy), C) is None
+
+
+def test_notional_when_ratio_with_extra_long_then_covered_and_bounded_by_the_debit() -> None:
     legs = [leg("SPY251219C00600000", "buy_to_open", 2), leg("SPY251219C00610000", "sell_to_open")]
     p = proposal(RATIO_SPREAD, legs=legs, quantity=1)
-    # width 10 x 100 + debit 0.40 x 100 + one extra long at mid 3.00 x 100
-    assert notional(p, inputs()) == Decimal("1340.00")
-    assert notional(p, inputs(leg_mids={})) is None
+    # natural: 0.70 - 2 x 3.10 = 5.50 debit, worse than the 0.40 limit; nothing is naked.
+    assert check_naked(p, inputs(), C) is None
+    assert notional(p, QUOTES) == Decimal("550.00")
 
 
 def test_notional_when_over_limit_then_rejected() -> None:
@@ -184,6 +228,131 @@ def test_notional_when_over_limit_then_rejected() -> None:
     assert code(check_notional(proposal(EQUITY, quantity=42), inputs(), C)) is (
         ReasonCode.NOTIONAL_LIMIT
     )
+
+
+def test_notional_when_sell_short_at_a_penny_then_valued_at_market_and_refused() -> None:
+    short = proposal(EQUITY, side="sell_short", price="0.01", quantity=100)
+    rejection = evaluate(short, inputs(), C, ACTIVE)
+    assert code(rejection) is ReasonCode.NOTIONAL_LIMIT
+
+
+# --- order type and price honesty --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("base", "changes"),
+    [
+        (VERTICAL, {"order_type": "debit", "price": "0.01"}),  # issue 8, case 1
+        (VERTICAL, {"order_type": "even", "price": ...}),
+        (IRON_CONDOR, {"order_type": "debit", "price": "0.05"}),
+        (IRON_BUTTERFLY, {"order_type": "even", "price": ...}),
+        (CALENDAR_SPREAD, {"order_type": "credit", "price": "0.50"}),
+        (RATIO_SPREAD, {"order_type": "credit", "price": "0.10"}),
+    ],
+)
+def test_order_type_when_contradicting_the_net_at_market_then_mismatch(
+    base: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    p = proposal(base, **changes)
+    rejection = evaluate(p, inputs(), NAKED_OK, ACTIVE)
+    assert code(rejection) is ReasonCode.ORDER_TYPE_MISMATCH
+    assert rejection is not None and f"sent as {p.order_type}" in rejection.message
+
+
+def test_order_type_when_market_order_or_bid_ask_straddles_zero_then_any_type() -> None:
+    assert check_order_type(proposal(VERTICAL, order_type="market", price=...), inputs(), C) is None
+    # Sell 580 at 1.00-2.00, buy 575 at 1.20-1.30: natural -0.30, best +0.80.
+    wide = {
+        **QUOTES,
+        "SPY251219P00580000": quote("SPY251219P00580000", "1.00", "2.00"),
+        "SPY251219P00575000": quote("SPY251219P00575000", "1.20", "1.30"),
+    }
+    for order_type, price in (("credit", "0.50"), ("debit", "0.10"), ("even", ...)):
+        p = proposal(VERTICAL, order_type=order_type, price=price)
+        assert check_order_type(p, inputs(quotes=wide), C) is None
+
+
+@pytest.mark.parametrize(
+    ("base", "changes"),
+    [
+        (VERTICAL, {"price": "5.01"}),  # a credit above the 5-point width
+        (IRON_CONDOR, {"price": "10.01"}),  # above the wider wing
+        (IRON_BUTTERFLY, {"price": "10.50"}),
+        # a debit vertical (buy 580, sell 575) can be worth at most 5
+        (
+            VERTICAL,
+            {
+                "order_type": "debit",
+                "price": "5.50",
+                "legs": [
+                    leg("SPY251219P00580000", "buy_to_open"),
+                    leg("SPY251219P00575000", "sell_to_open"),
+                ],
+            },
+        ),
+        (SINGLE_OPTION, {"legs": [leg("SPY251219P00580000", "sell_to_open")], "price": "580.01"}),
+        (CALENDAR_SPREAD, {"price": "600.01"}),  # worth at most the strike at the near expiry
+    ],
+)
+def test_price_range_when_limit_the_structure_can_never_be_worth_then_refused(
+    base: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    rejection = check_price_range(proposal(base, **changes), inputs(), C)
+    assert code(rejection) is ReasonCode.PRICE_OUT_OF_RANGE
+
+
+def test_price_range_when_credit_vertical_sent_as_debit_then_refused_whatever_the_quotes() -> None:
+    # Defence in depth: even when the quotes cannot tell credit from debit, no debit can buy
+    # a structure that can only cost money.
+    p = proposal(VERTICAL, order_type="debit", price="0.01")
+    assert code(check_price_range(p, inputs(), C)) is ReasonCode.PRICE_OUT_OF_RANGE
+
+
+def test_price_range_when_credit_equals_width_or_honest_then_passes() -> None:
+    assert check_price_range(proposal(VERTICAL, price="5.00"), inputs(), C) is None
+    assert check_price_range(proposal(CALENDAR_SPREAD), inputs(), C) is None
+
+
+# --- covered or naked --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("base", "changes"),
+    [
+        (SINGLE_OPTION, {"legs": [leg("SPY251219P00580000", "sell_to_open")]}),
+        (RATIO_SPREAD, {}),  # 1 x 2: one short call per structure uncovered
+        # Issue 8, case 3: a reverse calendar, long the near expiry and short the far one.
+        (
+            CALENDAR_SPREAD,
+            {
+                "order_type": "credit",
+                "price": "3.30",
+                "legs": [
+                    leg("SPY251219C00600000", "buy_to_open"),
+                    leg("SPY260116C00600000", "sell_to_open"),
+                ],
+            },
+        ),
+    ],
+)
+def test_naked_when_short_uncovered_then_refused_unless_constitution_allows(
+    base: dict[str, Any], changes: dict[str, Any]
+) -> None:
+    p = proposal(base, **changes)
+    assert code(evaluate(p, inputs(), C, ACTIVE)) is ReasonCode.NAKED_SHORT
+    assert check_naked(p, inputs(), NAKED_OK) is None
+
+
+def test_evaluate_when_naked_allowed_then_sized_by_naked_rule() -> None:
+    one_put = proposal(SINGLE_OPTION, quantity=1, legs=[leg("SPY251219P00200000", "sell_to_open")])
+    assert evaluate(one_put, inputs(quotes={**QUOTES, **_put_200()}), NAKED_OK, ACTIVE) is None
+    two = proposal(SINGLE_OPTION, quantity=2, legs=[leg("SPY251219P00200000", "sell_to_open")])
+    rejection = evaluate(two, inputs(quotes={**QUOTES, **_put_200()}), NAKED_OK, ACTIVE)
+    assert code(rejection) is ReasonCode.NOTIONAL_LIMIT  # 200 x 100 x 2 = 40000
+
+
+def _put_200() -> dict[str, Quote]:
+    return {"SPY251219P00200000": quote("SPY251219P00200000", "0.01", "0.02")}
 
 
 def test_days_to_expiry_when_inside_range_then_passes() -> None:
@@ -273,6 +442,10 @@ def test_checks_when_listed_then_structural_before_state() -> None:
         "check_symbol",
         "check_strategy",
         "check_quantity",
+        "check_quotes",
+        "check_order_type",
+        "check_price_range",
+        "check_naked",
         "check_notional",
         "check_days_to_expiry",
         "check_market_open",
@@ -338,8 +511,7 @@ def test_evaluate_when_close_breaks_every_entry_limit_then_still_approved() -> N
         equity=Decimal(1),
         open_structures_total=50,
         open_structures_by_symbol={"SPY": 50},
-        underlying_last=None,
-        leg_mids={},
+        quotes={},
     )
     positions = (
         Holding("SPY", 1000),
@@ -430,10 +602,12 @@ def test_inputs_from_broker_when_tradier_models_then_filled() -> None:
     )
     assert made.market_open
     assert made.equity == Decimal(50_000)
-    assert made.underlying_last == Decimal("601.5")
-    assert made.leg_mids == {"SPY260116C00600000": Decimal("6.50")}
+    assert sorted(made.quotes) == ["SPY", "SPY251219C00600000", "SPY260116C00600000"]
+    assert made.quotes["SPY260116C00600000"].ask == Decimal("6.60")
     assert is_reducing(closing(EQUITY, quantity=5), made.positions)
-    assert evaluate(proposal(CALENDAR_SPREAD), made, C, ACTIVE) is None
+    # The near leg has no bid: the calendar cannot be priced at market.
+    rejection = evaluate(proposal(CALENDAR_SPREAD), made, C, ACTIVE)
+    assert code(rejection) is ReasonCode.QUOTE_UNAVAILABLE
 
 
 def test_inputs_from_broker_when_equity_missing_then_retryable_fault() -> None:
@@ -493,7 +667,6 @@ def test_evaluate_when_matching_close_then_no_entry_limit_blocks(
         positions=tuple(held),
         open_structures_total=open_total,
         open_structures_by_symbol={"SPY": open_total},
-        underlying_last=None,
-        leg_mids={},
+        quotes={},
     )
     assert evaluate(close, worst, tight, state) is None

@@ -46,12 +46,13 @@ def test_proposal_when_valid_then_one_tagged_order_and_approved(
 def test_proposal_when_warm_then_three_store_calls_and_at_most_three_tradier_calls(
     gate: Gate, store: MemoryGateStore, client: TradierClient, clock: ManualClock
 ) -> None:
-    # Priced orders need no quote; the first one warms the clock/balance caches and baseline.
+    # The first proposal warms the clock/balance caches and the baseline.
     _approve(gate, clock, symbol="SPY", order_type="limit", price="600.00")
     store_before, tradier_before = store.calls, sum(client.calls.values())
     _approve(gate, clock, symbol="QQQ", order_type="limit", price="400.00")
     assert store.calls - store_before == 3
-    assert sum(client.calls.values()) - tradier_before == 1  # the order; no positions for opens
+    # An open is priced at the market whatever its limit: one quotes call, then the order.
+    assert sum(client.calls.values()) - tradier_before == 2
     store_before, tradier_before = store.calls, sum(client.calls.values())
     closing = equity(clock, symbol="SPY", intent="close", side="sell", order_type="limit")
     post(gate, clock, {**closing, "price": "1.00"})
@@ -199,13 +200,31 @@ def test_proposal_when_open_structures_full_then_rejected(
 def test_proposal_when_broker_rejects_then_rejected_and_counters_released(
     gate: Gate, store: MemoryGateStore, clock: ManualClock, sim: RunningSim
 ) -> None:
-    body = single_option(clock, f"SPY{EXPIRY}C09990000")  # not a listed strike
+    # A short sale against long shares passes every gate check (its notional is at the
+    # market) but Tradier's back office refuses it. (An unlisted option, this test's old
+    # way to provoke a broker rejection, now never reaches the broker: it has no quote.)
+    _approve(gate, clock, symbol="SPY", quantity=1)
+    clock.advance(61_000)  # past the per-symbol opening window
+    before = (store.open_total, dict(store.open_symbol), dict(store.structures))
+    body = equity(clock, side="sell_short", quantity=1)
     result = post(gate, clock, body)
     assert (result.json["decision"], result.json["reason_code"]) == ("REJECTED", "BROKER_REJECTED")
-    assert "not a listed option" in result.json["reason"]
-    assert store.open_total == 0 and store.open_symbol.get("SPY") == 0
-    assert store.structures == {}
+    assert "SellShort" in result.json["reason"]
+    assert (store.open_total, dict(store.open_symbol), dict(store.structures)) == before
     assert not store.intents[body["id"]].pending
+
+
+def test_proposal_when_option_has_no_quote_then_quote_unavailable_and_no_order(
+    gate: Gate, store: MemoryGateStore, clock: ManualClock, sim: RunningSim
+) -> None:
+    body = single_option(clock, f"SPY{EXPIRY}C09990000")  # not a listed strike
+    result = post(gate, clock, body)
+    assert (result.json["decision"], result.json["reason_code"]) == (
+        "REJECTED",
+        "QUOTE_UNAVAILABLE",
+    )
+    assert orders_tagged(sim, body["id"]) == []
+    assert store.open_total == 0 and store.structures == {}
 
 
 def test_proposal_when_tradier_down_before_send_then_503_and_nothing_recorded(
