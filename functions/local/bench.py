@@ -201,7 +201,12 @@ def _bench_gate(
     from tradier.sim.server import run_in_thread
 
     unlimited = {"standard": 1_000_000, "market": 1_000_000, "trade": 1_000_000}
-    sim_config = SimConfig(symbols=tuple(symbols), rate_limits=unlimited, start_ms=clock.now_ms())
+    # SPY first: the simulator derives its volatility level from its first symbol as if it
+    # were SPY, and the bench's made-up symbols would otherwise trade at nonsense prices
+    # (which the gate, pricing every open at the market, rightly refuses).
+    sim_config = SimConfig(
+        symbols=("SPY", *symbols), rate_limits=unlimited, start_ms=clock.now_ms()
+    )
     with (
         tempfile.TemporaryDirectory() as folder,
         mock_aws(),

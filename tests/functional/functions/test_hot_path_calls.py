@@ -1,8 +1,8 @@
 """Tradier calls per approved proposal on the hot path, by kind, with the gate's short
-clock/balances caches warm: an open pays for its order (and a quote only when the
-notional needs one), a close pays for the fresh positions and working orders it is judged
-on (net of what is working it must move each leg toward zero) and its order, never a quote
-(no entry-side check runs on a close)."""
+clock/balances caches warm: an open pays for one quotes call (every open is priced at the
+market, whatever it declares) and its order; a close pays for the fresh positions and
+working orders it is judged on (net of what is working it must move each leg toward zero)
+and its order, never a quote (no entry-side check runs on a close)."""
 
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ def _approved_calls(h: Harness, name: str, **fields: Any) -> Counter[str]:
     return Counter(h.tradier_transport.calls)
 
 
-def test_hot_path_when_open_limit_equity_then_only_the_order(h: Harness) -> None:
-    assert _approved_calls(h, "proposals_post", quantity=1) == Counter({ORDER: 1})
+def test_hot_path_when_open_limit_equity_then_quote_and_order(h: Harness) -> None:
+    assert _approved_calls(h, "proposals_post", quantity=1) == Counter({QUOTES: 1, ORDER: 1})
 
 
 def test_hot_path_when_open_market_equity_then_quote_and_order(h: Harness) -> None:
@@ -52,8 +52,9 @@ def test_hot_path_when_open_market_equity_then_quote_and_order(h: Harness) -> No
     assert calls == Counter({QUOTES: 1, ORDER: 1})
 
 
-def test_hot_path_when_open_multileg_credit_then_only_the_order(h: Harness) -> None:
-    assert _approved_calls(h, "proposals_post_vertical") == Counter({ORDER: 1})
+def test_hot_path_when_open_multileg_credit_then_one_quotes_call_and_order(h: Harness) -> None:
+    calls = _approved_calls(h, "proposals_post_vertical")
+    assert calls == Counter({QUOTES: 1, ORDER: 1})
 
 
 @pytest.mark.parametrize("order_type", ["market", "debit"])
