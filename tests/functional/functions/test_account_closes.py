@@ -243,3 +243,19 @@ def test_flatten_when_cover_already_working_then_only_the_rest_is_closed(h: Harn
     assert decision["decision"] == "APPROVED"
     [order] = [o for o in h.orders() if o.get("tag") == decision["proposal_id"]]
     assert (order["side"], order["quantity"]) == ("buy_to_cover", 40)
+
+
+def test_close_when_gtc_cover_from_yesterday_still_working_then_crosses_zero(
+    h: Harness,
+) -> None:
+    # Tradier's orders list holds only today's orders; the balances' pending count tells
+    # the gate that an older one is working, and it reads the month to find it.
+    open_short_100_spy(h)
+    gtc = shares(h, 100, "buy_to_cover", "close", order_type="limit", price="1.00", duration="gtc")
+    assert gtc["decision"] == "APPROVED"
+    h.clock.set(NEXT_OPEN_MS)
+    assert [o.tag for o in h.tradier.working_orders()] == []  # not in today's list
+    again = shares(h, 100, "buy_to_cover", "close")
+    assert (again["decision"], again["reason_code"]) == ("REJECTED", "CLOSE_CROSSES_ZERO")
+    assert tagged(h, again) == []
+    assert held(h) == {"SPY": -100}
