@@ -7,7 +7,8 @@
    close (`gatekeeper.closes`: every leg moves the position, net of the orders working at
    the broker, toward zero without crossing it, and what it leaves would pass as an
    opening); REDUCING refuses every opening proposal;
-3. for a close: only the market-open check. No entry-side limit ever blocks a close;
+3. for a close: only the market-open check. No entry-side limit ever blocks a close that
+   only shrinks the risk (step 2 refuses only a close that adds naked shorts or loss);
 4. for an open, structural checks (symbol, strategy, quantity, quotes, order type, price
    range, naked shorts, notional, days to expiry) then state checks (market open, daily
    loss, open structures in total, per symbol and per correlation group).
