@@ -53,6 +53,7 @@ from gatekeeper.store import (
     STATUS_DECIDED,
     STATUS_IN_PROGRESS,
     AuditEntry,
+    CloseFence,
     ConflictKind,
     GateStore,
     IntentRecord,
@@ -138,11 +139,14 @@ class Pipeline:
             text = f"created_at is {abs(skew)} ms {'ahead of' if skew > 0 else 'behind'} the gate"
             return self._reject(proposal, fingerprint, now, _Rejection(code, text))
         groups = [g.name for g in c.groups_for(proposal.symbol)]
-        snap = self._store.snapshot(proposal.id, trading_day(now), [proposal.symbol], groups)
+        opening = proposal.intent is Intent.OPEN
+        # A close reads its symbol's close fence here, before it reads the account.
+        closing = None if opening else proposal.symbol
+        day = trading_day(now)
+        snap = self._store.snapshot(proposal.id, day, [proposal.symbol], groups, closing)
         if snap.proposal is not None:
             return self._replay(snap.proposal, fingerprint)
         state = TradingState(snap.state.state)
-        opening = proposal.intent is Intent.OPEN
         if not flatten:
             refused = self._state_refusal(state, opening)
             if refused is not None:
@@ -158,7 +162,8 @@ class Pipeline:
             raise BrokerUnavailable(f"Tradier unavailable: {type(exc).__name__}") from exc
         if rejection is not None:
             return self._reject(proposal, fingerprint, now, rejection)
-        return self._reserve_and_send(proposal, fingerprint, now, opening, groups, order)
+        fence = None if opening else snap.close_fence or CloseFence(proposal.symbol)
+        return self._reserve_and_send(proposal, fingerprint, now, groups, order, fence)
 
     # -- steps ------------------------------------------------------------------------
 
@@ -301,10 +306,13 @@ class Pipeline:
         proposal: Proposal,
         fingerprint: str,
         now: int,
-        opening: bool,
         groups: list[str],
         order: OrderRequest,
+        fence: CloseFence | None,
     ) -> Decision:
+        """Reserve (a close also takes its symbol's fence: `gatekeeper.records.CloseFence`),
+        then send once."""
+        opening = fence is None
         held = instruments_of(proposal)
         structure = (
             StructureRecord(proposal.id, proposal.symbol, tuple(groups), held, now)
@@ -326,6 +334,7 @@ class Pipeline:
             opening=opening,
             limits=self._limits,
             structure=structure,
+            close_fence=fence,
         )
         conflict = self._store.reserve(reservation)
         if conflict is not None:
@@ -338,7 +347,8 @@ class Pipeline:
                 proposal, fingerprint, now, _Rejection(CONFLICT_REASONS[conflict.kind], text)
             )
         result = send_once(self._inputs.broker, order, proposal.id)
-        return self._record_outcome(proposal, now, result, structure)
+        closing = None if fence is None else fence.symbol
+        return self._record_outcome(proposal, now, result, structure, closing)
 
     def _record_outcome(
         self,
@@ -346,6 +356,7 @@ class Pipeline:
         now: int,
         result: SendResult,
         structure: StructureRecord | None,
+        close_symbol: str | None = None,
     ) -> Decision:
         done = self._clock.now_ms()
         if result.rejected is not None:
@@ -374,6 +385,7 @@ class Pipeline:
             settled=result.settled,
             audit=self._audit(proposal, done, decision),
             release=structure if result.rejected is not None else None,
+            close_symbol=close_symbol,
         )
         try:
             recorded = self._store.record_outcome(outcome, expect_status=STATUS_IN_PROGRESS)
