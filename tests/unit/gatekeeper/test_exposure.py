@@ -179,3 +179,29 @@ def test_uncovered_shorts_when_none_naked_then_max_loss_bounded(
     # and such a pair loses at most its strike difference: the worst case must be finite.
     if not uncovered_shorts(legs):
         assert max_loss(legs) is not None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(LEG, min_size=1, max_size=4))
+def test_value_bounds_when_one_expiry_then_brute_force_least_and_most(
+    raw: list[BruteLeg],
+) -> None:
+    one = [(k, s, 0, q, 0) for k, s, _e, q, _r in raw]  # one expiry, one underlying
+    legs = [opt(k, str(s), q) for k, s, _e, q, _r in one]
+    top = max(leg[1] for leg in one)
+    grid = [Fraction(i, 2) for i in range(0, 2 * top + 40)]
+
+    def value(s: Fraction) -> Fraction:
+        total = Fraction(0)
+        for kind, strike, _e, qty, _r in one:
+            total += (max(s - strike, 0) if kind == "C" else max(strike - s, 0)) * qty * 100
+        return total
+
+    rises = value(Fraction(10 * top + 2000)) > value(Fraction(10 * top + 1000))
+    falls = value(Fraction(10 * top + 2000)) < value(Fraction(10 * top + 1000))
+    low, high = value_bounds(legs)
+    assert (low is None) == falls and (high is None) == rises
+    if low is not None:
+        assert Fraction(low) == min(value(s) for s in grid)
+    if high is not None:
+        assert Fraction(high) == max(value(s) for s in grid)

@@ -1,9 +1,11 @@
 """Property: whatever order type and price a generated structure declares, and whatever the
 quotes, no proposal whose true worst case exceeds the constitution is approved.
 
-The true worst case is found here independently: the legs' payoff scanned by brute force
-(`payoff_scan`), with the premium the order can really get — a limit order may fill at its
-limit, a market order fills at the market (the natural price from the quotes).
+Under the default constitution: naked shorts are refused (allowed, they are sized by the
+naked rule instead, a policy rather than a worst case). The true worst case is found here
+independently: the legs' payoff scanned by brute force (`payoff_scan`), with the premium
+the order can really get — a limit order may fill at its limit, a market order fills at
+the market (the natural price from the quotes).
 """
 
 from __future__ import annotations
