@@ -51,6 +51,6 @@ def refusal_text(kind: ConflictKind, limits: Limits, detail: str = "") -> str:
     if kind is ConflictKind.CLOSE_IN_FLIGHT:
         return (
             f"another close of {detail} is being sent, or was sent after this one read the "
-            "account; send it again to be judged on the account after it"
+            "account; send a new proposal to be judged on the account after it"
         )
     return str(kind)
