@@ -11,13 +11,13 @@ underlying go out together as one market order (single-leg, or multileg for 2-4 
 so a spread never loses its protective leg before its short; shares go out one order per
 symbol, after the options (selling the shares under a covered call first would leave the
 call naked; while the call's buy-back is still working, the shares are refused
-CLOSE_LEAVES_REFUSED_STRUCTURE and the next flatten sells them). More than four option positions on one underlying are sent in chunks of
-four, shorts first; a chunk of longs that still cover a short being bought back is
-refused (CLOSE_LEAVES_REFUSED_STRUCTURE) and the next flatten closes it once that fill
-is in. Each closing proposal is decided with `flatten=True` (the trading state and the
-market hours do not block it) and is recorded, sent once with its id as tag, and audited
-like any other. The strategy label is the nearest the contract has; the gate judges the
-legs, never the label.
+CLOSE_LEAVES_REFUSED_STRUCTURE and the next flatten sells them). More than four option
+positions on one underlying are sent in chunks of four, shorts first; a chunk of longs
+that still cover a short being bought back is refused (CLOSE_LEAVES_REFUSED_STRUCTURE)
+and the next flatten closes it once that fill is in. Each closing proposal is decided
+with `flatten=True` (the trading state and the market hours do not block it) and is
+recorded, sent once with its id as tag, and audited like any other. The strategy label
+is the nearest the contract has; the gate judges the legs, never the label.
 """
 
 from __future__ import annotations
