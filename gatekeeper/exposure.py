@@ -27,23 +27,26 @@ underlyings are independent, so their worst cases add.
 Several expiries: nothing after the nearest expiry T0 is known but the legs themselves,
 so a leg expiring later is counted by what the account can surely do with it. A long can
 always be exercised or sold for at least its intrinsic value; a short can never be relied
-on to be bought back. At T0 (the legs expiring then settle at intrinsic) the account
-either cashes every later long at its intrinsic value and lets the later shorts run on
-alone, or keeps all later legs running together; the worst case of what then runs on is
-found the same way at the next expiry (recursively). Whichever of the two choices leaves
-the smaller worst case counts — fixed for all prices, so never better than the truth.
-So a calendar (short near, long far) loses at most its debit, and a reverse calendar (long
-near, short far) is unbounded: once the near leg expires the far short is naked. Long
-shares run on like a later long (worth S), short shares make any structure unbounded.
-`value_bounds`' upper side is an upper bound at T0: later longs at the most an option can
-be worth (S for a call, the strike for a put), later shorts at intrinsic.
+on to be bought back. At T0 the legs expiring then settle at intrinsic, and the account
+cashes some later longs at their intrinsic value while the rest run on with the later
+shorts; what runs on is valued the same way at the next expiry (recursively). Three fixed
+choices are weighed — cash every later long, keep every one, or keep exactly the longs
+that cover the later shorts (the covered-or-naked matching below) — and the best counts.
+Fixed for all prices, the choice is never better than the truth, and the third makes
+every structure with no naked short bounded. So a calendar (short near, long far) loses
+at most its debit, and a reverse calendar (long near, short far) is unbounded: once the
+near leg expires the far short is naked. Long shares run on like a later long (worth S);
+short shares make any structure unbounded. `value_bounds`' upper side is an upper bound
+at T0: later longs at the most an option can be worth (S for a call, the strike for a
+put), later shorts at intrinsic.
 
 Covered or naked: a short option is covered only by a long option of the same underlying
 and type that expires ON OR AFTER it, contract for contract (a long call also by 100 long
 shares). Between two options of one type any pair of strikes bounds the loss (by at most
-their difference, `max_loss` counts how much), so coverage is a matching by expiry: shorts
-are taken latest-expiry first, each by any unused long that expires no earlier — which
-covers as many contracts as any matching can. A 1x3 ratio spread leaves two naked shorts.
+their difference; `max_loss` counts how much), so coverage is a matching by expiry: shorts
+are taken latest-expiry first, each by unused longs nearest-expiry and lowest-strike
+first that expire no earlier — which covers as many contracts as any matching can. A 1x3
+ratio spread leaves two naked shorts.
 """
 
 from __future__ import annotations
@@ -161,20 +164,42 @@ def _least(legs: Sequence[PositionLeg]) -> Decimal | None:
     near, longs, shorts = _split(legs)
     if not near:  # shares only: worth S each, so the worst is S = 0, or short shares
         return None if shorts else _ZERO
-    # At T0 the account may cash every later long at its intrinsic value (exercise or sell)
-    # and let the later shorts run on alone, or keep everything later running together. The
-    # better of the two counts: a conservative choice, since it is fixed for all prices.
-    runs_alone = _least(shorts) if shorts else _ZERO
-    cash_in = None if runs_alone is None else _scan([*near, *longs], _intrinsic, low=True)
-    keep_all = None
-    if longs:
-        rest = _least([*longs, *shorts])
-        at_t0 = _scan(near, _intrinsic, low=True)
-        keep_all = None if rest is None or at_t0 is None else at_t0 + rest
-    if cash_in is not None and runs_alone is not None:
-        cash_in += runs_alone
-    candidates = [v for v in (cash_in, keep_all) if v is not None]
-    return max(candidates) if candidates else None
+    # At T0 the account cashes some later longs at their intrinsic value (exercise or sell)
+    # and keeps the rest running on with the later shorts. Three fixed choices are weighed:
+    # cash them all, keep them all, or keep just the longs that cover the later shorts
+    # (`_match`). The best of the three counts — never better than the truth, since the
+    # choice is fixed for all prices, and bounded whenever every short is covered.
+    lent = _match([*longs, *shorts])[0]
+    kept_for_cover = [_with(leg, lent.get(i, 0)) for i, leg in enumerate(longs)]
+    cashed_for_cover = [_with(leg, leg.quantity - lent.get(i, 0)) for i, leg in enumerate(longs)]
+    candidates = [
+        _settle(near, cashed=longs, kept=[], shorts=shorts),
+        _settle(near, cashed=[], kept=longs, shorts=shorts),
+        _settle(near, cashed=cashed_for_cover, kept=kept_for_cover, shorts=shorts),
+    ]
+    found = [v for v in candidates if v is not None]
+    return max(found) if found else None
+
+
+def _with(leg: PositionLeg, quantity: int) -> PositionLeg:
+    return PositionLeg(leg.symbol, quantity, leg.premium, leg.occ)
+
+
+def _settle(
+    near: list[PositionLeg],
+    *,
+    cashed: list[PositionLeg],
+    kept: list[PositionLeg],
+    shorts: list[PositionLeg],
+) -> Decimal | None:
+    """Least value when `near` settles and `cashed` is cashed at T0, at intrinsic, and
+    `kept` runs on with the later `shorts`."""
+    rest = [leg for leg in (*kept, *shorts) if leg.quantity]
+    later = _least(rest) if rest else _ZERO
+    if later is None:
+        return None
+    now = _scan([*near, *(leg for leg in cashed if leg.quantity)], _intrinsic, low=True)
+    return None if now is None else now + later
 
 
 def _upper_unit(t0: date | None) -> Callable[[PositionLeg, Decimal], Decimal]:
@@ -228,34 +253,42 @@ _FOREVER: Final = date.max
 
 @dataclass(slots=True)
 class _Cover:
-    """Long contracts (or 100-share lots) still free to cover shorts expiring by `until`."""
+    """A long still free to cover shorts expiring by `until`, in lots (an option contract,
+    or 100 shares), and how many lots it has lent."""
 
+    index: int
     until: date
+    strike: Decimal
     left: int
+    lent: int = 0
 
 
 def _expiry(leg: PositionLeg) -> date:
     return _FOREVER if leg.occ is None else leg.occ.expiration
 
 
-def uncovered_shorts(legs: Iterable[PositionLeg]) -> tuple[PositionLeg, ...]:
-    """The short options no long covers, each with its uncovered (negative) quantity."""
+def _match(legs: Sequence[PositionLeg]) -> tuple[dict[int, int], tuple[PositionLeg, ...]]:
+    """Cover shorts with longs: per long (index in `legs`) the quantity it lends, and each
+    short's uncovered part. Shorts go latest-expiry first, each taking longs nearest-expiry
+    and lowest-strike first: every long that covers a later short also covers an earlier
+    one, so serving the hardest-to-cover shorts first covers as much as any matching."""
     pool: dict[tuple[str, OptionType], list[_Cover]] = {}
     shorts: list[PositionLeg] = []
-    for leg in legs:
+    for i, leg in enumerate(legs):
         if leg.occ is None:
             # Long shares cover calls, one contract per 100 shares, whatever the expiry.
             lots = leg.quantity // OPTION_MULTIPLIER
             if lots > 0:
-                pool.setdefault((leg.symbol, OptionType.CALL), []).append(_Cover(_FOREVER, lots))
+                cover = _Cover(i, _FOREVER, _ZERO, lots)
+                pool.setdefault((leg.symbol, OptionType.CALL), []).append(cover)
         elif leg.quantity > 0:
-            key = (leg.occ.root, leg.occ.option_type)
-            pool.setdefault(key, []).append(_Cover(leg.occ.expiration, leg.quantity))
+            cover = _Cover(i, leg.occ.expiration, leg.occ.strike, leg.quantity)
+            pool.setdefault((leg.occ.root, leg.occ.option_type), []).append(cover)
         elif leg.quantity < 0:
             shorts.append(leg)
+    for covers in pool.values():
+        covers.sort(key=lambda c: (c.until, c.strike))
     naked: list[PositionLeg] = []
-    # Latest-expiring shorts first: every long that covers a later short also covers an
-    # earlier one, so serving the hardest-to-cover shorts first loses nothing.
     for short in sorted(shorts, key=_expiry, reverse=True):
         occ = short.occ
         assert occ is not None  # only options are collected as shorts
@@ -266,7 +299,18 @@ def uncovered_shorts(legs: Iterable[PositionLeg]) -> tuple[PositionLeg, ...]:
             if cover.until >= occ.expiration and cover.left > 0:
                 used = min(cover.left, need)
                 cover.left -= used
+                cover.lent += used
                 need -= used
         if need:
-            naked.append(PositionLeg(short.symbol, -need, short.premium, occ))
-    return tuple(naked)
+            naked.append(_with(short, -need))
+    lent = {}
+    for covers in pool.values():
+        for cover in covers:
+            lots = cover.lent
+            lent[cover.index] = lots if legs[cover.index].occ else lots * OPTION_MULTIPLIER
+    return lent, tuple(naked)
+
+
+def uncovered_shorts(legs: Iterable[PositionLeg]) -> tuple[PositionLeg, ...]:
+    """The short options no long covers, each with its uncovered (negative) quantity."""
+    return _match(list(legs))[1]

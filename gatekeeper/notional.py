@@ -224,7 +224,8 @@ def notional(p: Proposal, quotes: Quotes) -> Decimal | None:
         # A covered short is bounded by its cover (a property test shows it); should that
         # ever fail, count every short as naked rather than trust the cover.
         naked = tuple(leg for leg in legs if leg.is_short)
-        loss = max_loss([leg for leg in legs if not leg.is_short], premium) or _ZERO
+        longs_only = max_loss([leg for leg in legs if not leg.is_short], premium)
+        loss = _ZERO if longs_only is None else longs_only  # longs alone are always bounded
     for short in naked:
         assert short.occ is not None
         if short.occ.option_type is OptionType.PUT:

@@ -28,9 +28,29 @@ def _grid_min(legs: list[BruteLeg], top: int) -> Fraction | None:
     return min(sum((_payoff(leg, s) for leg in legs), Fraction(0)) for s in grid)
 
 
+def _lent(later_long: list[BruteLeg], later_short: list[BruteLeg]) -> list[int]:
+    """Contracts each later long lends to cover the later shorts: shorts latest expiry first
+    (in order for a tie), each taking longs of its type in (expiry, strike) order."""
+    order = sorted(range(len(later_long)), key=lambda i: (later_long[i][2], later_long[i][1]))
+    left = [leg[3] for leg in later_long]
+    lent = [0] * len(later_long)
+    for short in sorted(later_short, key=lambda leg: leg[2], reverse=True):
+        need = -short[3]
+        for i in order:
+            kind, _strike, expiry, _qty, _root = later_long[i]
+            if need and kind == short[0] and expiry >= short[2] and left[i]:
+                take = min(left[i], need)
+                left[i] -= take
+                lent[i] += take
+                need -= take
+    return lent
+
+
 def _brute_least(legs: list[BruteLeg]) -> Fraction | None:
-    """The rule in words: at the first expiry, either cash every later long at intrinsic and
-    let the later shorts run alone, or carry all later legs on; take the better."""
+    """The rule in words: at the first expiry, cash some later longs at intrinsic and carry
+    the rest on with the later shorts — all of them, none of them, or just those that cover
+    the later shorts; take the best of the three."""
+    legs = [leg for leg in legs if leg[3]]
     if not legs:
         return Fraction(0)
     top = max(leg[1] for leg in legs)
@@ -38,14 +58,15 @@ def _brute_least(legs: list[BruteLeg]) -> Fraction | None:
     near = [leg for leg in legs if leg[2] == first]
     later_long = [leg for leg in legs if leg[2] > first and leg[3] > 0]
     later_short = [leg for leg in legs if leg[2] > first and leg[3] < 0]
+    lent = _lent(later_long, later_short)
+    kept_cover = [(k, s, e, n, r) for (k, s, e, _q, r), n in zip(later_long, lent, strict=True)]
+    cashed_cover = [
+        (k, s, e, q - n, r) for (k, s, e, q, r), n in zip(later_long, lent, strict=True)
+    ]
     options: list[Fraction] = []
-    alone = _brute_least(later_short)
-    cashed = _grid_min(near + later_long, top)
-    if alone is not None and cashed is not None:
-        options.append(cashed + alone)
-    if later_long:
-        carried = _brute_least(later_long + later_short)
-        settled = _grid_min(near, top)
+    for cashed, kept in ((later_long, []), ([], later_long), (cashed_cover, kept_cover)):
+        carried = _brute_least([*kept, *later_short])
+        settled = _grid_min([leg for leg in near + cashed if leg[3]], top)
         if carried is not None and settled is not None:
             options.append(settled + carried)
     return max(options) if options else None
