@@ -40,6 +40,7 @@ from gatekeeper.dynamo_table import DynamoTable
 from gatekeeper.store import (
     STATUS_DECIDED,
     AuditEntry,
+    CloseFence,
     Conflict,
     ConflictKind,
     Heartbeat,
@@ -56,6 +57,25 @@ from gatekeeper.store import (
 )
 from gatekeeper.tables import GSI1
 
+_FENCE_SK = "CLOSING"
+
+
+def _fence_pk(symbol: str) -> str:
+    return f"CLOSING#{symbol}"
+
+
+def _fence_from(symbol: str, found: dict[str, Item]) -> CloseFence:
+    item = found.get(_fence_pk(symbol))
+    if item is None:
+        return CloseFence(symbol)
+    holder = item.get("holder")
+    return CloseFence(
+        symbol,
+        version=get_num(item, "version"),
+        holder=None if holder is None or "S" not in holder else holder["S"],
+        lease_expires_ms=get_num(item, "lease_ms"),
+    )
+
 
 class DynamoGateStore(DynamoTable):
     """`GateStore` on one DynamoDB table through an injected low-level boto3 client."""
@@ -68,13 +88,16 @@ class DynamoGateStore(DynamoTable):
         day: str,
         symbols: Sequence[str] = (),
         groups: Sequence[str] = (),
+        closing: str | None = None,
     ) -> Snapshot:
-        """State, proposal, baseline and counters in one `BatchGetItem`."""
+        """State, proposal, baseline, counters and a close's fence in one `BatchGetItem`."""
         keys = [("STATE", "STATE"), (f"BASELINE#{day}", "BASELINE"), ("OPEN#TOTAL", "OPEN")]
         if proposal_id:
             keys.append((f"PROPOSAL#{proposal_id}", "PROPOSAL"))
         keys += [(f"OPEN#SYMBOL#{s}", "OPEN") for s in dict.fromkeys(symbols)]
         keys += [(f"OPEN#GROUP#{g}", "OPEN") for g in dict.fromkeys(groups)]
+        if closing is not None:
+            keys.append((_fence_pk(closing), _FENCE_SK))
         found: dict[str, Item] = {}
         request = {
             self._table: {"Keys": [item_key(pk, sk) for pk, sk in keys], "ConsistentRead": True}
@@ -94,6 +117,7 @@ class DynamoGateStore(DynamoTable):
             open_total=get_num(found.get("OPEN#TOTAL", {}), "n"),
             open_by_symbol={s: get_num(found.get(f"OPEN#SYMBOL#{s}", {}), "n") for s in symbols},
             open_by_group={g: get_num(found.get(f"OPEN#GROUP#{g}", {}), "n") for g in groups},
+            close_fence=None if closing is None else _fence_from(closing, found),
         )
 
     def get_proposal(self, proposal_id: str) -> ProposalRecord | None:
@@ -157,11 +181,48 @@ class DynamoGateStore(DynamoTable):
         if r.nonce is not None:
             items.append(self._nonce_put(r.nonce))
             kinds.append((ConflictKind.NONCE_REUSED, ""))
+        if r.close_fence is not None:
+            items.append(self._take_fence(r.close_fence, rec.proposal_id, r.now_ms, rec))
+            kinds.append((ConflictKind.CLOSE_IN_FLIGHT, r.close_fence.symbol))
         try:
             self._transact(items)
         except Cancelled as cancelled:
             return self._conflict(cancelled, kinds, rec.proposal_id)
         return None
+
+    def _take_fence(
+        self, seen: CloseFence, proposal_id: str, now_ms: int, record: ProposalRecord
+    ) -> Item:
+        """Hold a close fence, only as the snapshot saw it: same version, no live holder."""
+        condition = "attribute_not_exists(pk)"
+        values = {
+            ":id": str_attr(proposal_id),
+            ":lease": num_attr(record.lease_expires_ms or now_ms),
+        }
+        if seen.version:
+            condition = "version = :v AND (attribute_not_exists(holder) OR lease_ms < :now)"
+            values[":v"] = num_attr(seen.version)
+            values[":now"] = num_attr(now_ms)
+        elif seen.holder is not None:
+            # Never released yet (version 0) but held: only a lapsed lease may be taken over.
+            condition = "attribute_not_exists(version) AND lease_ms < :now"
+            values[":now"] = num_attr(now_ms)
+        return self._update(
+            _fence_pk(seen.symbol),
+            _FENCE_SK,
+            "SET holder = :id, lease_ms = :lease",
+            ConditionExpression=condition,
+            ExpressionAttributeValues=values,
+        )
+
+    def _release_fence(self, symbol: str) -> Item:
+        """Let a close fence go and bump its version (a later close must read after this)."""
+        return self._update(
+            _fence_pk(symbol),
+            _FENCE_SK,
+            "ADD version :one REMOVE holder, lease_ms",
+            ExpressionAttributeValues={":one": num_attr(1)},
+        )
 
     def _minute_budget(self, now_ms: int, budget: int | None) -> Item:
         """One more trade call in this minute's global counter, refused at `budget`
@@ -281,6 +342,8 @@ class DynamoGateStore(DynamoTable):
             self._put(audit_item(o.audit)),
         ]
         release = self._release_items(o.release) if o.release is not None else []
+        if o.close_symbol is not None and o.settled:
+            release.append(self._release_fence(o.close_symbol))
         try:
             self._transact(base + release)
         except Cancelled as cancelled:

@@ -3,7 +3,7 @@
 The order carries the proposal id as its `tag`. A send whose outcome is unknown (timeout,
 5xx, lost response) is never repeated: the order is looked up by tag, here if possible and
 otherwise by reconcile. Broker inputs that change slowly (clock, balances) are cached for a
-few seconds so an approved proposal costs at most two Tradier calls.
+few seconds so they cost no call on the hot path.
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ from tradier.orders import OrderRequest
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# How far Tradier's order timestamps may run ahead of the gate's clock, for deciding which
+# orders cached balances already counted (erring the safe way: one read more).
+CLOCK_SKEW_MARGIN_MS = 2_000
 
 # Final states in which nothing more will execute than what was already filled.
 UNFILLED_FINAL = frozenset(
@@ -63,6 +66,10 @@ class Broker(Protocol):
         """Today's orders."""
         ...
 
+    def working_orders(self, include_older: bool = False) -> list[models.Order]:
+        """Orders that may still fill: today's, or with `include_older` the last month's."""
+        ...
+
     def find_order_by_tag(self, tag: str) -> models.Order | None:
         """The order carrying `tag`, if any."""
         ...
@@ -94,6 +101,11 @@ class TtlCache(Generic[T]):
             self._value, self._at = value, now
         return value
 
+    def loaded_at_ms(self) -> int:
+        """When the value was last asked for from its source (0 before the first load)."""
+        with self._lock:
+            return self._at
+
     def clear(self) -> None:
         """Forget the value (next `get` loads)."""
         with self._lock:
@@ -119,6 +131,24 @@ class BrokerInputs:
     def positions(self) -> list[models.Position]:
         """Positions, always fresh (a close must match what is held now)."""
         return self.broker.positions()
+
+    def working_orders(self, pending_count: int | None) -> list[models.Order]:
+        """Every order that may still fill, always fresh. Tradier lists only today's orders
+        without `filter=all`, so when the balances (`pending_count`) count more pending
+        orders than today's list can account for, a GTC order from an earlier day is
+        working: read the month too. The balances may be a few seconds old, so only today's
+        orders created before they were read (less a margin for clock skew) account for
+        their count; an order that has filled since only costs the extra read."""
+        today = self.broker.working_orders()
+        if pending_count is None or pending_count <= 0:
+            return today
+        before = self._balances.loaded_at_ms() - CLOCK_SKEW_MARGIN_MS
+        counted = sum(
+            1 for o in today if o.create_date_ms is not None and o.create_date_ms < before
+        )
+        if pending_count <= counted:
+            return today
+        return self.broker.working_orders(include_older=True)
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,13 @@ checks on inputs the gate fetches itself -> one transaction (record + rate limit
 limits reservation + intent) -> the Tradier order tagged with the proposal id -> outcome.
 
 Hot path of an approved proposal: 3 store calls (snapshot read, reservation transaction,
-outcome transaction) and 2 Tradier calls (an open: one quotes call for its legs and the
-underlying, which its risk is priced from; a close: positions; then the order; clock and
-balances come from a short-lived cache). The request's nonce is written inside the
-reservation (or the rejection's transaction), so accepting it once costs no extra call; only
-a duplicate, which writes nothing else, claims it on its own. Rejections are values (a
-`Decision`); only faults raise.
+outcome transaction) and 2 or 3 Tradier calls: an open makes one quotes call for its legs
+and the underlying, which its risk is priced from; a close reads the positions and the
+working orders it is judged on (net of what is working it must move each leg toward zero,
+`gatekeeper.closes`); then the order. Clock and balances come from a short-lived cache.
+The request's nonce is written inside the reservation (or the rejection's transaction), so
+accepting it once costs no extra call; only a duplicate, which writes nothing else, claims
+it on its own. Rejections are values (a `Decision`); only faults raise.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from gatekeeper import risk
+from gatekeeper.account import account_view
 from gatekeeper.constitution import Constitution
 from gatekeeper.contract import (
     MAX_BODY_BYTES,
@@ -54,6 +56,7 @@ from gatekeeper.store import (
     STATUS_DECIDED,
     STATUS_IN_PROGRESS,
     AuditEntry,
+    CloseFence,
     ConflictKind,
     GateStore,
     IntentRecord,
@@ -154,12 +157,15 @@ class Pipeline:
             text = f"created_at is {abs(skew)} ms {'ahead of' if skew > 0 else 'behind'} the gate"
             return self._reject(proposal, fingerprint, now, _Rejection(code, text), nonce)
         groups = [g.name for g in c.groups_for(proposal.symbol)]
-        snap = self._store.snapshot(proposal.id, trading_day(now), [proposal.symbol], groups)
+        opening = proposal.intent is Intent.OPEN
+        # A close reads its symbol's close fence here, before it reads the account.
+        closing = None if opening else proposal.symbol
+        day = trading_day(now)
+        snap = self._store.snapshot(proposal.id, day, [proposal.symbol], groups, closing)
         if snap.proposal is not None:
             self._claim(nonce)
             return self._replay(snap.proposal, fingerprint)
         state = TradingState(snap.state.state)
-        opening = proposal.intent is Intent.OPEN
         if not flatten:
             refused = self._state_refusal(state, opening)
             if refused is not None:
@@ -175,7 +181,8 @@ class Pipeline:
             raise BrokerUnavailable(f"Tradier unavailable: {type(exc).__name__}") from exc
         if rejection is not None:
             return self._reject(proposal, fingerprint, now, rejection, nonce)
-        return self._reserve_and_send(proposal, fingerprint, now, opening, groups, order, nonce)
+        fence = None if opening else snap.close_fence or CloseFence(proposal.symbol)
+        return self._reserve_and_send(proposal, fingerprint, now, groups, order, fence, nonce)
 
     # -- steps ------------------------------------------------------------------------
 
@@ -201,13 +208,16 @@ class Pipeline:
         if baseline is None and equity is not None and equity > 0:
             baseline = self._store.put_baseline_if_absent(trading_day(now), equity, now)
         market_clock = self._inputs.market_clock()
-        # Only a close is checked against positions (it must match what is held); opening
-        # limits come from the gate's own counters, so an open costs no positions call.
-        positions = self._inputs.positions() if proposal.intent is Intent.CLOSE else []
-
-        # An opening order is judged at the market, never at its declared price: one call
-        # for the legs' quotes and the underlying's (a close is checked only against what
-        # is held, and a symbol outside the universe is refused before any price matters).
+        # A close is judged on the account: the positions and every working order (it must
+        # really close, `gatekeeper.closes`). An open is judged at the market, never at its
+        # declared price: one call for the legs' quotes and the underlying's (a symbol
+        # outside the universe is refused before any price matters).
+        positions: list[models.Position] = []
+        view = None
+        if proposal.intent is Intent.CLOSE:
+            positions = self._inputs.positions()
+            working = self._inputs.working_orders(balances.pending_orders_count)
+            view = account_view(positions, working)
         quotes: list[models.Quote] = []
         if proposal.intent is Intent.OPEN and proposal.symbol in self._constitution.symbols:
             legs = [leg.option_symbol for leg in proposal.legs or ()]
@@ -223,6 +233,7 @@ class Pipeline:
             open_structures_by_symbol=snap.open_by_symbol,
             open_structures_by_group=snap.open_by_group,
             quotes=quotes,
+            account=view,
         )
         # Checked against the state this request started in, so the proposal that trips the
         # daily-loss limit is told DAILY_LOSS_LIMIT; later ones see STATE_REDUCING.
@@ -328,11 +339,14 @@ class Pipeline:
         proposal: Proposal,
         fingerprint: str,
         now: int,
-        opening: bool,
         groups: list[str],
         order: OrderRequest,
+        fence: CloseFence | None,
         nonce: NonceUse | None,
     ) -> Decision:
+        """Reserve (a close also takes its symbol's fence: `gatekeeper.records.CloseFence`),
+        then send once."""
+        opening = fence is None
         held = instruments_of(proposal)
         structure = (
             StructureRecord(proposal.id, proposal.symbol, tuple(groups), held, now)
@@ -355,6 +369,7 @@ class Pipeline:
             limits=self._limits,
             structure=structure,
             nonce=nonce,
+            close_fence=fence,
         )
         conflict = self._store.reserve(reservation)
         if conflict is not None:
@@ -375,7 +390,8 @@ class Pipeline:
                 nonce,
             )
         result = send_once(self._inputs.broker, order, proposal.id)
-        return self._record_outcome(proposal, now, result, structure)
+        closing = None if fence is None else fence.symbol
+        return self._record_outcome(proposal, now, result, structure, closing)
 
     def _record_outcome(
         self,
@@ -383,6 +399,7 @@ class Pipeline:
         now: int,
         result: SendResult,
         structure: StructureRecord | None,
+        close_symbol: str | None = None,
     ) -> Decision:
         done = self._clock.now_ms()
         if result.rejected is not None:
@@ -411,6 +428,7 @@ class Pipeline:
             settled=result.settled,
             audit=self._audit(proposal, done, decision),
             release=structure if result.rejected is not None else None,
+            close_symbol=close_symbol,
         )
         try:
             recorded = self._store.record_outcome(outcome, expect_status=STATUS_IN_PROGRESS)

@@ -21,6 +21,7 @@ CONFLICT_REASONS: Final = {
     ConflictKind.OPEN_TOTAL: ReasonCode.OPEN_STRUCTURES_LIMIT,
     ConflictKind.OPEN_SYMBOL: ReasonCode.SYMBOL_CONCENTRATION,
     ConflictKind.OPEN_GROUP: ReasonCode.CORRELATION_GROUP_LIMIT,
+    ConflictKind.CLOSE_IN_FLIGHT: ReasonCode.CLOSE_IN_PROGRESS,
 }
 
 
@@ -47,4 +48,9 @@ def refusal_text(kind: ConflictKind, limits: Limits, detail: str = "") -> str:
         return f"at most {limits.max_open_per_symbol} open structures per symbol"
     if kind is ConflictKind.OPEN_GROUP:
         return f"correlation group {detail} is at its cap of {limits.group_caps.get(detail)}"
+    if kind is ConflictKind.CLOSE_IN_FLIGHT:
+        return (
+            f"another close of {detail} is being sent, or was sent after this one read the "
+            "account; send a new proposal to be judged on the account after it"
+        )
     return str(kind)

@@ -22,6 +22,24 @@ class ConflictKind(StrEnum):
     OPEN_SYMBOL = "OPEN_SYMBOL"
     OPEN_GROUP = "OPEN_GROUP"
     NONCE_REUSED = "NONCE_REUSED"
+    CLOSE_IN_FLIGHT = "CLOSE_IN_FLIGHT"
+
+
+@dataclass(frozen=True)
+class CloseFence:
+    """The per-symbol fence that makes a close's account read and its order one step.
+
+    A close reads the account, then sends; two closes of one symbol on different Lambda
+    instances could both read before either order reaches the broker. So the snapshot reads
+    the fence, the reservation takes it only if its `version` is unchanged and nobody
+    holds it (or the holder's lease has run out), and the settled outcome lets it go and
+    bumps the version: a close that read the account before another close's order landed
+    is refused (CLOSE_IN_PROGRESS) instead of being judged on a stale account."""
+
+    symbol: str
+    version: int = 0
+    holder: str | None = None
+    lease_expires_ms: int = 0
 
 
 @dataclass(frozen=True)
@@ -146,6 +164,7 @@ class Reservation:
     limits: Limits
     structure: StructureRecord | None = None
     nonce: NonceUse | None = None
+    close_fence: CloseFence | None = None  # a close: the fence as the snapshot saw it
 
 
 @dataclass(frozen=True)
@@ -162,6 +181,7 @@ class Outcome:
     settled: bool
     audit: AuditEntry
     release: StructureRecord | None = None
+    close_symbol: str | None = None  # a close: let its fence go once settled
 
 
 @dataclass(frozen=True)
@@ -182,6 +202,7 @@ class Snapshot:
     open_total: int
     open_by_symbol: Mapping[str, int]
     open_by_group: Mapping[str, int]
+    close_fence: CloseFence | None = None
 
 
 def proposal_ttl_s(now_ms: int) -> int:

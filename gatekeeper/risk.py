@@ -3,9 +3,12 @@
 `evaluate` runs, in order:
 
 1. staleness (both directions) — `created_at` within `staleness_ms` of the gate's clock;
-2. the trading-state gate — HALTED refuses everything; a close must match a held position
-   (`is_reducing`) in every state; REDUCING refuses every opening proposal;
-3. for a close: only the market-open check. No entry-side limit ever blocks a close;
+2. the trading-state gate — HALTED refuses everything; in every state a close must really
+   close (`gatekeeper.closes`: every leg moves the position, net of the orders working at
+   the broker, toward zero without crossing it, and what it leaves would pass as an
+   opening); REDUCING refuses every opening proposal;
+3. for a close: only the market-open check. No entry-side limit ever blocks a close that
+   only shrinks the risk (step 2 refuses only a close that adds naked shorts or loss);
 4. for an open, structural checks (symbol, strategy, quantity, quotes, order type, price
    range, naked shorts, notional, days to expiry) then state checks (market open, daily
    loss, open structures in total, per symbol and per correlation group).
@@ -33,11 +36,11 @@ from typing import Final, Protocol
 
 import msgspec
 
+from gatekeeper.account import AccountView, account_view
+from gatekeeper.closes import close_refusal
 from gatekeeper.constitution import Constitution
 from gatekeeper.contract import (
-    EquitySide,
     Intent,
-    Leg,
     Proposal,
     ReasonCode,
     Strategy,
@@ -91,7 +94,8 @@ class RiskInputs:
 
     `open_structures_by_group` is the store's per-group counter; when None, a group's count
     is summed from `open_structures_by_symbol`. `quotes` maps the underlying and each
-    leg's option symbol to its quote.
+    leg's option symbol to its quote. `account` adds the working orders to the positions;
+    when None, a close is judged on `positions` alone (nothing working).
     """
 
     now_ms: int
@@ -103,6 +107,7 @@ class RiskInputs:
     open_structures_by_symbol: Mapping[str, int] = field(default_factory=dict)
     open_structures_by_group: Mapping[str, int] | None = None
     quotes: Mapping[str, QuoteLike] = field(default_factory=dict)
+    account: AccountView | None = None
 
 
 class _ClockLike(Protocol):
@@ -132,6 +137,7 @@ def inputs_from_broker(
     open_structures_by_symbol: Mapping[str, int],
     open_structures_by_group: Mapping[str, int] | None = None,
     quotes: Sequence[_QuoteLike] = (),
+    account: AccountView | None = None,
 ) -> RiskInputs:
     """RiskInputs from Tradier's models (MarketClock, Balances, Position, Quote) and the
     store's counters. Raises BrokerUnavailable when the balances carry no equity."""
@@ -149,6 +155,7 @@ def inputs_from_broker(
             None if open_structures_by_group is None else dict(open_structures_by_group)
         ),
         quotes={q.symbol: q for q in quotes},
+        account=account,
     )
 
 
@@ -168,34 +175,24 @@ def check_staleness(p: Proposal, inputs: RiskInputs, c: Constitution) -> Rejecti
 
 
 def is_reducing(p: Proposal, positions: Sequence[Held]) -> bool:
-    """True when `p` closes held positions: every leg (or the shares) is held with the
-    opposite sign and at least the quantity the order would close."""
+    """True when `p` closes held positions with nothing working: every leg (or the shares)
+    is held with the opposite sign and at least the quantity the order would close."""
     if p.intent is not Intent.CLOSE:
         return False
-    held: dict[str, int] = {}
-    for holding in positions:
-        held[holding.symbol] = held.get(holding.symbol, 0) + holding.quantity
-    if p.strategy is Strategy.EQUITY:
-        have = held.get(p.symbol, 0)
-        return have >= p.quantity if p.side is EquitySide.SELL else -have >= p.quantity
-    return all(_leg_closes(leg, p.quantity, held) for leg in p.legs or ())
+    return close_refusal(p, account_view(positions)) is None
 
 
-def _leg_closes(leg: Leg, quantity: int, held: Mapping[str, int]) -> bool:
-    have = held.get(leg.option_symbol, 0)
-    need = quantity * leg.ratio
-    # sell_to_close closes a long (held > 0); buy_to_close closes a short (held < 0).
-    return have >= need if leg.is_long else -have >= need
-
-
-def check_trading_state(p: Proposal, inputs: RiskInputs, state: TradingState) -> Rejection | None:
-    """HALTED refuses all; a close must match a held position; REDUCING refuses opens."""
+def check_trading_state(
+    p: Proposal, inputs: RiskInputs, state: TradingState, c: Constitution | None = None
+) -> Rejection | None:
+    """HALTED refuses all; a close must really close (`gatekeeper.closes`, what it leaves
+    judged against `c`); REDUCING refuses opens."""
     if state is TradingState.HALTED:
         return Rejection(ReasonCode.STATE_HALTED, "trading is halted")
     if p.intent is Intent.CLOSE:
-        if not is_reducing(p, inputs.positions):
-            return Rejection(ReasonCode.NO_MATCHING_POSITION, "a close must match a held position")
-        return None
+        view = inputs.account if inputs.account is not None else account_view(inputs.positions)
+        refused = close_refusal(p, view, c)
+        return None if refused is None else Rejection(refused.code, refused.message)
     if state is TradingState.REDUCING:
         return Rejection(ReasonCode.STATE_REDUCING, "trading is reducing: only closes allowed")
     return None
@@ -386,7 +383,7 @@ def evaluate(
     stale = check_staleness(p, inputs, c)
     if stale is not None:
         return stale
-    gated = check_trading_state(p, inputs, state)
+    gated = check_trading_state(p, inputs, state, c)
     if gated is not None:
         return gated
     for check in CLOSE_CHECKS if p.intent is Intent.CLOSE else ENTRY_CHECKS:

@@ -19,6 +19,7 @@ from gatekeeper.records import (
     STATUS_DECIDED,
     STATUS_IN_PROGRESS,
     AuditEntry,
+    CloseFence,
     Conflict,
     ConflictKind,
     Heartbeat,
@@ -40,6 +41,7 @@ __all__ = [
     "STATUS_DECIDED",
     "STATUS_IN_PROGRESS",
     "AuditEntry",
+    "CloseFence",
     "Conflict",
     "ConflictKind",
     "GateStore",
@@ -69,8 +71,10 @@ class GateStore(Protocol):
         day: str,
         symbols: Sequence[str] = (),
         groups: Sequence[str] = (),
+        closing: str | None = None,
     ) -> Snapshot:
-        """State, the proposal record, the day's baseline and open counts in one read."""
+        """State, the proposal record, the day's baseline, open counts and (for a close of
+        `closing`) its close fence, in one read."""
         ...
 
     def get_proposal(self, proposal_id: str) -> ProposalRecord | None:
@@ -179,6 +183,7 @@ class MemoryGateStore:
         self.audit: list[AuditEntry] = []
         self.docs: dict[str, dict[str, str]] = {}
         self.nonces: dict[str, NonceUse] = {}
+        self.close_fences: dict[str, CloseFence] = {}
         self.calls = 0
 
     def _nonce_taken_locked(self, use: NonceUse | None) -> bool:
@@ -193,10 +198,14 @@ class MemoryGateStore:
         day: str,
         symbols: Sequence[str] = (),
         groups: Sequence[str] = (),
+        closing: str | None = None,
     ) -> Snapshot:
         """See `GateStore.snapshot`."""
         with self._lock:
             self.calls += 1
+            fence = None
+            if closing is not None:
+                fence = self.close_fences.get(closing, CloseFence(closing))
             return Snapshot(
                 state=self.state,
                 proposal=self.proposals.get(proposal_id) if proposal_id else None,
@@ -204,6 +213,7 @@ class MemoryGateStore:
                 open_total=self.open_total,
                 open_by_symbol={s: self.open_symbol.get(s, 0) for s in symbols},
                 open_by_group={g: self.open_group.get(g, 0) for g in groups},
+                close_fence=fence,
             )
 
     def get_proposal(self, proposal_id: str) -> ProposalRecord | None:
@@ -224,6 +234,17 @@ class MemoryGateStore:
             existing = self.proposals.get(r.record.proposal_id)
             if existing is not None:
                 return Conflict(ConflictKind.DUPLICATE, existing)
+            seen = r.close_fence
+            if seen is not None:
+                fence = self.close_fences.get(seen.symbol, CloseFence(seen.symbol))
+                held = fence.holder is not None and fence.lease_expires_ms > r.now_ms
+                if fence.version != seen.version or held:
+                    return Conflict(ConflictKind.CLOSE_IN_FLIGHT, detail=seen.symbol)
+                self.close_fences[seen.symbol] = replace(
+                    fence,
+                    holder=r.record.proposal_id,
+                    lease_expires_ms=r.record.lease_expires_ms or r.now_ms,
+                )
             if r.opening:
                 last = self.symbol_last_open.get(sym)
                 if last is not None and last > r.now_ms - r.limits.symbol_window_ms:
@@ -304,6 +325,9 @@ class MemoryGateStore:
             self.audit.append(o.audit)
             if o.release is not None:
                 self._release_locked(o.release)
+            fence = self.close_fences.get(o.close_symbol or "")
+            if fence is not None and o.settled:
+                self.close_fences[fence.symbol] = CloseFence(fence.symbol, fence.version + 1)
             return True
 
     def update_order(

@@ -15,6 +15,7 @@ access patterns (see `gatekeeper.dynamo_store`):
   is checked in the write's condition, since TTL deletes late)
 - `DOC#<key>`/`DOC`: small string maps (reconcile's daily order book, end-of-day reports)
 - `STRUCTURE`/`<id>`: the open structures behind the counters
+- `CLOSING#<symbol>`/`CLOSING`: a symbol's close fence (`gatekeeper.records.CloseFence`)
 - `DAY#<yyyy-mm-dd>`/`<ts>#<ref>`: audit trail; `gsi1` `SYMBOL#<symbol>`/`<ts>#<ref>`
 """
 

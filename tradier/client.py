@@ -253,6 +253,22 @@ async def _find_order_by_tag(client: _Core, tag: str) -> models.Order | None:
     return None
 
 
+async def _working_orders(client: _Core, include_older: bool = False) -> list[models.Order]:
+    """Every order that may still fill (open, pending, partially filled...): today's list,
+    or with `include_older` every order of the last month. Raises TradierRetryable when the
+    list is longer than the pages read, rather than answer with part of it."""
+    found: list[models.Order] = []
+    previous: list[models.Order] | None = None
+    for call in rest.working_order_calls(client.account_id, include_older):
+        page = await client._run(call)
+        if not rest.repeats(page, previous):
+            found.extend(page)
+        if rest.page_ends(page, previous):
+            return [order for order in found if rest.is_working(order)]
+        previous = page
+    raise TradierRetryable(f"working_orders: over {len(found)} orders; the list was not read whole")
+
+
 async def _create_market_session(client: _Core) -> models.StreamSession:
     """A market-data streaming session (production tokens only)."""
     rest.session_hint(client.base_url)
@@ -276,6 +292,7 @@ class _Endpoints(_Core):
     orders = account(rest.orders)
     order = account(rest.order)
     find_order_by_tag = composite(_find_order_by_tag)
+    working_orders = composite(_working_orders)
     place_order = account(rest.place_order)
     preview_order = account(rest.preview_order)
     modify_order = account(rest.modify_order)

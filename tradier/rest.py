@@ -375,6 +375,38 @@ def last_page(index: int, page: list[models.Order], previous: list[models.Order]
     return previous is not None and [o.id for o in page] == [o.id for o in previous]
 
 
+# ---------------------------------------------------------------- working orders
+
+
+def working_order_calls(
+    account_id: str | None, include_older: bool = False
+) -> list[Call[list[models.Order]]]:
+    """The pages that list an account's orders, in order: today's (ET) orders, or with
+    `include_older` the month `filter=all` reaches (a GTC order placed on an earlier day is
+    only there). Read until a short page: the list is paged even without a filter."""
+    scope = "all" if include_older else None
+    return [
+        orders(account_id, True, filter=scope, page=page, limit=ORDERS_PAGE_LIMIT)
+        for page in range(1, MAX_ORDER_PAGES + 1)
+    ]
+
+
+def is_working(order: models.Order) -> bool:
+    """True while an order may still fill: any status but a final one, so a status we do not
+    know (held, calculated, accepted_for_bidding...) counts as working."""
+    return not order.is_final
+
+
+def repeats(page: list[models.Order], previous: list[models.Order] | None) -> bool:
+    """True when `page` repeats the previous one (the server does not page this list)."""
+    return previous is not None and [o.id for o in page] == [o.id for o in previous]
+
+
+def page_ends(page: list[models.Order], previous: list[models.Order] | None) -> bool:
+    """True when `page` is the last one to read: short, or a repeat of the previous one."""
+    return len(page) < ORDERS_PAGE_LIMIT or repeats(page, previous)
+
+
 def session_hint(base_url: str) -> None:
     """Refuse market streaming against the sandbox host before any request is made."""
     if "sandbox.tradier.com" in base_url:

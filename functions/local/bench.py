@@ -1,6 +1,7 @@
 """`edgegate bench gate`: the proposals handler's own cost per approved proposal.
 
-N distinct approved proposals (limit buys, the brain's usual order) go through the real
+N distinct approved proposals (limit buys, the brain's usual order; with `--closes`, market
+sells of a share bought just before, unmeasured) go through the real
 `functions.proposals.handler` as real API Gateway v2 events, against an in-process
 DynamoDB (moto `mock_aws`) and the Tradier simulator on loopback. The boto3 client and
 the Tradier transport are wrapped to count their calls and time them; the handler's own
@@ -150,22 +151,25 @@ def cold_start_imports_ms(runs: int) -> list[float]:
     ]
 
 
-def _proposal(symbol: str, now_ms: int) -> bytes:
+def _proposal(symbol: str, now_ms: int, kind: str = "open") -> bytes:
+    """A one-share proposal: `open` a limit buy, `market_open` a market buy (it fills), or
+    `close` a market sell of that share."""
     import json
 
-    body = {
+    body: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "created_at": now_ms,
         "symbol": symbol,
         "strategy": "equity",
-        "intent": "open",
+        "intent": "close" if kind == "close" else "open",
         "quantity": 1,
-        "order_type": "limit",
-        "price": "100.00",
+        "order_type": "limit" if kind == "open" else "market",
         "duration": "day",
-        "side": "buy",
+        "side": "sell" if kind == "close" else "buy",
         "source": {"kind": "signal", "name": "bench"},
     }
+    if kind == "open":
+        body["price"] = "100.00"
     return json.dumps(body, separators=(",", ":")).encode()
 
 
@@ -245,8 +249,9 @@ def _bench_gate(
             tradier.close()
 
 
-def run_bench(count: int, warmup: int) -> list[Sample]:
-    """Send `warmup + count` proposals; returns the samples of the last `count`."""
+def run_bench(count: int, warmup: int, closes: bool = False) -> list[Sample]:
+    """Send `warmup + count` proposals; returns the samples of the last `count`. With
+    `closes`, each measured proposal closes a share bought (unmeasured) just before it."""
     from functions.proposals import handler
 
     symbols = [f"B{i:04d}" for i in range(count + warmup)]
@@ -254,9 +259,13 @@ def run_bench(count: int, warmup: int) -> list[Sample]:
     samples: list[Sample] = []
     with _bench_gate(symbols, clock) as (dynamodb, transport):
         for symbol in symbols:
+            if closes:
+                clock.advance(STEP_MS)
+                now = clock.now_ms()
+                handler(_event(_proposal(symbol, now, "market_open"), now), None)
             clock.advance(STEP_MS)
             now = clock.now_ms()
-            event = _event(_proposal(symbol, now), now)
+            event = _event(_proposal(symbol, now, "close" if closes else "open"), now)
             ddb_s, ddb_n = dynamodb.seconds, dynamodb.total
             tr_s, tr_n = transport.seconds, transport.total
             started = time.perf_counter()
@@ -300,6 +309,11 @@ def register(parser: argparse.ArgumentParser) -> None:
         default=7,
         help="fresh interpreters timed for the import / cold-start cost (default: %(default)s)",
     )
+    parser.add_argument(
+        "--closes",
+        action="store_true",
+        help="time closes instead: each a market sell of a share bought just before it",
+    )
 
 
 def main(args: argparse.Namespace | Sequence[str] | None = None) -> int:
@@ -315,7 +329,7 @@ def main(args: argparse.Namespace | Sequence[str] | None = None) -> int:
     warmup = getattr(args, "warmup", 5)
     import_runs = getattr(args, "import_runs", 7)
 
-    samples = run_bench(count, warmup)
+    samples = run_bench(count, warmup, closes=getattr(args, "closes", False))
     approved = [s for s in samples if s.approved]
     imports = import_times_ms(import_runs)
     cold = cold_start_imports_ms(import_runs)

@@ -1,7 +1,8 @@
 """Tradier calls per approved proposal on the hot path, by kind, with the gate's short
 clock/balances caches warm: an open pays for one quotes call (every open is priced at the
-market, whatever it declares) and its order; a close pays for the fresh positions it must
-match and its order, never a quote (no entry-side check runs on a close)."""
+market, whatever it declares) and its order; a close pays for the fresh positions and
+working orders it is judged on (net of what is working it must move each leg toward zero)
+and its order, never a quote (no entry-side check runs on a close)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.support.events import fresh_proposal
 ACCOUNT = "/v1/accounts/VA00000000"
 ORDER = f"POST {ACCOUNT}/orders"
 POSITIONS = f"GET {ACCOUNT}/positions"
+WORKING = f"GET {ACCOUNT}/orders"
 QUOTES = "GET /v1/markets/quotes"
 SHORT_PUT, LONG_PUT = "SPY261218P00560000", "SPY261218P00555000"
 
@@ -56,7 +58,7 @@ def test_hot_path_when_open_multileg_credit_then_one_quotes_call_and_order(h: Ha
 
 
 @pytest.mark.parametrize("order_type", ["market", "debit"])
-def test_hot_path_when_close_multileg_then_positions_and_order_no_quote(
+def test_hot_path_when_close_multileg_then_positions_working_orders_and_order_no_quote(
     h: Harness, order_type: str
 ) -> None:
     opened = fresh_proposal("proposals_post_vertical", h.now(), order_type="market", price=None)
@@ -75,10 +77,10 @@ def test_hot_path_when_close_multileg_then_positions_and_order_no_quote(
         price=price,
         legs=_legs("buy_to_close", "sell_to_close"),
     )
-    assert calls == Counter({POSITIONS: 1, ORDER: 1})
+    assert calls == Counter({POSITIONS: 1, WORKING: 1, ORDER: 1})
 
 
-def test_hot_path_when_close_market_equity_then_positions_and_order_no_quote(
+def test_hot_path_when_close_market_equity_then_positions_working_orders_and_order(
     h: Harness,
 ) -> None:
     opened = fresh_proposal("proposals_post", h.now(), quantity=1, order_type="market", price=None)
@@ -90,4 +92,4 @@ def test_hot_path_when_close_market_equity_then_positions_and_order_no_quote(
         h, "proposals_post", quantity=1, intent="close", side="sell", order_type="market",
         price=None,
     )  # fmt: skip
-    assert calls == Counter({POSITIONS: 1, ORDER: 1})
+    assert calls == Counter({POSITIONS: 1, WORKING: 1, ORDER: 1})

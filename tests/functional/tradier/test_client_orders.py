@@ -8,7 +8,8 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from tests.functional.tradier.conftest import ACCOUNT, TOKEN, Sleeps
+from tests.functional.tradier.conftest import ACCOUNT, MARKET_OPEN_MS, TOKEN, Sleeps
+from tradier import rest
 from tradier.client import AsyncTradierClient, TradierClient
 from tradier.errors import (
     TradierOrderNotFound,
@@ -254,3 +255,44 @@ async def test_async_client_when_reads_fail_twice_then_retried(sim: RunningSim) 
         assert balances.total_equity is not None
         assert c.calls["balances"] == 3 and len(slept) == 2
         assert await c.positions() == []
+
+
+def test_working_orders_when_some_filled_then_only_those_that_may_fill(
+    client: TradierClient,
+) -> None:
+    client.place_order(market_buy("w-filled"))
+    resting = client.place_order(resting_limit("w-resting"))
+    working = client.working_orders()
+    assert [o.id for o in working] == [resting.id]
+    assert working[0].status == "open" and working[0].tag == "w-resting"
+
+
+def test_working_orders_when_more_than_a_page_then_every_page_read(
+    sim: RunningSim, client: TradierClient
+) -> None:
+    # Tradier pages the orders list even without a filter (25 by default).
+    try:
+        for i in range(rest.ORDERS_PAGE_LIMIT + 3):
+            if i and i % 50 == 0:  # the next minute: Tradier allows 60 trade calls a minute
+                sim.controls.set_clock(now_ms=MARKET_OPEN_MS + i * 1_300)
+            client.place_order(resting_limit(f"w-{i}"))
+        assert len(client.working_orders()) == rest.ORDERS_PAGE_LIMIT + 3
+        assert client.calls["orders"] == 2
+    finally:
+        sim.controls.set_clock(now_ms=MARKET_OPEN_MS)
+
+
+def test_working_orders_when_gtc_from_an_earlier_day_then_only_with_include_older(
+    sim: RunningSim, client: TradierClient
+) -> None:
+    gtc = EquityOrder(
+        symbol="SPY", side="buy", quantity=1, type="limit", price=Decimal("1.00"),
+        duration="gtc", tag="w-gtc",
+    )  # fmt: skip
+    ack = client.place_order(gtc)
+    try:
+        sim.controls.set_clock(now_ms=MARKET_OPEN_MS + 24 * 3_600_000)
+        assert client.working_orders() == []  # today's list: the GTC order is not in it
+        assert [o.id for o in client.working_orders(include_older=True)] == [ack.id]
+    finally:
+        sim.controls.set_clock(now_ms=MARKET_OPEN_MS)

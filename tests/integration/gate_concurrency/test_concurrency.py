@@ -141,3 +141,24 @@ def test_concurrent_opens_when_200_across_symbols_then_open_structure_limit_hold
     assert max(per_symbol.values()) <= rules.max_open_structures_per_symbol
     reasons = Counter(r.json["reason_code"] for r in results if r.json["decision"] == "REJECTED")
     assert set(reasons) <= {"OPEN_STRUCTURES_LIMIT", "SYMBOL_CONCENTRATION"}, reasons
+
+
+def test_concurrent_closes_when_30_sells_of_one_long_then_one_approved_never_short(
+    pools: Callable[[Constitution], GatePool], clock: ManualClock, sim: RunningSim
+) -> None:
+    # Each close reads the account and then sends: without the per-symbol close fence
+    # several would read "10 held" before the first sell landed, and the account would
+    # end short. The fence refuses those that read too early (CLOSE_IN_PROGRESS).
+    pool = pools(constitution())
+    opened = pool.post_all([raw(equity(clock, quantity=10))])
+    assert opened[0].json["decision"] == "APPROVED"
+    clock.advance(1_000)
+    sells = [raw(equity(clock, intent="close", side="sell", quantity=10)) for _ in range(30)]
+    results = pool.post_all(sells, barrier=True)
+    assert all(r.status == 200 for r in results), Counter(r.status for r in results)
+    decisions = Counter((r.json["decision"], r.json["reason_code"]) for r in results)
+    assert decisions[("APPROVED", None)] == 1, decisions
+    refused = {code for kind, code in decisions if kind == "REJECTED"}
+    assert refused <= {"CLOSE_IN_PROGRESS", "CLOSE_CROSSES_ZERO", "NO_MATCHING_POSITION"}
+    sides = Counter(o["side"] for o in sim.controls.orders())
+    assert sides == Counter({"buy": 1, "sell": 1}), sides
