@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from edgegate.report.charts import equity_chart, plotly_js, price_chart
 from edgegate.report.records import RunRecord
-from edgegate.report.summary import closing, held_back_reason, hhmmss, money
+from edgegate.report.summary import closing, held_back_reason, hhmmss, money, price
 from edgegate.report.trades import order_fills, proposal_rows
 from tradier.clock import to_new_york
 
@@ -91,4 +91,5 @@ def render(run: RunRecord) -> str:
         reviews=sorted(run.reviews, key=lambda v: v.at_ms),
         hhmmss=hhmmss,
         money=money,
+        price=price,
     )

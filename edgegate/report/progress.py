@@ -7,8 +7,10 @@ import sys
 from types import TracebackType
 from typing import TextIO
 
-from rich.console import Console
+from rich.console import Console, Group
+from rich.live import Live
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from edgegate.report.recorder import Tally
 from edgegate.report.summary import money
@@ -27,6 +29,16 @@ def progress_line(tally: Tally, start_ms: int, end_ms: int) -> str:
         f"(approved {tally.approved}, refused {tally.refused})  held back {tally.held_back}  "
         f"fills {tally.fills}  P&L {money(tally.pl)}"
     )
+
+
+class _Counts:
+    """The line of counts under the bar, redrawn with it (folded on a narrow terminal)."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def __rich__(self) -> Text:
+        return Text(self.text, overflow="fold")
 
 
 class LiveProgress:
@@ -50,6 +62,8 @@ class LiveProgress:
         self._every = plain_every_ms
         self._next_plain = start_ms + plain_every_ms
         self._progress: Progress | None = None
+        self._live: Live | None = None
+        self._counts = _Counts()
         self._task: TaskID | None = None
 
     @property
@@ -61,17 +75,18 @@ class LiveProgress:
         if self.live:
             self._progress = Progress(
                 TextColumn("[bold]{task.fields[clock]} ET"),
-                BarColumn(),
-                TextColumn("{task.percentage:>3.0f}%"),
-                TextColumn("{task.fields[counts]}"),
+                BarColumn(bar_width=None),
+                TextColumn("{task.percentage:>3.0f}% of the session"),
                 TimeElapsedColumn(),
                 console=self.console,
-                refresh_per_second=8,
             )
-            self._progress.start()
             self._task = self._progress.add_task(
-                "session", total=self._end_ms - self._start_ms, clock="--:--", counts=""
+                "session", total=self._end_ms - self._start_ms, clock="--:--:--"
             )
+            self._live = Live(
+                Group(self._progress, self._counts), console=self.console, refresh_per_second=8
+            )
+            self._live.start()
         return self
 
     def __exit__(
@@ -80,8 +95,8 @@ class LiveProgress:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._progress is not None:
-            self._progress.stop()
+        if self._live is not None:
+            self._live.stop()
         elif kind is None:
             print(progress_line(self._tally, self._start_ms, self._end_ms), file=self._out)
 
@@ -89,16 +104,15 @@ class LiveProgress:
         """Redraw from the tally (the bar), or print a line each `plain_every_ms`."""
         t = self._tally
         if self._progress is not None and self._task is not None:
-            counts = (
-                f"events {t.market_events:,} · signals {t.signals} · proposals {t.proposals} "
-                f"({t.approved} approved, {t.refused} refused) · fills {t.fills} · "
-                f"P&L {money(t.pl)}"
+            self._counts.text = (
+                f"market events {t.market_events:,} · signals {t.signals} · "
+                f"proposals {t.proposals} ({t.approved} approved, {t.refused} refused) · "
+                f"held back {t.held_back} · fills {t.fills} · P&L {money(t.pl)}"
             )
             self._progress.update(
                 self._task,
                 completed=t.now_ms - self._start_ms,
                 clock=to_new_york(t.now_ms).strftime("%H:%M:%S"),
-                counts=counts,
             )
         elif t.now_ms >= self._next_plain and t.now_ms < self._end_ms:
             self._next_plain += self._every
@@ -106,7 +120,7 @@ class LiveProgress:
 
     def event_line(self, line: str) -> None:
         """Print one event line (above the bar on a terminal)."""
-        if self._progress is not None:
+        if self._live is not None:
             self.console.print(line, markup=False, highlight=False, soft_wrap=True)
         else:
             print(line, file=self._out, flush=True)

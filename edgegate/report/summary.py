@@ -8,7 +8,16 @@ from collections import Counter
 from decimal import Decimal
 
 from edgegate.demo_summary import trader_summary
-from edgegate.report.pnl import Book, Reconciliation, Valuation, book_fills, cents, reconcile, value
+from edgegate.report.pnl import (
+    CENT,
+    Book,
+    Reconciliation,
+    Valuation,
+    book_fills,
+    cents,
+    reconcile,
+    value,
+)
 from edgegate.report.records import RunRecord
 from edgegate.report.trades import order_fills, proposal_rows
 from tradier.clock import to_new_york
@@ -33,6 +42,11 @@ HELD_BACK = {
 def money(amount: Decimal) -> str:
     """Signed dollars to the cent: +1,234.50 / -3.20."""
     return f"{cents(amount):+,.2f}"
+
+
+def price(value: Decimal) -> str:
+    """A per-unit price with at least cents (8.4 -> 8.40), never rounded away."""
+    return f"{value:.2f}" if value == value.quantize(CENT) else str(value)
 
 
 def hhmmss(at_ms: int) -> str:
@@ -78,7 +92,7 @@ def closing_summary(run: RunRecord) -> list[str]:
         )
         for leg in order.legs:
             f = leg.fill
-            lines.append(f"      {f.side:13} {f.quantity:+4d} {f.instrument:21} @ {f.price}")
+            lines.append(f"      {f.side:13} {f.quantity:+4d} {f.instrument:21} @ {price(f.price)}")
     verdict = "agrees" if rec.agrees else "DOES NOT AGREE"
     lines += [
         "",
