@@ -73,8 +73,9 @@ class ReplayObserver(Protocol):
     def stepped(self, sim: SimServer, now_ms: int) -> None:
         """After each step's round (and once before the first step)."""
 
-    def finished(self, sim: SimServer) -> None:
-        """Once, at the end of the window, while the gate and the simulator still run."""
+    async def finished(self, sim: SimServer) -> None:
+        """Once, at the end of the window, while the gate and the simulator still run
+        (awaited, so it can wait on the gate's threads while the loop serves the simulator)."""
 
 
 class BarRecorder:
@@ -267,7 +268,7 @@ async def replay_sim(
             await _drive(brain, sim, counter, pace, clock, options, result, end_ms)
             result.bars = recorder.bars
             if options.observer is not None:
-                options.observer.finished(sim)
+                await options.observer.finished(sim)
     finally:
         await sim.stop()
     result.wall_s = time.monotonic() - wall0

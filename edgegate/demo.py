@@ -98,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
         with LiveProgress(recorder.tally, start_ms, end_ms) as progress:
             recorder.on_event = lambda e: progress.event_line(format_event(e))
             recorder.on_step = progress.update
+            recorder.on_finish = gate.quiesce
             result = asyncio.run(replay_sim(options, recorder.event))
     except KeyboardInterrupt:
         print("demo stopped", flush=True)

@@ -8,6 +8,7 @@ beside it); at the end it takes the final snapshot and each symbol's minute pric
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -56,6 +57,9 @@ class RunRecorder:
     symbols: Sequence[str]
     on_event: Callable[[EngineEvent], None] = lambda event: None
     on_step: Callable[[], None] = lambda: None  # after each step is counted (the progress)
+    # Run in a worker thread before the closing snapshot: the gate's schedules stop there
+    # while the loop still serves the simulator, which a reconcile in flight may be calling.
+    on_finish: Callable[[], None] = lambda: None
     tally: Tally = field(default_factory=Tally)
     events: list[EngineEvent] = field(default_factory=list)
     equity: list[EquityPoint] = field(default_factory=list)
@@ -92,8 +96,9 @@ class RunRecorder:
             self._value(sim, now_ms)
         self.on_step()
 
-    def finished(self, sim: SimServer) -> None:
+    async def finished(self, sim: SimServer) -> None:
         """See `ReplayObserver.finished`: the closing snapshot and the day's prices."""
+        await asyncio.to_thread(self.on_finish)
         self.final = snapshot(sim)
         self._value(sim, self.final.at_ms)
         self.prices = {

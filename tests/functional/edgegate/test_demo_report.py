@@ -27,6 +27,7 @@ def run() -> RunRecord:
     start = session_open_ms(day)
     gate = AuditKeepingGate(DEMO_CONSTITUTION)
     recorder = RunRecorder(day, 7, start, start + MINUTES * 60_000, DEFAULT_SYMBOLS)
+    recorder.on_finish = gate.quiesce
     options = ReplayOptions(
         seed=7, minutes=MINUTES, step_s=10.0, gate_factory=gate, observer=recorder
     )
