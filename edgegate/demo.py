@@ -45,13 +45,10 @@ Columns: New York time, kind, symbol, strategy, details. Ctrl-C stops it.
 
 def register(parser: argparse.ArgumentParser) -> None:
     """Add the demo's options."""
-    parser.formatter_class = argparse.ArgumentDefaultsHelpFormatter
     parser.add_argument("--seed", type=int, default=7, help="market seed (same seed, same day)")
     parser.add_argument("--minutes", type=int, default=390, help="minutes from the open")
     parser.add_argument("--step", type=float, default=10.0, help="simulated seconds per step")
-    parser.add_argument(
-        "--day", type=date.fromisoformat, default=None, help="YYYY-MM-DD (default: a fixed day)"
-    )
+    parser.add_argument("--day", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
     parser.add_argument(
         "--speed", type=float, default=None, help="simulated s per real s (default: flat out)"
     )
@@ -59,13 +56,14 @@ def register(parser: argparse.ArgumentParser) -> None:
         "--report-dir",
         type=Path,
         default=DEFAULT_DIR,
-        help="where report.html and trades.csv are written",
+        help=f"where report.html and trades.csv are written (default: ./{DEFAULT_DIR})",
     )
     parser.add_argument(
         "--constitution",
         type=Path,
         default=DEMO_CONSTITUTION,
-        help="the gate's risk constitution (the demo's is infra's with a tighter group cap)",
+        help="the gate's risk constitution (default: the demo's, infra/constitution.toml with "
+        "the index group capped at 4 open structures, under the brain's own 6)",
     )
 
 
