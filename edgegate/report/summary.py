@@ -40,8 +40,9 @@ HELD_BACK = {
 
 
 def money(amount: Decimal) -> str:
-    """Signed dollars to the cent: +1,234.50 / -3.20."""
-    return f"{cents(amount):+,.2f}"
+    """Signed dollars to the cent: +1,234.50 / -3.20 (never -0.00)."""
+    rounded = cents(amount)
+    return f"{abs(rounded) if rounded == 0 else rounded:+,.2f}"
 
 
 def price(value: Decimal) -> str:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from edgegate.report.pnl import book_fills, reconcile, value
 from edgegate.report.records import BrokerPosition
+from edgegate.report.summary import money
 from tests.unit.edgegate.report.factories import CASH, figures, fill
 
 PUT = "SPY270104P00486000"
@@ -74,3 +75,9 @@ def test_reconcile_when_a_cent_or_a_position_differs_then_names_it() -> None:
     assert not result.agrees
     assert [c.name for c in result.checks if not c.agrees] == ["equity"]
     assert result.position_differences == ("SPY: 10 @ 5000.00 vs 9 @ 4500.00",)
+
+
+def test_money_when_amounts_printed_then_signed_to_the_cent_and_never_minus_zero() -> None:
+    assert money(Decimal("1234.505")) == "+1,234.50"  # half to even, as the broker rounds
+    assert money(Decimal("-3.2")) == "-3.20"
+    assert money(Decimal("-0.004")) == "+0.00"
