@@ -156,7 +156,20 @@ def test_report_when_opened_in_chromium_then_tables_hold_the_runs_proposals(
     refused = [r["cells"] for r in dom.rows["proposals"] if "| REJECTED |" in r["cells"]]
     assert refused and all("CORRELATION_GROUP_LIMIT" in cells for cells in refused)
     assert dom.rows["fills"] and dom.rows["audit"]
-    assert len([r for r in dom.rows["audit"] if "| decision |" in r["cells"]]) == len(sent)
+    # Every decision the brain heard is in the gate's audit trail (a proposal whose answer
+    # was lost to a timeout on a loaded machine has NO ANSWER here, and may or may not).
+    decided = {
+        row["data-proposal-id"]
+        for row in dom.rows["proposals"]
+        if "| APPROVED |" in row["cells"] or "| REJECTED |" in row["cells"]
+    }
+    audited = {
+        row["cells"].rsplit(" | ", 1)[-1]
+        for row in dom.rows["audit"]
+        if row["cells"].split(" | ")[1] == "decision"
+    }
+    errors = [line for line in demo[0].splitlines() if " ERROR " in line]
+    assert decided and decided <= audited, (sorted(decided - audited), errors)
     assert all(r["cells"].endswith("| yes") for r in dom.rows["reconciliation"])
 
 
