@@ -123,6 +123,14 @@ def closing_summary(run: RunRecord) -> list[str]:
             f"  {hhmmss(row.at_ms)} {p.symbol:4} {row.strategy} {p.intent.value} x{p.quantity}: "
             f"{row.reason_code} - {row.reason or 'no reason given'}"
         )
+    unanswered = [r for r in rows if r.decision is None]
+    if unanswered:
+        lines.append(f"no answer from the gate: {len(unanswered)} (its outcome is unknown)")
+    for row in unanswered:
+        p = row.proposal
+        lines.append(
+            f"  {hhmmss(row.at_ms)} {p.symbol:4} {row.strategy} {p.intent.value} x{p.quantity}"
+        )
     skipped = Counter(e.detail for e in run.events if e.kind == "skip")
     lines.append(f"held back by the brain: {sum(skipped.values()) or 'none'}")
     for code, count in skipped.most_common():

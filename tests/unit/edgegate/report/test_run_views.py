@@ -160,3 +160,17 @@ def test_write_report_when_directory_missing_then_made_with_both_files(tmp_path:
     page, trades = write_report(_run(), tmp_path / "out" / "edgegate-report")
     assert page.name == "report.html" and page.stat().st_size > 1_000_000
     assert trades.read_text().startswith(",".join(COLUMNS))
+
+
+def test_closing_summary_when_a_proposal_got_no_answer_then_listed_as_unknown() -> None:
+    lost = equity_proposal(50, "open", "buy", quantity=3)
+    run = _run()
+    events = [
+        *run.events,
+        proposed(lost),
+        EngineEvent(at(50), "error", "SPY", "equity_trend", "gate unavailable"),
+    ]
+    lines = closing_summary(RunRecord(**{**run.__dict__, "events": events}))
+    assert "no answer from the gate: 1 (its outcome is unknown)" in lines
+    assert "  10:20:00 SPY  equity_trend open x3" in lines
+    assert "no answer from the gate" not in "\n".join(closing_summary(run))
