@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from brain.bars import Bar
 from brain.engine import EngineEvent
@@ -63,6 +63,21 @@ LOSSY_BARRIER_S = 0.25
 GateFactory = Callable[[str, Clock, bytes], AbstractContextManager[str]]
 
 
+class ReplayObserver(Protocol):
+    """Watches a simulated replay from the driver's side (the demo's progress and report).
+
+    Both calls run on the replay's event loop between rounds, so what they read of the
+    simulator is settled: no request of the brain or the gate is half-served meanwhile.
+    """
+
+    def stepped(self, sim: SimServer, now_ms: int) -> None:
+        """After each step's round (and once before the first step)."""
+
+    async def finished(self, sim: SimServer) -> None:
+        """Once, at the end of the window, while the gate and the simulator still run
+        (awaited, so it can wait on the gate's threads while the loop serves the simulator)."""
+
+
 class BarRecorder:
     """A strategy that never signals: keeps every regular-session bar (for tests)."""
 
@@ -94,6 +109,7 @@ class ReplayOptions:
     record_bars: bool = False
     # (simulator API URL, clock, signing secret) -> a context yielding a gate URL
     gate_factory: GateFactory | None = None
+    observer: ReplayObserver | None = None
 
 
 @dataclass
@@ -251,6 +267,8 @@ async def replay_sim(
             )
             await _drive(brain, sim, counter, pace, clock, options, result, end_ms)
             result.bars = recorder.bars
+            if options.observer is not None:
+                await options.observer.finished(sim)
     finally:
         await sim.stop()
     result.wall_s = time.monotonic() - wall0
@@ -282,6 +300,8 @@ async def _drive(
             raise RuntimeError("replay: the feed never subscribed to the simulator's stream")
         await pace.run_round()
         now = clock.now_ms()
+        if options.observer is not None:
+            options.observer.stepped(sim, now)
         while now < end_ms:
             # While the stream is down, simulated time crawls, so a gap stays short.
             now = clock.advance(step_ms if gap_start is None else min(step_ms, GAP_STEP_MS))
@@ -301,6 +321,8 @@ async def _drive(
             else:
                 counter.resync(brain.feed.stats.events)  # frames lost in a drop
             await pace.run_round()
+            if options.observer is not None:
+                options.observer.stepped(sim, now)
             while disruptions and disruptions[0] <= now and gap_start is None:
                 disruptions.pop(0)
                 sim.expire_sessions()

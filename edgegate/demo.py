@@ -4,8 +4,11 @@ It composes the Tradier simulator (REST and WebSocket on loopback), a local Dyna
 (an embedded moto server), the gate's real Lambda handlers behind the local HTTP adapter
 that builds API Gateway HTTP API (v2) events, and the brain — feed, bars, indicators,
 regime, strategies, sizing, exits, signed proposals — replaying a generated trading day
-in simulated time. Each line printed is a signal, a skip, a proposal or the gate's decision;
-it ends with a summary of what was opened, closed, refused and held back.
+in simulated time. Each line printed is a signal, a skip, a proposal or the gate's decision,
+under a live progress bar on a terminal (plain progress lines otherwise). It ends with a
+trader's summary — every fill, realised and open P&L reconciled with the broker, positions
+at the close, what the gate refused and what the brain held back — and writes
+`edgegate-report/` (report.html and trades.csv).
 """
 
 from __future__ import annotations
@@ -15,12 +18,23 @@ import asyncio
 import logging
 import sys
 from datetime import date
+from pathlib import Path
 
 from brain.cli import format_event, format_summary
-from brain.replay import ReplayOptions, check_replay_options, replay_sim
-from edgegate.compose import scheduled_gate
-from edgegate.demo_summary import trader_summary
+from brain.replay import (
+    DEFAULT_SYMBOLS,
+    ReplayOptions,
+    check_replay_options,
+    default_day,
+    replay_sim,
+    session_open_ms,
+)
+from edgegate.report import DEFAULT_DIR, closing_summary, write_report
+from edgegate.report.gate_audit import AuditKeepingGate
+from edgegate.report.progress import LiveProgress
+from edgegate.report.recorder import RunRecorder
 
+DEMO_CONSTITUTION = Path(__file__).with_name("demo_constitution.toml")
 BANNER = """edgegate demo — everything on loopback, in simulated time:
   tradier simulator  REST + WebSocket, seeded market, Black-Scholes chains, sandbox broker
   gate               real handlers behind a local API Gateway v2 adapter, embedded DynamoDB
@@ -38,31 +52,66 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--speed", type=float, default=None, help="simulated s per real s (default: flat out)"
     )
+    parser.add_argument(
+        "--report-dir",
+        type=Path,
+        default=DEFAULT_DIR,
+        help=f"where report.html and trades.csv are written (default: ./{DEFAULT_DIR})",
+    )
+    parser.add_argument(
+        "--constitution",
+        type=Path,
+        default=DEMO_CONSTITUTION,
+        help="the gate's risk constitution (default: the demo's, infra/constitution.toml with "
+        "the index group capped at 4 open structures, under the brain's own 6)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the demo and print what happens."""
+    """Run the demo, show what happens, summarise it and write the report."""
     problem = check_replay_options(args.day, args.minutes, args.step)
+    if problem is None and not args.constitution.is_file():
+        problem = f"--constitution {args.constitution}: no such file"
     if problem is not None:
         print(f"edgegate demo: {problem}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     print(BANNER, flush=True)
+    day = args.day or default_day()
+    start_ms = session_open_ms(day)
+    end_ms = start_ms + args.minutes * 60_000
+    gate = AuditKeepingGate(args.constitution)
+    recorder = RunRecorder(day, args.seed, start_ms, end_ms, DEFAULT_SYMBOLS)
     options = ReplayOptions(
         seed=args.seed,
         day=args.day,
         minutes=args.minutes,
         step_s=args.step,
         speed=args.speed,
-        gate_factory=scheduled_gate,
+        gate_factory=gate,
+        observer=recorder,
     )
     try:
-        result = asyncio.run(replay_sim(options, lambda e: print(format_event(e), flush=True)))
+        with LiveProgress(recorder.tally, start_ms, end_ms) as progress:
+            recorder.on_event = lambda e: progress.event_line(format_event(e))
+            recorder.on_step = progress.update
+            recorder.on_finish = gate.quiesce
+            result = asyncio.run(replay_sim(options, recorder.event))
     except KeyboardInterrupt:
         print("demo stopped", flush=True)
         return 130
-    for line in trader_summary(result.events):
+    record = recorder.record(gate.audit, constitution=_shown(args.constitution))
+    for line in closing_summary(record):
         print(line, flush=True)
     print(format_summary(result), flush=True)
+    page, trades = write_report(record, args.report_dir)
+    print(f"report: {page}  trades: {trades}", flush=True)
     return 0 if not result.dead_tasks else 1
+
+
+def _shown(path: Path) -> str:
+    # A path inside the checkout reads better relative to it.
+    root = Path(__file__).resolve().parents[1]
+    resolved = path.resolve()
+    return str(resolved.relative_to(root)) if resolved.is_relative_to(root) else str(path)
