@@ -18,7 +18,7 @@ from tradier.sim.server import RunningSim, run_in_thread
 def test_quotes_when_known_and_unknown_symbols_then_typed_known_only(
     client: TradierClient,
 ) -> None:
-    quotes = client.quotes(["SPY", "QQQ", "ZZZZ"])
+    quotes = client.quotes(["SPY", "QQQ", "ZZZZ9"])
     assert [q.symbol for q in quotes] == ["SPY", "QQQ"]
     assert all(isinstance(q, Quote) and isinstance(q.bid, Decimal) for q in quotes)
     assert quotes[0].bid is not None and quotes[0].ask is not None
@@ -30,7 +30,7 @@ def test_quotes_when_one_symbol_then_single_object_is_a_list(client: TradierClie
 
 
 def test_quotes_when_every_symbol_unknown_then_empty(client: TradierClient) -> None:
-    assert client.quotes(["ZZZZ"]) == []
+    assert client.quotes(["ZZZZ9"]) == []
 
 
 def test_clock_when_market_open_then_state_and_ms_timestamp(client: TradierClient) -> None:
