@@ -311,6 +311,8 @@ async def modify_order(request: web.Request) -> web.Response:
         errors.append("Invalid parameter, duration: must be one of day, gtc, pre, post.")
     elif {new_duration, order.duration} & {"pre", "post"} and new_duration != order.duration:
         errors.append("Invalid parameter, duration: a pre/post order cannot change session.")
+    if new_duration == "gtc" and any(leg.side == "sell_short" for leg in order.leg_requests):
+        errors.append("Invalid parameter, duration: gtc is not allowed for sell_short orders.")
     price = positive_decimal(form, "price", errors)
     stop = positive_decimal(form, "stop", errors)
     new_price = price if price is not None else order.price
