@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -18,7 +17,7 @@ from tradier.sim.advanced import HELD_LEGS, advance, place_advanced
 from tradier.sim.ledger import Ledger, multiplier_for
 from tradier.sim.margin import Book, account_summary, balances_body
 from tradier.sim.option_roots import Settlement, root_info, settlement_ms
-from tradier.sim.orders import SimOrder
+from tradier.sim.orders import Rejection, SimOrder
 from tradier.sim.validation import LegRequest, OrderRequest
 from tradier.sim.validation_advanced import AdvancedRequest
 from tradier.sim.venue import Venue
@@ -26,13 +25,6 @@ from tradier.sim.venue import Venue
 
 def _d(x: float) -> Decimal:
     return to_decimal(round(x, 4))
-
-
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    """A downstream rejection: HTTP 200 with errors, the order recorded as rejected."""
-
-    message: str
 
 
 class Broker:
@@ -52,6 +44,10 @@ class Broker:
         self.ledger = Ledger(starting_cash)
         self.orders: list[SimOrder] = []
         self.next_id = next_id
+
+    def now_ms(self) -> int:
+        """Simulated now (the venue's clock)."""
+        return self.venue.now_ms()
 
     # ---- prices ------------------------------------------------------------------------
     def book(self, symbol: str, ms: int | None = None) -> Book | None:

@@ -9,9 +9,8 @@ from typing import Any
 from aiohttp import web
 
 from tradier.clock import to_new_york
-from tradier.sim.broker import Rejection
 from tradier.sim.core import SimCore
-from tradier.sim.orders import SimOrder, iso_ms
+from tradier.sim.orders import Rejection, SimOrder, iso_ms
 from tradier.sim.rest_common import core_of
 from tradier.sim.validation import (
     NET_TYPES,
