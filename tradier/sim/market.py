@@ -31,6 +31,7 @@ from tradier.sim.symbols import DEFAULT_SYMBOLS, SymbolSpec, SymbolState
 from tradier.sim.universe import spec_for
 
 ANCHOR = date(2024, 1, 2)
+_LEGACY_VOL_SOURCES = ("SPY", "QQQ", "IWM", "DIA")
 _MEAN_REVERSION = 0.995
 
 
@@ -81,6 +82,11 @@ class GeneratedMarket:
     ) -> None:
         self.seed = seed
         self.symbols = tuple(symbols)
+        if "VIX" not in self.symbols and not set(self.symbols) <= set(_LEGACY_VOL_SOURCES):
+            # The volatility level comes from VIX. Only a market of the original ETFs
+            # without VIX keeps its old stand-in (derived from the first ETF, so its seeded
+            # ticks stay as they were); for AAPL that stand-in would mean VIX at 600.
+            self.symbols += ("VIX",)
         self.follow_calendar = follow_calendar
         self.specs: dict[str, SymbolSpec] = {}
         for sym in self.symbols:

@@ -107,3 +107,14 @@ def test_generated_spec_when_same_symbol_then_same_facts_and_marked() -> None:
     assert a == b and a.generated and "generated" in a.description
     assert 1.0 <= a.base_price <= 1500.0 and a.daily_volume >= 50_000
     assert generated_spec("QWES") != a
+
+
+def test_sim_config_when_any_wellformed_symbols_then_streamed_first() -> None:
+    """Configured symbols may be anything well-formed; they lead the frame order, and VIX
+    sets the volatility level (not a stand-in derived from AAPL's price)."""
+    from tradier.sim.core import SimConfig, SimCore
+
+    core = SimCore(SimConfig(symbols=("AAPL", "BRK/B", "SPX")))
+    assert core.venue.symbols == ("AAPL", "BRK/B", "SPX", "VIX")
+    assert 8 < core.venue.vix() < 60
+    assert core.is_streamable("BRK/B") and not core.is_streamable("BRK.B")
