@@ -188,3 +188,19 @@ async def option_chains(request: web.Request) -> web.Response:
             mark = core.venue.option_mark(occ, now)
             out.append(option_quote(core, mark, now, with_greeks))
     return respond(request, {"options": {"option": listing(out)}})
+
+
+async def option_lookup(request: web.Request) -> web.Response:
+    """GET /v1/markets/options/lookup?underlying=: every listed OCC symbol, per root
+    (`{"symbols": [{"rootSymbol", "options": [...]}]}`, docs/market-data.md)."""
+    core = core_of(request)
+    symbol = request.query.get("underlying", "").upper()
+    today = core.venue.today()
+    ref = core.venue.reference(symbol, today) if core.venue.knows(symbol) else 0.0
+    roots = []
+    for root in _roots(core, symbol):
+        options = [
+            occ for d, _ in expirations(root, today) for occ in chain_symbols(root, d, today, ref)
+        ]
+        roots.append({"rootSymbol": root, "options": options})
+    return respond(request, {"symbols": roots or None})

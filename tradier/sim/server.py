@@ -187,6 +187,7 @@ class SimServer:
         r.add_get("/v1/markets/options/expirations", opts.option_expirations)
         r.add_get("/v1/markets/options/strikes", opts.option_strikes)
         r.add_get("/v1/markets/options/chains", opts.option_chains)
+        r.add_get("/v1/markets/options/lookup", opts.option_lookup)
         r.add_get("/v1/markets/history", hist.history)
         r.add_get("/v1/markets/timesales", hist.timesales)
         r.add_get("/v1/markets/lookup", ref.lookup)

@@ -123,3 +123,16 @@ async def test_expirations_when_am_settled_expiration_day_then_series_gone(sim: 
         )
     ).json()["expirations"]["date"]
     assert "2026-11-20" not in spx and "2026-11-20" in every
+
+
+async def test_option_lookup_when_index_then_symbols_per_root(sim: Sim) -> None:
+    """Option symbol lookup (docs/market-data.md): every listed contract, per root."""
+    body = (await sim.http.get("/markets/options/lookup", params={"underlying": "SPX"})).json()
+    by_root = {r["rootSymbol"]: r["options"] for r in body["symbols"]}
+    assert set(by_root) == {"SPX", "SPXW"}
+    assert all(parse_occ(s).root == "SPXW" for s in by_root["SPXW"])
+    brk = (await sim.http.get("/markets/options/lookup", params={"underlying": "BRK/B"})).json()
+    assert [r["rootSymbol"] for r in brk["symbols"]] == ["BRKB"]
+    assert all(s.startswith("BRKB") for s in brk["symbols"][0]["options"])
+    none = (await sim.http.get("/markets/options/lookup", params={"underlying": "ZZZZ9"})).json()
+    assert none == {"symbols": None}
