@@ -25,7 +25,6 @@ from tradier.sim.options import parse_listed
 from tradier.sim.orders import SimOrder
 from tradier.sim.stream import StreamHub
 from tradier.sim.symbols import DEFAULT_SYMBOLS
-from tradier.sim.universe import well_formed
 from tradier.sim.venue import MarketSource, Venue
 
 _DAY_MS = 86_400_000
@@ -74,9 +73,6 @@ def _check_config(config: SimConfig) -> None:
         raise SimConfigError("fill_cap: must be >= 0 (0: no cap)")
     if not config.symbols:
         raise SimConfigError("symbols: at least one")
-    impossible = [s for s in config.symbols if not well_formed(s)]
-    if impossible and not config.data_file:
-        raise SimConfigError(f"symbols: {', '.join(impossible)} cannot be a listed symbol")
 
 
 class SimClock:

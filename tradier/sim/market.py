@@ -28,7 +28,7 @@ from tradier.sim.daypath import (
     rng_for,
 )
 from tradier.sim.symbols import DEFAULT_SYMBOLS, SymbolSpec, SymbolState
-from tradier.sim.universe import spec_for
+from tradier.sim.universe import replay_spec, spec_for, well_formed
 
 ANCHOR = date(2024, 1, 2)
 _LEGACY_VOL_SOURCES = ("SPY", "QQQ", "IWM", "DIA")
@@ -82,15 +82,16 @@ class GeneratedMarket:
     ) -> None:
         self.seed = seed
         self.symbols = tuple(symbols)
-        if "VIX" not in self.symbols and not set(self.symbols) <= set(_LEGACY_VOL_SOURCES):
-            # The volatility level comes from VIX. Only a market of the original ETFs
-            # without VIX keeps its old stand-in (derived from the first ETF, so its seeded
-            # ticks stay as they were); for AAPL that stand-in would mean VIX at 600.
+        listed = [s for s in self.symbols if well_formed(s)]
+        if "VIX" not in self.symbols and not set(listed) <= set(_LEGACY_VOL_SOURCES):
+            # The volatility level comes from VIX. Only a market of the original ETFs (or of
+            # made-up test names) without VIX keeps its old stand-in, derived from the first
+            # symbol, so its seeded ticks stay as they were; for AAPL it would mean VIX 600.
             self.symbols += ("VIX",)
         self.follow_calendar = follow_calendar
-        self.specs: dict[str, SymbolSpec] = {}
-        for sym in self.symbols:
-            self.spec(sym)
+        # A configured symbol always has a market, even a name no exchange would list
+        # (the gate's benchmark trades B0000...): it gets a plain stock's facts.
+        self.specs: dict[str, SymbolSpec] = {s: spec_for(s) or replay_spec(s) for s in self.symbols}
         # Paths are pure functions of (seed, calendar mode, volatility source, day, symbol):
         # shared by every instance in the process, so many short-lived servers (tests)
         # build each day once, and a symbol's day is built only when someone asks for it.

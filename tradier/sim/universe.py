@@ -177,8 +177,11 @@ def spec_for(symbol: str) -> SymbolSpec | None:
 
 
 def replay_spec(symbol: str) -> SymbolSpec:
-    """The spec of a replayed symbol: the known one, or a plain stock for odd names."""
-    return spec_for(symbol) or SymbolSpec(symbol, symbol, "stock", "Q", 100.0, 1.0, 0.01, 1, 0)
+    """The spec of a replayed or explicitly configured symbol: the known one, or a plain
+    $100 stock for a name no exchange would list (as every unknown symbol was before)."""
+    return spec_for(symbol) or SymbolSpec(
+        symbol, symbol, "stock", "Q", 100.0, 1.0, 0.01, 1, 1_000_000
+    )
 
 
 def known_specs() -> list[SymbolSpec]:

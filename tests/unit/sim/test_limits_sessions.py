@@ -100,7 +100,6 @@ def test_session_when_older_than_five_minutes_then_unclaimable() -> None:
         ({"speed": 0}, "speed"),
         ({"rate_limits": {"market": 0}}, "rate_limits"),
         ({"fill_cap": -1}, "fill_cap"),
-        ({"symbols": ("SPY", "BRK.B")}, "symbols: BRK.B cannot be"),
     ],
 )
 def test_sim_config_when_field_out_of_range_then_error_names_it(

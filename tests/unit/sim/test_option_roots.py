@@ -118,3 +118,6 @@ def test_sim_config_when_any_wellformed_symbols_then_streamed_first() -> None:
     assert core.venue.symbols == ("AAPL", "BRK/B", "SPX", "VIX")
     assert 8 < core.venue.vix() < 60
     assert core.is_streamable("BRK/B") and not core.is_streamable("BRK.B")
+    # A configured name no exchange would list still has a market (the gate's benchmark).
+    odd = SimCore(SimConfig(symbols=("B0001",)))
+    assert odd.venue.state("B0001") is not None and odd.venue.symbols == ("B0001",)
