@@ -73,6 +73,14 @@ async def test_chain_when_any_underlying_then_options_under_its_occ_root(
     assert occ.root == root and occ.expiration.isoformat() == day
     priced = [o for o in mine if float(o["ask"]) > 0.05]  # type: ignore[arg-type]
     assert priced and all(float(o["bid"]) <= float(o["ask"]) for o in priced)  # type: ignore[arg-type]
+    # TRADIER.md §5 Quotes: option quotes (with greeks) by OCC symbol, under any root.
+    quoted = (
+        await sim.http.get(
+            "/markets/quotes", params={"symbols": str(priced[0]["symbol"]), "greeks": "true"}
+        )
+    ).json()["quotes"]["quote"]
+    assert quoted["type"] == "option" and quoted["root_symbol"] == root
+    assert quoted["underlying"] == symbol and "delta" in quoted["greeks"]
 
 
 async def test_expirations_when_spx_then_am_monthlies_unless_all_roots(sim: Sim) -> None:

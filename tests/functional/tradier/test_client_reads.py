@@ -187,3 +187,14 @@ def test_quotes_when_hundreds_of_symbols_then_posted_and_all_answered(
     assert len(",".join(symbols)) > 1500
     quotes = client.quotes(symbols)
     assert {q.symbol for q in quotes} == set(symbols)
+
+
+def test_client_when_any_symbol_then_quotes_chains_history_decode(client: TradierClient) -> None:
+    """The project's own client reads the wider market: a share class, an index and its
+    PM-settled root, a generated symbol (issue 12)."""
+    quotes = client.quotes(["BRK/B", "SPX", "ZZZZ"])
+    assert [q.symbol for q in quotes] == ["BRK/B", "SPX", "ZZZZ"]
+    listed = client.expirations("SPX", include_all_roots=True)
+    chain = client.chain("SPX", listed[0])
+    assert chain and {o.root_symbol for o in chain} == {"SPXW"}
+    assert client.history("BRK/B", "daily")
