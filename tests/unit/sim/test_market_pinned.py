@@ -90,3 +90,26 @@ def test_options_when_original_roots_then_listing_as_before() -> None:
     assert len(listed) == 36
     near = strikes("SPY", date(2026, 11, 20), date(2026, 11, 18), 580.0)
     assert (near[0], near[-1], len(near)) == (Decimal(464), Decimal(696), 233)
+
+
+@pytest.mark.parametrize(
+    ("occ", "bid", "ask", "theo"),
+    [
+        ("SPY261218P00680000", 8.66, 8.96, 8.811837),
+        ("QQQ261218P00630000", 11.06, 11.43, 11.248091),
+        ("IWM261218P00230000", 0.21, 0.25, 0.228124),
+        ("DIA261218P00480000", 1.11, 1.17, 1.138834),
+    ],
+)
+def test_option_marks_when_original_roots_then_prices_as_before(
+    occ: str, bid: float, ask: float, theo: float
+) -> None:
+    """Option prices of the original roots (their dividend and volatility multiple moved
+    from maps in options.py into the symbols' specs) are unchanged."""
+    from tradier.clock import ManualClock
+    from tradier.sim.core import SimConfig, SimCore
+
+    core = SimCore(SimConfig(seed=11, follow_calendar=True), ManualClock(T0))
+    mark = core.venue.option(occ)
+    assert mark is not None
+    assert (mark.bid, mark.ask, round(mark.theo, 6)) == (bid, ask, theo)
