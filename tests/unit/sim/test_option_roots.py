@@ -121,3 +121,20 @@ def test_sim_config_when_any_wellformed_symbols_then_streamed_first() -> None:
     # A configured name no exchange would list still has a market (the gate's benchmark).
     odd = SimCore(SimConfig(symbols=("B0001",)))
     assert odd.venue.state("B0001") is not None and odd.venue.symbols == ("B0001",)
+
+
+def test_listings_table_when_parsed_then_every_row_is_a_sane_listing() -> None:
+    """The shipped table: a few hundred unique, well-formed symbols on real exchange codes,
+    none shadowing a pinned symbol or an index, every stock and ETF optionable."""
+    from tradier.sim.listings_table import TABLE
+    from tradier.sim.symbols import SPECS
+    from tradier.sim.universe import INDEXES, LISTED
+
+    rows = [line for line in TABLE.strip().splitlines() if line.strip()]
+    assert len(rows) == len(LISTED) >= 300
+    assert not set(LISTED) & (set(SPECS) | set(INDEXES))
+    for spec in LISTED.values():
+        assert well_formed(spec.symbol), spec.symbol
+        assert spec.exch in {"Q", "N", "P", "Z", "A"} and spec.kind in {"stock", "etf"}
+        assert spec.base_price > 0 and spec.daily_volume > 0 and spec.idio_vol > 0
+        assert roots_of(spec.symbol), spec.symbol
