@@ -27,7 +27,7 @@ from tradier.sim.daypath import (
     build_symbol_day,
     rng_for,
 )
-from tradier.sim.symbols import DEFAULT_SYMBOLS, SymbolSpec, SymbolState
+from tradier.sim.symbols import DEFAULT_SYMBOLS, SPECS, SymbolSpec, SymbolState
 from tradier.sim.universe import replay_spec, spec_for, well_formed
 
 ANCHOR = date(2024, 1, 2)
@@ -70,6 +70,8 @@ _SKELETONS: dict[tuple[object, ...], DaySkeleton] = {}
 _SYMBOL_DAYS: dict[tuple[object, ...], SymbolDay] = {}
 _DAILY_WALKS: dict[tuple[int, SymbolSpec], list[float]] = {}
 _MARKET_FACTORS: dict[int, list[float]] = {}
+_IDIO_BLOCKS: dict[tuple[int, str, int], list[float]] = {}
+_IDIO_BLOCK = 256  # days of idiosyncratic shocks drawn from one generator
 
 
 class GeneratedMarket:
@@ -124,12 +126,29 @@ class GeneratedMarket:
         while len(factors) <= n:
             factors.append(rng_for(self.seed, "mkt", len(factors)).gauss(0.0, 1.0))
         phi = 0.9 if spec.quote_only else _MEAN_REVERSION
+        # The pinned five seed one generator per day (their ticks must not change); every
+        # other symbol draws a block of days from one generator, which makes its first
+        # quote about twice as cheap (seeding dominates the walk's cost).
+        per_day = spec.symbol in SPECS
         while len(ys) <= n:
             k = len(ys)
-            e = rng_for(self.seed, "idio", spec.symbol, k).gauss(0.0, 1.0)
+            if per_day:
+                e = rng_for(self.seed, "idio", spec.symbol, k).gauss(0.0, 1.0)
+            else:
+                e = self._idio_block(spec.symbol, k // _IDIO_BLOCK)[k % _IDIO_BLOCK]
             innov = spec.beta * factors[k] * DAILY_MARKET_VOL + spec.idio_vol * e
             ys.append(phi * ys[-1] + innov)
         return ys[n]
+
+    def _idio_block(self, symbol: str, block: int) -> list[float]:
+        key = (self.seed, symbol, block)
+        found = _IDIO_BLOCKS.get(key)
+        if found is None:
+            if len(_IDIO_BLOCKS) > 20_000:
+                _IDIO_BLOCKS.clear()
+            rng = rng_for(self.seed, "idio-block", symbol, block)
+            found = _IDIO_BLOCKS[key] = [rng.gauss(0.0, 1.0) for _ in range(_IDIO_BLOCK)]
+        return found
 
     def daily_close(self, symbol: str, day: date) -> float:
         """The close of `day` (on a closed day, the last close before it)."""
