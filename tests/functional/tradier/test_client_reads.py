@@ -198,3 +198,13 @@ def test_client_when_any_symbol_then_quotes_chains_history_decode(client: Tradie
     chain = client.chain("SPX", listed[0])
     assert chain and {o.root_symbol for o in chain} == {"SPXW"}
     assert client.history("BRK/B", "daily")
+
+
+def test_client_when_lookup_search_etb_then_typed_securities(client: TradierClient) -> None:
+    """Lookup, search and the ETB list decode to `Security` whatever the cardinality."""
+    found = client.lookup("BRK", types=["stock"])
+    assert [s.symbol for s in found] == ["BRK/A", "BRK/B"]
+    assert [s.symbol for s in client.lookup("AAPL")] == ["AAPL"]  # one: a bare object
+    assert client.lookup("ZZZZ9") == []  # none: a null wrapper
+    assert client.search("berkshire")[0].description == "Berkshire Hathaway Inc Class A"
+    assert "AAPL" in {s.symbol for s in client.easy_to_borrow()}
