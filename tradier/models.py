@@ -142,6 +142,15 @@ class Expiration(msgspec.Struct, frozen=True, kw_only=True):
     strikes: tuple[Decimal, ...] = ()
 
 
+class Security(msgspec.Struct, frozen=True, kw_only=True):
+    """One lookup, search or easy-to-borrow result (docs/market-data.md)."""
+
+    symbol: str
+    exchange: str | None = None
+    type: str | None = None  # stock, option, etf, index, mutual_fund
+    description: str | None = None
+
+
 class HistoryBar(msgspec.Struct, frozen=True, kw_only=True):
     """A daily/weekly/monthly bar."""
 

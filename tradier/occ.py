@@ -81,3 +81,34 @@ def is_occ(symbol: str) -> bool:
     except OccSymbolError:
         return False
     return True
+
+
+# Option roots that are not the underlying's symbol. Index weeklies/PM-settled series list
+# under their own roots (TRADIER.md §5: includeAllRoots shows SPXW and RUTW); share classes
+# drop the slash Tradier writes them with (`BRK/B`, TRADIER.md §6.10): OCC's root is BRKB.
+INDEX_ROOTS: dict[str, str] = {
+    "SPXW": "SPX",
+    "NDXP": "NDX",
+    "RUTW": "RUT",
+    "VIXW": "VIX",
+}
+SHARE_CLASS_ROOTS: dict[str, str] = {
+    "BRKB": "BRK/B",
+    "BFB": "BF/B",
+    "BFA": "BF/A",
+    "LENB": "LEN/B",
+    "HEIA": "HEI/A",
+    "MOGA": "MOG/A",
+}
+_SHARE_CLASS = re.compile(r"^(?P<base>[A-Z]{1,4})[/.](?P<cls>[A-Z])$")
+
+
+def occ_root(symbol: str) -> str:
+    """The OCC root of an underlying's own series: `BRK/B` (or `BRK.B`) -> `BRKB`."""
+    match = _SHARE_CLASS.match(symbol)
+    return f"{match['base']}{match['cls']}" if match else symbol
+
+
+def underlying_of(root: str) -> str:
+    """The underlying symbol a root's options are on: SPXW -> SPX, BRKB -> BRK/B."""
+    return INDEX_ROOTS.get(root) or SHARE_CLASS_ROOTS.get(root) or root

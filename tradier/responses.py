@@ -22,6 +22,7 @@ from tradier.models import (
     OrderPreview,
     Position,
     Quote,
+    Security,
     StreamSession,
     TimeSale,
 )
@@ -80,6 +81,10 @@ class _History(msgspec.Struct):
     day: list[HistoryBar] | HistoryBar | str | None = None
 
 
+class _Securities(msgspec.Struct):
+    security: list[Security] | Security | str | None = None
+
+
 class _Series(msgspec.Struct):
     data: list[TimeSaleWire] | TimeSaleWire | str | None = None
 
@@ -95,6 +100,7 @@ class _Env(msgspec.Struct):
     calendar: CalendarWire | None = None
     history: _History | str | None = None
     series: _Series | str | None = None
+    securities: _Securities | str | None = None
     balances: Balances | None = None
     positions: _Positions | str | None = None
     orders: _Orders | str | None = None
@@ -165,6 +171,7 @@ decode_gainloss: Callable[[bytes], list[GainLoss]] = _list_of(
 )
 decode_history: Callable[[bytes], list[HistoryBar]] = _list_of("history", "day")
 decode_timesales: Callable[[bytes], list[TimeSale]] = _list_of("series", "data", to_timesale)
+decode_securities: Callable[[bytes], list[Security]] = _list_of("securities", "security")
 
 
 def decode_strikes(body: bytes) -> list[Decimal]:

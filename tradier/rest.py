@@ -225,6 +225,33 @@ def timesales(
     return Call(request, responses.decode_timesales)
 
 
+def lookup(
+    q: str, exchanges: list[str] | None = None, types: list[str] | None = None
+) -> Call[list[models.Security]]:
+    """`GET /markets/lookup` (symbols starting with `q`, optionally by exchange and type)."""
+    params = _drop_none(
+        {
+            "q": q,
+            "exchanges": ",".join(exchanges) if exchanges else None,
+            "types": ",".join(types) if types else None,
+        }
+    )
+    request = Request("lookup", "GET", "/markets/lookup", params=params)
+    return Call(request, responses.decode_securities)
+
+
+def search(q: str, indexes: bool = True) -> Call[list[models.Security]]:
+    """`GET /markets/search` (companies by name)."""
+    params = {"q": q, "indexes": _flag(indexes)}
+    request = Request("search", "GET", "/markets/search", params=params)
+    return Call(request, responses.decode_securities)
+
+
+def easy_to_borrow() -> Call[list[models.Security]]:
+    """`GET /markets/etb`."""
+    return Call(Request("etb", "GET", "/markets/etb"), responses.decode_securities)
+
+
 def balances(account_id: str | None) -> Call[models.Balances]:
     """`GET /accounts/{id}/balances`."""
     path = f"/accounts/{_account(account_id)}/balances"

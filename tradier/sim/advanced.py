@@ -2,21 +2,60 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from tradier.sim.orders import SimOrder
+from tradier.sim.orders import Rejection, SimOrder
+from tradier.sim.validation import OrderRequest
 from tradier.sim.validation_advanced import AdvancedRequest
 
-if TYPE_CHECKING:
-    from tradier.sim.broker import Broker, Rejection
+
+class LegBroker(Protocol):
+    """What the advanced classes need from the broker. A protocol, so this module depends
+    on nothing that depends on it (the broker imports it; it never imports the broker)."""
+
+    account: str
+    orders: list[SimOrder]
+
+    def next_id(self) -> int:
+        """A new order id."""
+        ...
+
+    def now_ms(self) -> int:
+        """Simulated now."""
+        ...
+
+    def build(self, req: OrderRequest, now: int) -> SimOrder:
+        """The order record of a validated request."""
+        ...
+
+    def check(self, req: OrderRequest) -> Rejection | None:
+        """Downstream checks of one order."""
+        ...
+
+    def reject(self, order: SimOrder, rejection: Rejection) -> None:
+        """Record a rejection."""
+        ...
+
+    def try_fill(self, order: SimOrder, now: int) -> None:
+        """Fill what is marketable."""
+        ...
+
+    def finish(self, order: SimOrder, status: str, now: int) -> None:
+        """Finalize an order."""
+        ...
+
+    def expiry(self, duration: str, ms: int) -> int | None:
+        """When an order of `duration` placed at `ms` lapses."""
+        ...
+
 
 # Which legs wait for the first order to fill.
 HELD_LEGS: dict[str, tuple[int, ...]] = {"oto": (1,), "oco": (), "otoco": (1, 2)}
 
 
-def place_advanced(broker: Broker, adv: AdvancedRequest) -> tuple[SimOrder, Rejection | None]:
+def place_advanced(broker: LegBroker, adv: AdvancedRequest) -> tuple[SimOrder, Rejection | None]:
     """Record an OTO/OCO/OTOCO order: held legs wait for their trigger order to fill."""
-    now = broker.venue.now_ms()
+    now = broker.now_ms()
     first = adv.children[0]
     parent = SimOrder(
         id=broker.next_id(),
@@ -47,7 +86,7 @@ def place_advanced(broker: Broker, adv: AdvancedRequest) -> tuple[SimOrder, Reje
     return parent, None
 
 
-def advance(broker: Broker, parent: SimOrder, now: int) -> None:
+def advance(broker: LegBroker, parent: SimOrder, now: int) -> None:
     """Work the legs: fill active ones, release held ones on the trigger fill, let one of
     a pair cancel the other, and settle the parent's status."""
     kids = parent.legs

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -13,12 +12,12 @@ from typing import Any
 from tradier.calendar import REGULAR_OPEN, next_trading_day, trading_day
 from tradier.clock import NEW_YORK, from_datetime, to_new_york
 from tradier.money import cash_value, to_decimal
-from tradier.occ import OccSymbol, OptionType, parse_occ
+from tradier.occ import OccSymbol, OptionType, parse_occ, underlying_of
 from tradier.sim.advanced import HELD_LEGS, advance, place_advanced
 from tradier.sim.ledger import Ledger, multiplier_for
 from tradier.sim.margin import Book, account_summary, balances_body
-from tradier.sim.options import expiry_ms
-from tradier.sim.orders import SimOrder
+from tradier.sim.option_roots import Settlement, root_info, settlement_ms
+from tradier.sim.orders import Rejection, SimOrder
 from tradier.sim.validation import LegRequest, OrderRequest
 from tradier.sim.validation_advanced import AdvancedRequest
 from tradier.sim.venue import Venue
@@ -26,13 +25,6 @@ from tradier.sim.venue import Venue
 
 def _d(x: float) -> Decimal:
     return to_decimal(round(x, 4))
-
-
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    """A downstream rejection: HTTP 200 with errors, the order recorded as rejected."""
-
-    message: str
 
 
 class Broker:
@@ -53,6 +45,10 @@ class Broker:
         self.orders: list[SimOrder] = []
         self.next_id = next_id
 
+    def now_ms(self) -> int:
+        """Simulated now (the venue's clock)."""
+        return self.venue.now_ms()
+
     # ---- prices ------------------------------------------------------------------------
     def book(self, symbol: str, ms: int | None = None) -> Book | None:
         """The current book of an equity or option symbol."""
@@ -61,19 +57,31 @@ class Broker:
             if state is None:
                 return None
             return Book(_d(state.bid), _d(state.ask), _d(state.last))
-        # Held contracts are marked even when no longer in today's strike list; after
-        # the 16:00 ET expiry they are worth their intrinsic value.
+        # Held contracts are marked even when no longer in today's strike list; once the
+        # settlement value is fixed they are worth their intrinsic value against it.
         occ = parse_occ(symbol)
         at = self.venue.now_ms() if ms is None else ms
-        if at >= expiry_ms(occ.expiration):
-            value = self._intrinsic(occ, expiry_ms(occ.expiration))
+        if at >= settlement_ms(occ.root, occ.expiration):
+            value = self._intrinsic(occ)
             return Book(value, value, value)
         mark = self.venue.option_mark(occ, at)
         return Book(_d(mark.bid), _d(mark.ask), _d(mark.theo))
 
-    def _intrinsic(self, occ: OccSymbol, at: int) -> Decimal:
-        under = self.venue.state(occ.root, at)
-        spot = Decimal(str(under.last)) if under is not None else occ.strike
+    def settlement_price(self, occ: OccSymbol) -> Decimal | None:
+        """The underlying's settlement value: the 16:00 ET close (PM), or the opening value
+        of expiration day (AM-settled index series, the special opening quotation)."""
+        at = settlement_ms(occ.root, occ.expiration)
+        under = self.venue.state(underlying_of(occ.root), at)
+        if under is None:
+            return None
+        info = root_info(occ.root)
+        if info is not None and info.settlement is Settlement.AM and under.open is not None:
+            return Decimal(str(under.open))
+        return Decimal(str(under.last))
+
+    def _intrinsic(self, occ: OccSymbol) -> Decimal:
+        settled = self.settlement_price(occ)
+        spot = settled if settled is not None else occ.strike
         if occ.option_type is OptionType.CALL:
             return max(Decimal(0), spot - occ.strike)
         return max(Decimal(0), occ.strike - spot)
@@ -260,10 +268,10 @@ class Broker:
             if multiplier_for(symbol) == 1:
                 continue
             occ = parse_occ(symbol)
-            at = expiry_ms(occ.expiration)
+            at = settlement_ms(occ.root, occ.expiration)
             if now < at:
                 continue
-            intrinsic = self._intrinsic(occ, at)
+            intrinsic = self._intrinsic(occ)
             self.ledger.apply_fill(symbol, -pos.quantity, intrinsic, at)
             settled += 1
         return settled
@@ -385,7 +393,7 @@ class Broker:
         return account_summary(ledger or self.ledger, self.book, self._spot)
 
     def _spot(self, root: str) -> Decimal | None:
-        under = self.venue.state(root)
+        under = self.venue.state(underlying_of(root))
         return Decimal(str(under.last)) if under is not None else None
 
     def balances_json(self, close_pl: Decimal, account_type: str = "margin") -> dict[str, Any]:

@@ -151,7 +151,7 @@ class SimCore:
 
     def is_streamable(self, symbol: str) -> bool:
         """Known underlying or a listed option on one."""
-        if symbol in self.venue.symbols:
+        if self.venue.knows(symbol):
             return True
         occ = parse_listed(symbol)
         return occ is not None and self.venue.option(symbol) is not None

@@ -121,8 +121,12 @@ class FrameGenerator:
         if isinstance(self.venue.source, ReplayMarket):
             return self.venue.source.frames_between(t0, t1, symbols)
         out: list[dict[str, Any]] = []
-        underlyings = [s for s in self.venue.symbols if s in symbols]
-        options = sorted(s for s in symbols if s not in self.venue.symbols)
+        # Configured symbols first, in their order (the order frames always had), then any
+        # other underlying a client subscribed to; everything else is an option.
+        configured = [s for s in self.venue.symbols if s in symbols]
+        others = sorted(s for s in symbols - set(configured) if self.venue.knows(s))
+        underlyings = configured + others
+        options = sorted(symbols - set(underlyings))
         second = t0 - t0 % 1000 + 1000
         while second <= t1:
             state_kind = self.venue.market_state(second)

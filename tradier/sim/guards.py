@@ -44,7 +44,10 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.path.startswith("/sim/") and request.remote not in LOOPBACK:
         # Test controls can move the clock and drop orders: never from another host.
         return web.Response(status=403, text="sim controls are loopback-only")
-    if not request.path.startswith("/v1/") or request.path in (STREAM_PATH, ACCOUNT_EVENTS_PATH):
+    if not request.path.startswith(("/v1/", "/beta/")) or request.path in (
+        STREAM_PATH,
+        ACCOUNT_EVENTS_PATH,
+    ):
         return await handler(request)
     core = request.app[CORE]
     fault = core.faults.take(request.path)

@@ -11,7 +11,7 @@ FAULT_KINDS = ("5xx", "timeout", "lost_response")
 
 def group_for(method: str, path: str) -> str:
     """Which rate-limit group a /v1 request counts against."""
-    if path.startswith("/v1/markets"):
+    if path.startswith(("/v1/markets", "/beta/markets")):
         return "market"
     if "/orders" in path and method in ("POST", "PUT", "DELETE"):
         return "trade"

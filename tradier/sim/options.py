@@ -1,86 +1,41 @@
-"""Listed options: expirations, strikes, a volatility surface, Black-Scholes prices and greeks."""
+"""Listed options: a volatility surface, Black-Scholes prices and greeks, and the listing
+checks (the listing rules of each root are in `option_roots`)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
 
-from tradier.calendar import trading_day
-from tradier.clock import NEW_YORK, from_datetime
 from tradier.occ import OccSymbol, OccSymbolError, OptionType, build_occ, parse_occ
+from tradier.sim.option_roots import expirations, root_info, settlement_ms, strikes
+
+__all__ = [
+    "Greeks",
+    "OptionMark",
+    "black_scholes",
+    "chain_symbols",
+    "expiration_types",
+    "expirations",
+    "implied_vol",
+    "is_listed",
+    "mark",
+    "parse_listed",
+    "strikes",
+]
 
 RATE = 0.045
-DIVIDEND = {"SPY": 0.012, "QQQ": 0.006, "IWM": 0.012, "DIA": 0.016}
-VOL_MULT = {"SPY": 1.0, "QQQ": 1.25, "IWM": 1.4, "DIA": 0.92}
-WEEKLY_DAYS = 63  # Mon/Wed/Fri weeklies listed this far out
-MONTHLY_DAYS = 400
 YEAR_MS = 365.0 * 86_400_000
 
 
-def _third_friday(year: int, month: int) -> date:
-    first = date(year, month, 1)
-    return first + timedelta(days=(4 - first.weekday()) % 7 + 14)
-
-
-def _on_trading_day(day: date) -> date:
-    # An expiration on an exchange holiday moves to the trading day before (e.g. Good Friday).
-    while not trading_day(day).is_open:
-        day -= timedelta(days=1)
-    return day
-
-
-@lru_cache(maxsize=64)
-def expirations(root: str, today: date) -> tuple[tuple[date, str], ...]:
-    """(date, expiration_type) listed on `today`: weeklies Mon/Wed/Fri, monthlies further out."""
-    if root not in VOL_MULT:
-        return ()
-    monthlies: set[date] = set()
-    year, month = today.year, today.month
-    for _ in range(15):
-        monthlies.add(_on_trading_day(_third_friday(year, month)))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    out: dict[date, str] = {}
-    for d in monthlies:
-        if today <= d <= today + timedelta(days=MONTHLY_DAYS):
-            out[d] = "standard"
-    for offset in range(WEEKLY_DAYS + 1):
-        d = today + timedelta(days=offset)
-        if d.weekday() in (0, 2, 4) and trading_day(d).is_open and d not in out:
-            out[d] = "weeklys"
-    return tuple(sorted(out.items()))
-
-
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def expiration_types(root: str, today: date) -> Mapping[date, str]:
     """`expirations` as a read-only date -> expiration_type map, built once per root and day
     (every option quote and listing check looks its contract up in it)."""
     return MappingProxyType(dict(expirations(root, today)))
-
-
-def strike_step(root: str, expiration: date, today: date) -> Decimal:
-    """Strike spacing: $1 for near expirations, $5 beyond 60 days."""
-    return Decimal(1) if (expiration - today).days <= 60 else Decimal(5)
-
-
-@lru_cache(maxsize=512)
-def strikes(root: str, expiration: date, today: date, reference: float) -> tuple[Decimal, ...]:
-    """Strikes listed for one expiration, around the day's reference price (stable all day)."""
-    step = strike_step(root, expiration, today)
-    width = 0.2 if (expiration - today).days <= 60 else 0.35
-    low = int(reference * (1 - width) / float(step)) * step
-    high = int(reference * (1 + width) / float(step)) * step
-    count = int((high - low) / step) + 1
-    return tuple(low + step * i for i in range(count))
-
-
-def expiry_ms(expiration: date) -> int:
-    """Options stop trading at 16:00 ET on expiration day."""
-    return from_datetime(datetime.combine(expiration, time(16, 0), tzinfo=NEW_YORK))
 
 
 def _ncdf(x: float) -> float:
@@ -138,7 +93,8 @@ def implied_vol(root: str, spot: float, strike: float, years: float, vix: float)
     term = (
         0.88 + 0.12 * min(1.0, years / 0.25) if vix < 20 else 1.08 - 0.08 * min(1.0, years / 0.25)
     )
-    atm = vix / 100 * VOL_MULT.get(root, 1.0) * term
+    info = root_info(root)
+    atm = vix / 100 * (info.vol_mult if info is not None else 1.0) * term
     x = math.log(strike / spot) / (atm * math.sqrt(years))
     x = max(-4.0, min(4.0, x))
     return max(0.05, min(2.5, atm * (1 - 0.1 * x + 0.025 * x * x)))
@@ -161,11 +117,12 @@ class OptionMark:
 
 def mark(occ: OccSymbol, spot: float, now_ms: int, vix: float) -> OptionMark:
     """Price one contract from the underlying's spot and the VIX level."""
-    years = max(expiry_ms(occ.expiration) - now_ms, 60_000) / YEAR_MS
+    years = max(settlement_ms(occ.root, occ.expiration) - now_ms, 60_000) / YEAR_MS
     strike = float(occ.strike)
     is_call = occ.option_type is OptionType.CALL
     iv = implied_vol(occ.root, spot, strike, years, vix)
-    g = black_scholes(spot, strike, years, iv, is_call, RATE, DIVIDEND.get(occ.root, 0.0))
+    info = root_info(occ.root)
+    g = black_scholes(spot, strike, years, iv, is_call, RATE, info.dividend if info else 0.0)
     theo = g.price
     half = max(0.005, min(0.25, theo * 0.015 + 0.01))
     bid = max(0.0, math.floor((theo - half) * 100 + 1e-9) / 100)
@@ -182,7 +139,7 @@ def parse_listed(symbol: str) -> OccSymbol | None:
         occ = parse_occ(symbol)
     except OccSymbolError:
         return None
-    return occ if occ.root in VOL_MULT else None
+    return occ if root_info(occ.root) is not None else None
 
 
 def is_listed(occ: OccSymbol, today: date, reference: float) -> bool:

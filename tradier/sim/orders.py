@@ -10,6 +10,15 @@ from typing import Any
 from tradier.sim.validation import LegRequest
 
 WORKING = ("open", "pending", "partially_filled")
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A downstream rejection: HTTP 200 with errors, the order recorded as rejected."""
+
+    message: str
+
+
 FINAL = ("filled", "canceled", "expired", "rejected", "error")
 
 

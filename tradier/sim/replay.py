@@ -19,7 +19,8 @@ from tradier.clock import to_new_york
 from tradier.occ import is_occ
 from tradier.sim.errors import ReplayError
 from tradier.sim.market import Trade
-from tradier.sim.symbols import SymbolState
+from tradier.sim.symbols import SymbolSpec, SymbolState
+from tradier.sim.universe import replay_spec
 
 
 def _frame_ms(frame: dict[str, Any]) -> int | None:
@@ -144,6 +145,14 @@ class ReplayMarket:
             states.append(replace(cur, ms=frame.ms))
         self._states[symbol] = (times, states)
         self._trades[symbol] = trades
+
+    def knows(self, symbol: str) -> bool:
+        """Only the recorded underlyings have a market in a replay."""
+        return symbol in self.symbols
+
+    def spec(self, symbol: str) -> SymbolSpec | None:
+        """The facts of a recorded underlying (a plain stock when the name is unknown)."""
+        return replay_spec(symbol) if symbol in self.symbols else None
 
     def state(self, symbol: str, ms: int) -> SymbolState | None:
         """The rebuilt state at `ms` (before the first frame: the first frame's state)."""

@@ -9,9 +9,8 @@ from typing import Any
 from aiohttp import web
 
 from tradier.clock import to_new_york
-from tradier.sim.broker import Rejection
 from tradier.sim.core import SimCore
-from tradier.sim.orders import SimOrder, iso_ms
+from tradier.sim.orders import Rejection, SimOrder, iso_ms
 from tradier.sim.rest_common import core_of
 from tradier.sim.validation import (
     NET_TYPES,
@@ -311,6 +310,8 @@ async def modify_order(request: web.Request) -> web.Response:
         errors.append("Invalid parameter, duration: must be one of day, gtc, pre, post.")
     elif {new_duration, order.duration} & {"pre", "post"} and new_duration != order.duration:
         errors.append("Invalid parameter, duration: a pre/post order cannot change session.")
+    if new_duration == "gtc" and any(leg.side == "sell_short" for leg in order.leg_requests):
+        errors.append("Invalid parameter, duration: gtc is not allowed for sell_short orders.")
     price = positive_decimal(form, "price", errors)
     stop = positive_decimal(form, "stop", errors)
     new_price = price if price is not None else order.price

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tradier.calendar import MarketState
+from tradier.calendar import MarketState, trading_day
 from tradier.clock import NEW_YORK, from_datetime, to_new_york
 from tradier.sim.core import SimCore
 from tradier.sim.rest_common import bad_request, core_of
@@ -31,6 +31,8 @@ async def history(request: web.Request) -> web.Response:
         )
     except ValueError:
         return bad_request(request, "Invalid parameter, start/end: must be YYYY-MM-DD.")
+    if request.query.get("session_filter", "all") not in ("all", "open"):
+        return bad_request(request, "Invalid parameter, session_filter: must be all or open.")
     source = core.venue.source
     if core.venue.state(symbol) is None:
         return respond(request, {"history": None})
@@ -39,6 +41,11 @@ async def history(request: web.Request) -> web.Response:
     bars: list[dict[str, Any]] = []
     day = start
     while day <= end:
+        if not trading_day(day).is_open:
+            # Daily and longer bars exist only for exchange trading days, even when the
+            # simulator runs always-open: a weekend bar would be a day no one traded.
+            day += timedelta(days=1)
+            continue
         bar = _today_bar(core, symbol) if day == today else source.daily_bar(symbol, day)
         if bar is not None:
             o, h, lo, c, v = bar
@@ -94,13 +101,18 @@ def _parse_et(raw: str | None, default: datetime) -> datetime:
 
 
 async def timesales(request: web.Request) -> web.Response:
-    """GET /v1/markets/timesales: bars with naive ET `time` strings."""
+    """GET /v1/markets/timesales: prints (tick) or bars with naive ET `time` strings."""
     core = core_of(request)
     symbol = request.query.get("symbol", "").upper()
-    interval = request.query.get("interval", "1min")
-    minutes = {"1min": 1, "5min": 5, "15min": 15}.get(interval)
+    interval = request.query.get("interval", "tick")
+    minutes = {"tick": 0, "1min": 1, "5min": 5, "15min": 15}.get(interval)
     if minutes is None:
-        return bad_request(request, "Invalid parameter, interval: must be 1min, 5min or 15min.")
+        return bad_request(
+            request, "Invalid parameter, interval: must be tick, 1min, 5min or 15min."
+        )
+    session_filter = request.query.get("session_filter", "all")
+    if session_filter not in ("all", "open"):
+        return bad_request(request, "Invalid parameter, session_filter: must be all or open.")
     if core.venue.state(symbol) is None:
         return respond(request, {"series": None})
     now = core.clock.now_ms()
@@ -112,7 +124,10 @@ async def timesales(request: web.Request) -> web.Response:
     except ValueError:
         return bad_request(request, "Invalid parameter, start/end: must be YYYY-MM-DD HH:MM.")
     start_ms, end_ms = from_datetime(start), min(from_datetime(end), now)
-    regular_only = request.query.get("session_filter", "all") == "open"
+    regular_only = session_filter == "open"
+    if minutes == 0:
+        ticks = _ticks(core, symbol, start_ms, end_ms, regular_only)
+        return respond(request, wrapped("series", "data", ticks))
     rows: list[dict[str, Any]] = []
     day = start.date()
     while day <= end.date():
@@ -120,6 +135,30 @@ async def timesales(request: web.Request) -> web.Response:
         rows.extend(_series(bars, start_ms, end_ms, minutes, core, regular_only))
         day += timedelta(days=1)
     return respond(request, wrapped("series", "data", rows))
+
+
+MAX_TICKS = 50_000  # a day of SPY prints is about 23,000
+
+
+def _ticks(
+    core: SimCore, symbol: str, start_ms: int, end_ms: int, regular_only: bool
+) -> list[dict[str, Any]]:
+    """Every print in [start, end): time, timestamp (s), price, volume (its size)."""
+    rows: list[dict[str, Any]] = []
+    for trade in core.venue.source.trades_between(symbol, start_ms, end_ms):
+        if regular_only and core.venue.market_state(trade.ms) is not MarketState.OPEN:
+            continue
+        rows.append(
+            {
+                "time": to_new_york(trade.ms).strftime("%Y-%m-%dT%H:%M:%S"),
+                "timestamp": trade.ms // 1000,
+                "price": trade.price,
+                "volume": trade.size,
+            }
+        )
+        if len(rows) >= MAX_TICKS:
+            break
+    return rows
 
 
 def _series(

@@ -9,15 +9,17 @@ from aiohttp import web
 
 from tradier.calendar import MarketState, calendar_day_json, read_clock
 from tradier.sim.core import SimCore
+from tradier.sim.option_roots import roots_of
 from tradier.sim.rest_common import TOKEN, bad_request, core_of, flag, params_of
 from tradier.sim.rest_options import option_quote
-from tradier.sim.symbols import SymbolState, spec_for
+from tradier.sim.symbols import SymbolState
 from tradier.sim.wire import listing, respond
 
 
 def equity_quote(core: SimCore, state: SymbolState) -> dict[str, Any]:
     """An underlying's /markets/quotes entry."""
-    spec = spec_for(state.symbol)
+    spec = core.venue.spec(state.symbol)
+    assert spec is not None  # a state exists only for a known symbol
     closed = core.venue.market_state(state.ms) in (MarketState.POSTMARKET, MarketState.CLOSED)
     change = round(state.last - state.prevclose, 2)
     return {
@@ -47,7 +49,7 @@ def equity_quote(core: SimCore, state: SymbolState) -> dict[str, Any]:
         "asksize": state.asksz,
         "askexch": state.askexch,
         "ask_date": state.ms,
-        "root_symbols": state.symbol if not spec.quote_only else None,
+        "root_symbols": ",".join(roots_of(state.symbol)) or None,
     }
 
 

@@ -8,8 +8,9 @@ from typing import Any
 from aiohttp import web
 
 from tradier.clock import to_new_york
-from tradier.occ import OptionType
+from tradier.occ import OptionType, underlying_of
 from tradier.sim.core import SimCore
+from tradier.sim.option_roots import roots_of
 from tradier.sim.options import (
     OptionMark,
     chain_symbols,
@@ -63,7 +64,7 @@ def option_quote(core: SimCore, mark: OptionMark, now_ms: int, greeks: bool) -> 
         "close": None,
         "bid": mark.bid,
         "ask": mark.ask,
-        "underlying": occ.root,
+        "underlying": underlying_of(occ.root),
         "strike": float(occ.strike),
         "change_percentage": 0.0,
         "average_volume": 0,
@@ -90,75 +91,116 @@ def option_quote(core: SimCore, mark: OptionMark, now_ms: int, greeks: bool) -> 
     return body
 
 
-def _listed_for(core: SimCore, symbol: str) -> tuple[tuple[date, str], ...]:
-    if symbol not in core.venue.symbols:
-        return ()
-    return expirations(symbol, core.venue.today())
+def _roots(core: SimCore, symbol: str, include_all: bool = True) -> tuple[str, ...]:
+    return roots_of(symbol, include_all) if core.venue.knows(symbol) else ()
+
+
+def _listed_for(
+    core: SimCore, symbol: str, include_all: bool = True
+) -> list[tuple[date, str, str]]:
+    """(date, expiration_type, root) for every series of the symbol, by date."""
+    today = core.venue.today()
+    listed = [
+        (d, kind, root)
+        for root in _roots(core, symbol, include_all)
+        for d, kind in expirations(root, today)
+    ]
+    return sorted(listed)
+
+
+def _strikes_on(core: SimCore, symbol: str, expiration: date, roots: list[str]) -> list[float]:
+    today = core.venue.today()
+    ref = core.venue.reference(symbol, today)
+    merged = {k for root in roots for k in strikes(root, expiration, today, ref)}
+    return [float(k) for k in sorted(merged)]
 
 
 async def option_expirations(request: web.Request) -> web.Response:
-    """GET /v1/markets/options/expirations (dates, or objects with any extra flag)."""
+    """GET /v1/markets/options/expirations (dates, or objects with any extra flag). An
+    index's PM-settled roots (SPXW, NDXP, RUTW, VIXW) appear only with includeAllRoots."""
     core = core_of(request)
-    symbol = request.query.get("symbol", "").upper()
-    listed = _listed_for(core, symbol)
+    q = request.query
+    symbol = q.get("symbol", "").upper()
+    listed = _listed_for(core, symbol, flag(q.get("includeAllRoots")))
     if not listed:
         return respond(request, {"expirations": None})
-    q = request.query
     detailed = any(flag(q.get(k)) for k in ("strikes", "contractSize", "expirationType"))
     if not detailed:
-        return respond(
-            request, {"expirations": {"date": listing([d.isoformat() for d, _ in listed])}}
-        )
-    today = core.venue.today()
-    ref = core.venue.reference(symbol, today)
+        dates = sorted({d.isoformat() for d, _, _ in listed})
+        return respond(request, {"expirations": {"date": listing(dates)}})
+    by_date: dict[date, tuple[str, list[str]]] = {}
+    for d, kind, root in listed:
+        _, roots = by_date.setdefault(d, (kind, []))
+        roots.append(root)
     items = []
-    for d, kind in listed:
+    for d, (kind, roots) in sorted(by_date.items()):
         item: dict[str, Any] = {
             "date": d.isoformat(),
             "contract_size": 100,
             "expiration_type": kind,
         }
         if flag(q.get("strikes")):
-            item["strikes"] = {"strike": [float(k) for k in strikes(symbol, d, today, ref)]}
+            item["strikes"] = {"strike": _strikes_on(core, symbol, d, roots)}
         items.append(item)
     return respond(request, {"expirations": {"expiration": listing(items)}})
 
 
-def _expiration_param(request: web.Request, core: SimCore, symbol: str) -> date | None:
+def _series_on(request: web.Request, core: SimCore, symbol: str) -> tuple[date, list[str]] | None:
+    """The requested expiration and the roots listing it, None when nothing expires then."""
     try:
         wanted = date.fromisoformat(request.query.get("expiration", ""))
     except ValueError:
         return None
-    return wanted if wanted in dict(_listed_for(core, symbol)) else None
+    roots = [root for d, _, root in _listed_for(core, symbol) if d == wanted]
+    return (wanted, roots) if roots else None
 
 
 async def option_strikes(request: web.Request) -> web.Response:
     """GET /v1/markets/options/strikes?symbol=&expiration=."""
     core = core_of(request)
     symbol = request.query.get("symbol", "").upper()
-    expiration = _expiration_param(request, core, symbol)
-    if expiration is None:
+    series = _series_on(request, core, symbol)
+    if series is None:
         return respond(request, {"strikes": None})
-    today = core.venue.today()
-    listed = strikes(symbol, expiration, today, core.venue.reference(symbol, today))
-    return respond(request, {"strikes": {"strike": listing([float(k) for k in listed])}})
+    listed = _strikes_on(core, symbol, *series)
+    return respond(request, {"strikes": {"strike": listing(listed)}})
 
 
 async def option_chains(request: web.Request) -> web.Response:
-    """GET /v1/markets/options/chains?symbol=&expiration=&greeks=."""
+    """GET /v1/markets/options/chains?symbol=&expiration=&greeks= (every root expiring
+    that day: SPX and SPXW both list the third Friday)."""
     core = core_of(request)
     symbol = request.query.get("symbol", "").upper()
-    expiration = _expiration_param(request, core, symbol)
-    if expiration is None:
+    series = _series_on(request, core, symbol)
+    if series is None:
         return respond(request, {"options": None})
+    expiration, roots = series
     now = core.clock.now_ms()
     today = core.venue.today(now)
+    ref = core.venue.reference(symbol, today)
     with_greeks = flag(request.query.get("greeks"))
     out = []
-    for sym in chain_symbols(symbol, expiration, today, core.venue.reference(symbol, today)):
-        occ = parse_listed(sym)
-        if occ is None:
-            continue
-        mark = core.venue.option_mark(occ, now)
-        out.append(option_quote(core, mark, now, with_greeks))
+    for root in roots:
+        for sym in chain_symbols(root, expiration, today, ref):
+            occ = parse_listed(sym)
+            if occ is None:
+                continue
+            mark = core.venue.option_mark(occ, now)
+            out.append(option_quote(core, mark, now, with_greeks))
     return respond(request, {"options": {"option": listing(out)}})
+
+
+async def option_lookup(request: web.Request) -> web.Response:
+    """GET /v1/markets/options/lookup?underlying=: every listed OCC symbol, per root
+    (`{"symbols": [{"rootSymbol", "options": [...]}]}`, docs/market-data.md)."""
+    core = core_of(request)
+    symbol = request.query.get("underlying", "").upper()
+    today = core.venue.today()
+    ref = core.venue.reference(symbol, today) if core.venue.knows(symbol) else 0.0
+    roots = []
+    for root in _roots(core, symbol):
+        options = [
+            occ for d, _ in expirations(root, today) for occ in chain_symbols(root, d, today, ref)
+        ]
+        roots.append({"rootSymbol": root, "options": options})
+    return respond(request, {"symbols": roots or None})

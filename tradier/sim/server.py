@@ -27,6 +27,7 @@ from tradier.sim import rest_account as acct
 from tradier.sim import rest_history as hist
 from tradier.sim import rest_market as mkt
 from tradier.sim import rest_options as opts
+from tradier.sim import rest_reference as ref
 from tradier.sim.account_stream import ACCOUNT_EVENTS_PATH
 from tradier.sim.controls import SimControls
 from tradier.sim.core import SimConfig, SimCore
@@ -186,8 +187,13 @@ class SimServer:
         r.add_get("/v1/markets/options/expirations", opts.option_expirations)
         r.add_get("/v1/markets/options/strikes", opts.option_strikes)
         r.add_get("/v1/markets/options/chains", opts.option_chains)
+        r.add_get("/v1/markets/options/lookup", opts.option_lookup)
         r.add_get("/v1/markets/history", hist.history)
         r.add_get("/v1/markets/timesales", hist.timesales)
+        r.add_get("/v1/markets/lookup", ref.lookup)
+        r.add_get("/v1/markets/search", ref.search)
+        r.add_get("/v1/markets/etb", ref.etb)
+        r.add_get("/beta/markets/fundamentals/company", ref.company)
         r.add_post("/v1/markets/events/session", mkt.create_session)
         r.add_get(STREAM_PATH, self.core.stream.handle)
         r.add_post(STREAM_PATH, self.core.stream.handle)

@@ -9,8 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from tradier.calendar import MarketState, read_clock, trading_day
 from tradier.clock import to_new_york
-from tradier.occ import OccSymbolError, parse_occ
-from tradier.sim.symbols import spec_for
+from tradier.occ import OccSymbolError, parse_occ, underlying_of
 from tradier.sim.venue import Venue
 
 EQUITY_SIDES = ("buy", "buy_to_cover", "sell", "sell_short")
@@ -98,14 +97,16 @@ def _quantity(raw: str | None, key: str, errors: list[str]) -> int:
     return int(value)
 
 
-def _check_underlying(symbol: str, venue: Venue, errors: list[str]) -> None:
+def _check_underlying(symbol: str, klass: str, venue: Venue, errors: list[str]) -> None:
+    # An index quotes and lists options but has no shares: equity and combo orders on it
+    # are refused, option and multileg orders on its series are fine.
     if not symbol:
         errors.append("Invalid parameter, symbol: is required.")
         return
-    state = venue.state(symbol)
-    if state is None:
+    spec = venue.spec(symbol)
+    if spec is None:
         errors.append(f"Invalid parameter, symbol: {symbol} is not a valid symbol.")
-    elif spec_for(symbol).quote_only:
+    elif spec.quote_only and klass in ("equity", "combo"):
         errors.append(f"Invalid parameter, symbol: {symbol} is an index and cannot be traded.")
 
 
@@ -120,7 +121,7 @@ def _check_option(
     except OccSymbolError:
         errors.append(f"Invalid parameter, {key}: {option_symbol} is not a valid option symbol.")
         return
-    if occ.root != symbol:
+    if underlying_of(occ.root) != symbol:
         errors.append(f"Invalid parameter, {key}: root {occ.root} does not match symbol {symbol}.")
         return
     if venue.option(option_symbol) is None:
@@ -170,7 +171,7 @@ def validate_order(form: Mapping[str, str], venue: Venue) -> OrderRequest | list
             "otoco."
         )
         return errors
-    _check_underlying(symbol, venue, errors)
+    _check_underlying(symbol, klass, venue, errors)
     _check_duration(duration, venue, errors)
     price = positive_decimal(form, "price", errors)
     stop = positive_decimal(form, "stop", errors)

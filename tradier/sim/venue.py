@@ -10,16 +10,24 @@ from typing import Protocol
 
 from tradier.calendar import MarketState, read_clock
 from tradier.clock import NEW_YORK, Clock, from_datetime, to_new_york
-from tradier.occ import OccSymbol
+from tradier.occ import OccSymbol, underlying_of
 from tradier.sim.market import Trade
 from tradier.sim.options import OptionMark, is_listed, mark, parse_listed
-from tradier.sim.symbols import SymbolState
+from tradier.sim.symbols import SymbolSpec, SymbolState
 
 
 class MarketSource(Protocol):
     """What a price source (generated or replayed) provides."""
 
     symbols: tuple[str, ...]
+
+    def knows(self, symbol: str) -> bool:
+        """True when the source has a market for the (underlying) symbol."""
+        ...
+
+    def spec(self, symbol: str) -> SymbolSpec | None:
+        """The symbol's static facts, None when unknown."""
+        ...
 
     def state(self, symbol: str, ms: int) -> SymbolState | None:
         """The symbol at `ms`, or None when unknown."""
@@ -70,6 +78,14 @@ class Venue:
         """The underlying symbols this venue quotes."""
         return self.source.symbols
 
+    def knows(self, symbol: str) -> bool:
+        """True for an underlying (equity, ETF or index) this venue quotes."""
+        return self.source.knows(symbol)
+
+    def spec(self, symbol: str) -> SymbolSpec | None:
+        """An underlying's static facts (name, exchange, type), None when unknown."""
+        return self.source.spec(symbol)
+
     def now_ms(self) -> int:
         """Simulated now."""
         return self.clock.now_ms()
@@ -112,17 +128,17 @@ class Venue:
     def option(self, symbol: str, ms: int | None = None) -> OptionMark | None:
         """A listed option's mark at `ms`, None when not listed or expired."""
         occ = parse_listed(symbol)
-        if occ is None or occ.root not in self.symbols:
+        if occ is None or not self.knows(underlying_of(occ.root)):
             return None
         at = self.now_ms() if ms is None else ms
         today = self.today(at)
-        if not is_listed(occ, today, self.reference(occ.root, today)):
+        if not is_listed(occ, today, self.reference(underlying_of(occ.root), today)):
             return None
         return self.option_mark(occ, at)
 
     def option_mark(self, occ: OccSymbol, ms: int) -> OptionMark:
         """Mark a contract without checking the listing."""
-        under = self.state(occ.root, ms)
+        under = self.state(underlying_of(occ.root), ms)
         spot = under.mid if under is not None else 100.0
         pin = self.pins.get(str(occ))
         result = mark(occ, spot, ms, self.vix(ms))

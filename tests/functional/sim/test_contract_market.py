@@ -28,10 +28,10 @@ async def test_request_when_accept_missing_then_xml_not_json(sim: Sim) -> None:
 
 async def test_quotes_when_one_known_one_unknown_then_object_and_unmatched(sim: Sim) -> None:
     """TRADIER.md §5 Quotes: one quote is a bare object; unknown symbols in unmatched_symbols."""
-    body = (await sim.http.get("/markets/quotes", params={"symbols": "SPY,ZZZZ"})).json()
+    body = (await sim.http.get("/markets/quotes", params={"symbols": "SPY,ZZZZ9"})).json()
     quote = body["quotes"]["quote"]
     assert isinstance(quote, dict) and quote["symbol"] == "SPY"
-    assert body["quotes"]["unmatched_symbols"] == {"symbol": "ZZZZ"}
+    assert body["quotes"]["unmatched_symbols"] == {"symbol": "ZZZZ9"}
     for key in ("last", "bid", "ask", "prevclose", "change", "volume"):
         assert isinstance(quote[key], int | float), key
     for key in ("trade_date", "bid_date", "ask_date"):
@@ -104,8 +104,8 @@ async def test_expirations_when_strikes_flag_then_objects_with_strikes(sim: Sim)
 
 
 async def test_expirations_when_no_options_then_null(sim: Sim) -> None:
-    """TRADIER.md §5: no expirations gives a null wrapper."""
-    body = (await sim.http.get("/markets/options/expirations", params={"symbol": "VIX"})).json()
+    """TRADIER.md §5: no expirations gives a null wrapper (a symbol that cannot exist)."""
+    body = (await sim.http.get("/markets/options/expirations", params={"symbol": "ZZZZ9"})).json()
     assert body == {"expirations": None}
 
 

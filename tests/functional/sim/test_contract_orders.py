@@ -135,7 +135,7 @@ async def test_place_when_several_problems_then_errors_list(sim: Sim) -> None:
         ({"type": "debit"}, "type is invalid for class equity"),
         ({"quantity": "-5"}, "quantity"),
         ({"quantity": "1.5"}, "quantity"),
-        ({"symbol": "NOPE"}, "NOPE is not a valid symbol"),
+        ({"symbol": "NOPE9"}, "NOPE9 is not a valid symbol"),
         ({"type": "stop"}, "stop: is required"),
         ({"side": "sell_short", "duration": "gtc"}, "gtc is not allowed for sell_short"),
         ({"duration": "week"}, "duration"),

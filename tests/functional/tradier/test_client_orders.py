@@ -61,16 +61,16 @@ def test_preview_when_valid_then_costs_and_nothing_placed(
 def test_place_when_tradier_validation_fails_then_rejected_with_errors(
     client: TradierClient,
 ) -> None:
-    order = EquityOrder(symbol="ZZZZ", side="buy", quantity=1, tag="v-1")
+    order = EquityOrder(symbol="ZZZZ9", side="buy", quantity=1, tag="v-1")
     with pytest.raises(TradierOrderRejected) as info:
         client.place_order(order)
     assert info.value.status == 400
-    assert info.value.errors == ["Invalid parameter, symbol: ZZZZ is not a valid symbol."]
+    assert info.value.errors == ["Invalid parameter, symbol: ZZZZ9 is not a valid symbol."]
 
 
 def test_place_when_several_validation_errors_then_all_listed(client: TradierClient) -> None:
     order = OptionOrder(
-        symbol="ZZZZ", option_symbol="SPY991231C00001000", side="buy_to_open", quantity=1
+        symbol="ZZZZ9", option_symbol="SPY991231C00001000", side="buy_to_open", quantity=1
     )
     with pytest.raises(TradierOrderRejected) as info:
         client.place_order(order)

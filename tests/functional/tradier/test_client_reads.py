@@ -18,7 +18,7 @@ from tradier.sim.server import RunningSim, run_in_thread
 def test_quotes_when_known_and_unknown_symbols_then_typed_known_only(
     client: TradierClient,
 ) -> None:
-    quotes = client.quotes(["SPY", "QQQ", "ZZZZ"])
+    quotes = client.quotes(["SPY", "QQQ", "ZZZZ9"])
     assert [q.symbol for q in quotes] == ["SPY", "QQQ"]
     assert all(isinstance(q, Quote) and isinstance(q.bid, Decimal) for q in quotes)
     assert quotes[0].bid is not None and quotes[0].ask is not None
@@ -30,7 +30,7 @@ def test_quotes_when_one_symbol_then_single_object_is_a_list(client: TradierClie
 
 
 def test_quotes_when_every_symbol_unknown_then_empty(client: TradierClient) -> None:
-    assert client.quotes(["ZZZZ"]) == []
+    assert client.quotes(["ZZZZ9"]) == []
 
 
 def test_clock_when_market_open_then_state_and_ms_timestamp(client: TradierClient) -> None:
@@ -187,3 +187,24 @@ def test_quotes_when_hundreds_of_symbols_then_posted_and_all_answered(
     assert len(",".join(symbols)) > 1500
     quotes = client.quotes(symbols)
     assert {q.symbol for q in quotes} == set(symbols)
+
+
+def test_client_when_any_symbol_then_quotes_chains_history_decode(client: TradierClient) -> None:
+    """The project's own client reads the wider market: a share class, an index and its
+    PM-settled root, a generated symbol (issue 12)."""
+    quotes = client.quotes(["BRK/B", "SPX", "ZZZZ"])
+    assert [q.symbol for q in quotes] == ["BRK/B", "SPX", "ZZZZ"]
+    listed = client.expirations("SPX", include_all_roots=True)
+    chain = client.chain("SPX", listed[0])
+    assert chain and {o.root_symbol for o in chain} == {"SPXW"}
+    assert client.history("BRK/B", "daily")
+
+
+def test_client_when_lookup_search_etb_then_typed_securities(client: TradierClient) -> None:
+    """Lookup, search and the ETB list decode to `Security` whatever the cardinality."""
+    found = client.lookup("BRK", types=["stock"])
+    assert [s.symbol for s in found] == ["BRK/A", "BRK/B"]
+    assert [s.symbol for s in client.lookup("AAPL")] == ["AAPL"]  # one: a bare object
+    assert client.lookup("ZZZZ9") == []  # none: a null wrapper
+    assert client.search("berkshire")[0].description == "Berkshire Hathaway Inc Class A"
+    assert "AAPL" in {s.symbol for s in client.easy_to_borrow()}

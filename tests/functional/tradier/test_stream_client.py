@@ -147,13 +147,13 @@ async def test_stream_when_sandbox_token_then_stream_auth_error_and_no_retry(
 
 
 async def test_stream_when_invalid_symbol_then_error_frame_counted(fast_sim: RunningSim) -> None:
-    stream = make_stream(fast_sim, ["ZZZZ"], watchdog_s=0.5, is_market_hours=lambda: False)
+    stream = make_stream(fast_sim, ["ZZZZ9"], watchdog_s=0.5, is_market_hours=lambda: False)
     iterator = aiter(stream)
     task = asyncio.ensure_future(anext(iterator))
     await until(lambda: stream.errors > 0)
     task.cancel()
     await stream.close()
-    assert stream.last_error == "ZZZZ is not a valid symbol"
+    assert stream.last_error == "ZZZZ9 is not a valid symbol"
     assert stream.reconnects == 0
 
 

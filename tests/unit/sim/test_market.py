@@ -120,7 +120,8 @@ def test_expirations_when_listed_then_weeklies_mon_wed_fri_and_monthly_third_fri
     assert listed[date(2026, 12, 18)] == "standard"
     assert date(2026, 11, 27) in listed and date(2026, 11, 26) not in listed  # holiday skipped
     assert max(listed) - date(2026, 11, 18) > timedelta(days=60)
-    assert expirations("VIX", date(2026, 11, 18)) == ()
+    # VIX options expire on the Wednesday 30 days before the next month's third Friday.
+    assert expirations("VIX", date(2026, 11, 18))[0] == (date(2026, 12, 16), "standard")
 
 
 def test_expiration_types_when_asked_twice_same_day_then_one_read_only_map_of_the_listing() -> None:

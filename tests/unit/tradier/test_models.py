@@ -242,3 +242,13 @@ def test_session_when_created_then_url_and_id() -> None:
 def test_model_when_encoded_then_keeps_wire_names() -> None:
     quote = models.Quote(symbol="SPY", trade_date_ms=5)
     assert b'"trade_date":5' in msgspec.json.encode(quote)
+
+
+def test_securities_when_none_one_many_then_lists() -> None:
+    """Lookup/search/etb: a null wrapper, a bare object or a list (TRADIER.md §4 quirk)."""
+    one = b'{"securities":{"security":{"symbol":"AAPL","exchange":"Q","type":"stock","description":"Apple Inc"}}}'
+    many = b'{"securities":{"security":[{"symbol":"A"},{"symbol":"B"}]}}'
+    assert [s.symbol for s in responses.decode_securities(one)] == ["AAPL"]
+    assert [s.symbol for s in responses.decode_securities(many)] == ["A", "B"]
+    assert responses.decode_securities(b'{"securities":null}') == []
+    assert responses.decode_securities(b'{"securities":"null"}') == []
