@@ -19,6 +19,8 @@ from decimal import Decimal
 from typing import Any
 
 from brain.adoption import adopt_positions
+from brain.analyst import Analyst, Fallback, SignalReviewer
+from brain.analyst.analysts import on_cap_notice
 from brain.config import BrainConfig
 from brain.engine import Engine, EngineEvent
 from brain.exits import ExitPolicy
@@ -68,6 +70,7 @@ class Brain:
     account: AsyncTradierClient | None = None
     supervisor: Supervisor | None = None
     warmed: dict[str, int] = field(default_factory=dict)
+    analyst: Analyst | None = None
 
     def start(self, supervisor: Supervisor, *, with_feed: bool = True) -> None:
         """Start every supervised task."""
@@ -167,10 +170,13 @@ class Brain:
             **self.engine.summary(),
             **self.monitor.summary(),
             "restarts": sum(self.supervisor.summary().values()) if self.supervisor else 0,
+            **({"analyst": self.analyst.status()} if self.analyst is not None else {}),
         }
 
     async def aclose(self) -> None:
         """Close the HTTP clients."""
+        if self.analyst is not None:
+            await self.analyst.aclose()
         if self.gate is not None:
             await self.gate.aclose()
         await self.market.aclose()
@@ -196,8 +202,11 @@ def build_brain(
     sizing: SizingPolicy | None = None,
     exit_policy: ExitPolicy | None = None,
     extra_strategies: Sequence[Any] = (),
+    analyst: Analyst | None = None,
+    review_fallback: Fallback = Fallback.PROCEED,
 ) -> Brain:
-    """Wire a brain from its outside parts (clients, clock, pace)."""
+    """Wire a brain from its outside parts (clients, clock, pace); with `analyst`, every
+    signal is reviewed before it becomes a proposal."""
     chosen = list(strategies) if strategies is not None else build_strategies()
     policy = exit_policy or ExitPolicy()
     limiter = SignalLimiter(clock)
@@ -226,6 +235,22 @@ def build_brain(
         gate_state=lambda: holder["hb"].trading_state if "hb" in holder else None,
     )
     pipeline = Pipeline(symbols, [*chosen, *extra_strategies], clock)
+    if analyst is not None:
+
+        def gate_view() -> dict[str, Any]:
+            hb = holder.get("hb")
+            state = hb.trading_state if hb is not None else None
+            return {"trading_state": state.value if state is not None else None}
+
+        engine.reviewer = SignalReviewer(
+            analyst,
+            clock,
+            review_fallback,
+            state_of=pipeline.states.get,
+            positions=lambda: list(monitor.positions.values()),
+            gate=gate_view,
+        )
+        on_cap_notice(analyst, lambda reason, detail: engine.notify(detail))
     feed = Feed(pipeline, stream_factory, engine.submit_signal, clock)
     brain_ref: list[Brain] = []
     heartbeat = Heartbeat(
@@ -250,6 +275,7 @@ def build_brain(
         pace=pace,
         store=store,
         account=account,
+        analyst=analyst,
     )
     brain_ref.append(brain)
     return brain

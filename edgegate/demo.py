@@ -16,7 +16,7 @@ import logging
 import sys
 from datetime import date
 
-from brain.cli import format_event, format_summary
+from brain.cli import format_analyst, format_event, format_summary
 from brain.replay import ReplayOptions, check_replay_options, replay_sim
 from edgegate.compose import scheduled_gate
 from edgegate.demo_summary import trader_summary
@@ -24,7 +24,8 @@ from edgegate.demo_summary import trader_summary
 BANNER = """edgegate demo — everything on loopback, in simulated time:
   tradier simulator  REST + WebSocket, seeded market, Black-Scholes chains, sandbox broker
   gate               real handlers behind a local API Gateway v2 adapter, embedded DynamoDB
-  brain              stream -> 1-min bars -> indicators -> regime -> strategies -> proposals
+  brain              stream -> 1-min bars -> indicators -> regime -> strategies -> review
+                     -> proposals (the offline analyst reviews unless ANTHROPIC_API_KEY is set)
 Columns: New York time, kind, symbol, strategy, details. Ctrl-C stops it.
 """
 
@@ -56,13 +57,15 @@ def run(args: argparse.Namespace) -> int:
         step_s=args.step,
         speed=args.speed,
         gate_factory=scheduled_gate,
+        # DESIGN: the demo reviews with the offline analyst unless ANTHROPIC_API_KEY is set.
+        review="env",
     )
     try:
         result = asyncio.run(replay_sim(options, lambda e: print(format_event(e), flush=True)))
     except KeyboardInterrupt:
         print("demo stopped", flush=True)
         return 130
-    for line in trader_summary(result.events):
+    for line in [*trader_summary(result.events), *format_analyst(result)]:
         print(line, flush=True)
     print(format_summary(result), flush=True)
     return 0 if not result.dead_tasks else 1

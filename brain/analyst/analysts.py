@@ -9,9 +9,10 @@ and every answer says it is not Claude's. The demo and the tests run anywhere wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
-from brain.analyst.answers import Answered, Reply
+from brain.analyst.answers import AbstainReason, Answered, Reply
 from brain.analyst.claude import ClaudeClient, Document
 from brain.analyst.prefix import StaticPrefix
 from brain.analyst.review_schema import ReviewAnswer, ReviewRequest, Verdict
@@ -54,18 +55,27 @@ class ClaudeAnalyst:
         return await self.client.ask(self.prefix, [document], ReviewAnswer, purpose="review")
 
     def status(self) -> dict[str, Any]:
-        """Model, budget and spend, call figures."""
+        """Model, budget and spend, and the calls' outcomes."""
+        calls = self.client.calls
         return {
             "analyst": self.kind,
             "model": self.client.config.model,
             "prices_effective": str(self.client.price_effective),
             "budget": self.client.budget.status(),
-            "calls": self.client.calls.figures(),
+            "calls": calls.calls,
+            "retries": calls.retries,
+            "outcomes": dict(sorted(calls.outcomes.items())),
         }
 
     async def aclose(self) -> None:
         """Close the SDK client."""
         await self.client.aclose()
+
+
+def on_cap_notice(analyst: Analyst, notice: Callable[[AbstainReason, str], None]) -> None:
+    """Have `notice` told when Claude's cost cap is reached (the offline analyst has none)."""
+    if isinstance(analyst, ClaudeAnalyst):
+        analyst.client.budget.on_cap = notice
 
 
 def _half(quantity: int) -> int:
