@@ -21,7 +21,9 @@ async def no_sleep(_s: float) -> None:
     """Retries wait in simulated time (the test records nothing of the wait)."""
 
 
-def review_request(reason: str = "trending regime: entry conditions met", **kw: object) -> ReviewRequest:
+def review_request(
+    reason: str = "trending regime: entry conditions met", **kw: object
+) -> ReviewRequest:
     """A bull put spread on SPY, two contracts planned."""
     leg = dict(option_type="put", expiration="2026-12-18", delta=-0.2, iv=0.18)
     base: dict[str, object] = dict(
@@ -41,10 +43,24 @@ def review_request(reason: str = "trending regime: entry conditions met", **kw: 
                 strategy="vertical",
                 kind="bull_put",
                 legs=[
-                    LegView(option_symbol="SPY261218P00580000", side="sell", ratio=1,
-                            strike="580", bid="2.10", ask="2.14", **leg),
-                    LegView(option_symbol="SPY261218P00575000", side="buy", ratio=1,
-                            strike="575", bid="1.50", ask="1.54", **leg),
+                    LegView(
+                        option_symbol="SPY261218P00580000",
+                        side="sell",
+                        ratio=1,
+                        strike="580",
+                        bid="2.10",
+                        ask="2.14",
+                        **leg,
+                    ),
+                    LegView(
+                        option_symbol="SPY261218P00575000",
+                        side="buy",
+                        ratio=1,
+                        strike="575",
+                        bid="1.50",
+                        ask="1.54",
+                        **leg,
+                    ),
                 ],
                 net_price="0.56",
                 net_kind="credit",

@@ -10,7 +10,7 @@ import httpx2
 import pytest
 
 from brain.analyst.analysts import ClaudeAnalyst
-from brain.analyst.answers import AbstainReason, Abstained, Answered
+from brain.analyst.answers import Abstained, AbstainReason, Answered
 from brain.analyst.fake_claude import FakeClaude, Reply, Scripted
 from brain.analyst.prefix import review_prefix
 from brain.analyst.review_schema import ReviewAnswer, Verdict, answer_schema
@@ -58,7 +58,10 @@ async def test_request_when_sent_then_schema_from_the_model_and_data_as_document
     await _review(fake)
     sent = fake.messages[-1]
     assert sent.auth in ("x-api-key", "bearer")  # the key was sent, never kept
-    assert sent.body["output_config"]["format"] == {"type": "json_schema", "schema": answer_schema()}
+    assert sent.body["output_config"]["format"] == {
+        "type": "json_schema",
+        "schema": answer_schema(),
+    }
     assert "tool_choice" not in sent.body and "tools" not in sent.body
     assert sent.body["system"][0]["cache_control"] == {"type": "ephemeral", "ttl": "5m"}
     content = sent.body["messages"][-1]["content"]

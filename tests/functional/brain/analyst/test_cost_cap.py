@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from brain.analyst.analysts import ClaudeAnalyst
-from brain.analyst.answers import AbstainReason, Abstained, Answered
+from brain.analyst.answers import Abstained, AbstainReason, Answered
 from brain.analyst.fake_claude import FakeClaude, Reply, Scripted
 from brain.analyst.prefix import review_prefix
 from brain.analyst.spend import FileSpendStore

@@ -101,7 +101,7 @@ def test_settle_when_cheaper_than_reserved_then_room_returns(
 def test_store_when_reopened_then_spend_and_open_reservations_survive(
     reopen: tuple[str, Factory],
 ) -> None:
-    backend, factory = reopen
+    _backend, factory = reopen
     first = factory()
     assert first.reserve(DAY, HOUR, Decimal("0.30"), Decimal("1.00"), 10) is None
     first.settle(DAY, Decimal("0.30"), Decimal("0.10"), TokenUsage(1, 1), True)

@@ -3,7 +3,7 @@ smaller; the proposal is always built from the planner's own structure."""
 
 from __future__ import annotations
 
-from brain.analyst.answers import AbstainReason, Abstained, Answered, Reply
+from brain.analyst.answers import Abstained, AbstainReason, Answered, Reply
 from brain.analyst.config import Fallback
 from brain.analyst.review import SignalReviewer
 from brain.analyst.review_schema import ReviewAnswer, ReviewRequest, Verdict
@@ -74,7 +74,7 @@ async def test_review_when_approve_then_proposal_as_planned_with_review_in_conte
 
 
 async def test_review_when_adjust_smaller_then_proposal_smaller_same_legs():
-    eng, gate, _, analyst = await _run(_answer(Verdict.ADJUST, quantity=1))
+    _eng, gate, _, analyst = await _run(_answer(Verdict.ADJUST, quantity=1))
     proposal = gate.proposals[0]
     assert proposal.quantity == 1
     planned_legs = [leg.option_symbol for leg in analyst.requests[0].alternatives[0].legs]
