@@ -19,8 +19,17 @@ from decimal import Decimal
 from typing import Any
 
 from brain.adoption import adopt_positions
-from brain.analyst import Analyst, Fallback, SignalReviewer
+from brain.analyst import (
+    Analyst,
+    AnalystConfig,
+    Fallback,
+    SignalReviewer,
+    build_analyst,
+    check_analyst,
+)
 from brain.analyst.analysts import on_cap_notice
+from brain.analyst.errors import AnalystConfigError
+from brain.analyst.spend import FileSpendStore, SpendStore
 from brain.config import BrainConfig
 from brain.engine import Engine, EngineEvent
 from brain.exits import ExitPolicy
@@ -300,9 +309,37 @@ async def data_token_accepted(market: AsyncTradierClient) -> bool:
     return True
 
 
+def spend_store(config: BrainConfig, clock: Clock) -> SpendStore:
+    """Where the analyst's spend is kept: the sessions table when one is named, else a
+    file in the state directory (both survive a restart)."""
+    if config.sessions_table:
+        import boto3
+
+        from brain.analyst.spend_dynamo import DynamoSpendStore
+
+        client = boto3.client("dynamodb")
+        return DynamoSpendStore(client, config.sessions_table, lambda: clock.now_ms() / 1000)
+    return FileSpendStore(StateStore(config.state_dir))
+
+
+def live_analyst(config: BrainConfig, clock: Clock) -> Analyst | None:
+    """The live brain's analyst (None when review is off); AnalystConfigError when its
+    model has no price."""
+    settings = config.analyst or AnalystConfig()
+    if not settings.review:
+        return None
+    transcript = config.state_dir / "analyst-calls.jsonl"
+    return build_analyst(settings, clock, spend=spend_store(config, clock), transcript=transcript)
+
+
 async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | None = None) -> int:
     """`edgegate brain run`: stream through each trading day until SIGTERM."""
     clock = SystemClock()
+    try:
+        analyst = live_analyst(config, clock)
+    except AnalystConfigError as exc:
+        log.error("%s", exc)
+        return 2
     market = AsyncTradierClient(config.data_base_url, config.data_token)
     account = (
         AsyncTradierClient(config.account_base_url, config.account_token, config.account_id)
@@ -336,7 +373,12 @@ async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | 
         store=StateStore(config.state_dir),
         report=report,
         brain_id=f"brain-{os.getpid()}",
+        analyst=analyst,
+        review_fallback=(config.analyst or AnalystConfig()).fallback,
     )
+    if analyst is not None:
+        log.info("signals are reviewed by the %s analyst", analyst.kind)
+        await check_analyst(analyst)
     if not await data_token_accepted(market):
         await brain.aclose()
         return 2

@@ -24,6 +24,7 @@ class AnalystConfigError(AnalystError, ValueError):
 
     def __init__(self, name: str, message: str) -> None:
         self.name = name
+        self.detail = message
         super().__init__(f"{name}: {message}")
 
 
