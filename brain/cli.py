@@ -132,9 +132,11 @@ def format_analyst(result: ReplayResult) -> list[str]:
             f"cache_read_share={figures['cache_read_share']} "
             f"cache_misses={figures['cache_misses']}"
         )
+    overhead = a.get("review_overhead_ms")
+    if overhead:
         lines.append(
-            f"analyst brain overhead per call excluding model time: "
-            f"median={figures['overhead_ms_median']}ms p99={figures['overhead_ms_p99']}ms"
+            f"analyst brain overhead per review excluding model time: "
+            f"median={overhead['median']}ms p99={overhead['p99']}ms (n={overhead['n']})"
         )
     return lines
 

@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import statistics
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager
@@ -37,10 +38,12 @@ from brain.analyst import (
     AnalystConfig,
     ClaudeAnalyst,
     OfflineAnalyst,
+    SignalReviewer,
     build_analyst,
     check_analyst,
     load_analyst_config,
 )
+from brain.analyst.calls import percentile
 from brain.bars import Bar
 from brain.engine import EngineEvent
 from brain.gate_client import GateClient
@@ -184,14 +187,24 @@ async def _analyst(options: ReplayOptions, clock: Clock) -> AsyncIterator[Analys
         yield build_analyst(AnalystConfig(api_key="fake-claude", base_url=fake.url), clock)
 
 
-def analyst_figures(analyst: Analyst | None) -> dict[str, Any]:
-    """The analyst's status plus, for Claude, per-call figures and the prefix's size."""
+def analyst_figures(analyst: Analyst | None, reviewer: SignalReviewer | None) -> dict[str, Any]:
+    """The analyst's status plus, for Claude, per-call figures and the prefix's size, and
+    the brain's own time per review (the whole review less the model's time)."""
     if analyst is None:
         return {}
     out = analyst.status()
+    model_ms: dict[str, float] = {}
     if isinstance(analyst, ClaudeAnalyst):
         out["figures"] = analyst.client.calls.figures()
         out["prefix_bytes"] = analyst.prefix.size_bytes
+        model_ms = {r.call_id: r.model_ms for r in analyst.client.calls.records}
+    if reviewer is not None:
+        overheads = reviewer.overheads_ms(model_ms)
+        out["review_overhead_ms"] = {
+            "median": round(statistics.median(overheads), 3) if overheads else 0.0,
+            "p99": round(percentile(overheads, 99), 3),
+            "n": len(overheads),
+        }
     return out
 
 
@@ -321,7 +334,7 @@ async def _replay_with(
         try:
             await _drive(brain, sim, counter, pace, clock, options, result, end_ms)
         finally:
-            result.analyst.update(analyst_figures(analyst))
+            result.analyst.update(analyst_figures(analyst, brain.engine.reviewer))
         result.bars = recorder.bars
 
 

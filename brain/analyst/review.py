@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from brain.analyst.analysts import Analyst, AnalystKind
@@ -96,6 +98,9 @@ class SignalReviewer:
     notes: Callable[[str], Sequence[str]] = lambda symbol: ()
     deadline_s: float = 60.0
     reviews: int = 0
+    perf: Callable[[], float] = time.perf_counter
+    # (call id, wall ms of the whole review: request, analyst, outcome) of recent reviews
+    timings: deque[tuple[str | None, float]] = field(default_factory=lambda: deque(maxlen=5000))
 
     async def review(
         self, signal: Signal, alternatives: Sequence[tuple[PlannedTrade, int]]
@@ -103,6 +108,7 @@ class SignalReviewer:
         """The outcome for `signal`; `alternatives` are (planned trade, sized quantity),
         the planner's first choice first."""
         self.reviews += 1
+        start = self.perf()
         request = build_review_request(
             signal,
             alternatives,
@@ -118,7 +124,16 @@ class SignalReviewer:
                 reply = await self.analyst.review(request)
         except TimeoutError:
             reply = Abstained(AbstainReason.TIMEOUT, f"review took over {self.deadline_s:g}s")
-        return self.outcome(reply, request)
+        outcome = self.outcome(reply, request)
+        self.timings.append((outcome.call_id, (self.perf() - start) * 1000))
+        return outcome
+
+    def overheads_ms(self, model_ms: Mapping[str, float]) -> list[float]:
+        """The brain's own time per review: the whole review less the time spent waiting
+        on the model (`model_ms` by call id; a review without a call waited on nothing)."""
+        return [
+            max(0.0, total - model_ms.get(call_id or "", 0.0)) for call_id, total in self.timings
+        ]
 
     def outcome(
         self, reply: Answered[ReviewAnswer] | Abstained, request: ReviewRequest
