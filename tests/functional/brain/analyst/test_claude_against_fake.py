@@ -216,3 +216,19 @@ async def test_spend_when_many_attempts_then_store_totals_match_the_records(
     assert day.input_tokens + day.cache_write_tokens + day.cache_read_tokens == sum(
         r.usage.prompt_tokens for r in client.calls.records
     )
+
+
+async def test_fake_cache_when_ttl_passed_then_written_again() -> None:
+    now = [0.0]
+    async with FakeClaude(now=lambda: now[0]) as server:
+        client = claude_client(server.url)
+        analyst = ClaudeAnalyst(client, review_prefix())
+        await analyst.review(review_request())
+        now[0] = 299.0  # within the 5-minute TTL: read, and the TTL starts again
+        await analyst.review(review_request())
+        now[0] = 299.0 + 301.0  # past it
+        await analyst.review(review_request())
+        await analyst.aclose()
+    written = [r.usage.cache_write_tokens > 0 for r in client.calls.records]
+    read = [r.usage.cache_read_tokens > 0 for r in client.calls.records]
+    assert (written, read) == ([True, False, True], [False, True, False])
