@@ -229,21 +229,7 @@ class ClaudeClient:
         """One structured call: the typed answer, or an abstention with its reason."""
         start = self._perf()
         call_id = f"{purpose}-{self.clock.now_ms()}-{next(self._ids)}"
-        system = self._system(prefix)
-        content: list[Any] = [
-            {
-                "type": "document",
-                "source": {"type": "text", "media_type": "text/plain", "data": d.data},
-                "title": d.title,
-            }
-            for d in documents
-        ]
-        content.append({"type": "text", "text": ask})
-        messages: list[Any] = [{"role": t.role, "content": t.text} for t in prior]
-        messages.append({"role": "user", "content": content})
-        output_config: Any = {
-            "format": {"type": "json_schema", "schema": anthropic.transform_schema(answer)}
-        }
+        system, messages, output_config = self._request(prefix, documents, answer, prior, ask)
         tally = _Attempts()
         counted = await self._count(system, messages, output_config, tally)
         result, reply_text = await self._attempts(
@@ -277,6 +263,46 @@ class ClaudeClient:
         if isinstance(result, Answered):
             return Answered(result.answer, call_id)
         return Abstained(result.reason, result.detail, call_id)
+
+    def _request(
+        self,
+        prefix: StaticPrefix,
+        documents: Sequence[Document],
+        answer: type[BaseModel],
+        prior: Sequence[Turn],
+        ask: str,
+    ) -> tuple[list[Any], list[Any], Any]:
+        """(system, messages, output_config) of a call: the cached prefix, prior turns,
+        then the documents and the fixed question in the last user turn."""
+        content: list[Any] = [
+            {
+                "type": "document",
+                "source": {"type": "text", "media_type": "text/plain", "data": d.data},
+                "title": d.title,
+            }
+            for d in documents
+        ]
+        content.append({"type": "text", "text": ask})
+        messages: list[Any] = [{"role": t.role, "content": t.text} for t in prior]
+        messages.append({"role": "user", "content": content})
+        output_config: Any = {
+            "format": {"type": "json_schema", "schema": anthropic.transform_schema(answer)}
+        }
+        return self._system(prefix), messages, output_config
+
+    async def count(
+        self,
+        prefix: StaticPrefix,
+        documents: Sequence[Document],
+        answer: type[BaseModel],
+        *,
+        prior: Sequence[Turn] = (),
+        ask: str = ASK,
+    ) -> int:
+        """The prompt tokens `ask(...)` would send (the API's count; a byte bound when it
+        cannot be had), for callers that fit a prompt to a token budget."""
+        system, messages, output_config = self._request(prefix, documents, answer, prior, ask)
+        return await self._count(system, messages, output_config, _Attempts())
 
     async def _count(self, system: Any, messages: Any, output_config: Any, tally: _Attempts) -> int:
         t0 = self._perf()

@@ -232,3 +232,15 @@ async def test_fake_cache_when_ttl_passed_then_written_again() -> None:
     written = [r.usage.cache_write_tokens > 0 for r in client.calls.records]
     read = [r.usage.cache_read_tokens > 0 for r in client.calls.records]
     assert (written, read) == ([True, False, True], [False, True, False])
+
+
+async def test_count_when_asked_before_a_call_then_the_tokens_the_call_reserves_for(
+    fake: FakeClaude,
+) -> None:
+    client = claude_client(fake.url)
+    document = Document("signal_review_request", review_request().model_dump_json())
+    counted = await client.count(review_prefix(), [document], ReviewAnswer)
+    await client.ask(review_prefix(), [document], ReviewAnswer, purpose="review")
+    await client.aclose()
+    record = client.calls.records[-1]
+    assert counted == record.counted_tokens == record.usage.prompt_tokens
