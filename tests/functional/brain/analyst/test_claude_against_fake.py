@@ -11,6 +11,7 @@ import pytest
 
 from brain.analyst.analysts import ClaudeAnalyst
 from brain.analyst.answers import Abstained, AbstainReason, Answered
+from brain.analyst.claude import Document
 from brain.analyst.fake_claude import FakeClaude, Reply, Scripted
 from brain.analyst.prefix import review_prefix
 from brain.analyst.review_schema import ReviewAnswer, Verdict, answer_schema
