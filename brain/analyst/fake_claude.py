@@ -20,12 +20,14 @@ prefix; at or above the model's minimum cacheable length, the first request writ
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import itertools
 import json
 import math
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -394,3 +396,29 @@ class FakeClaude:
         return web.json_response(
             [{"path": r.path, "auth": r.auth, "model": r.body.get("model")} for r in self.requests]
         )
+
+
+@contextlib.contextmanager
+def fake_in_thread(fake: FakeClaude | None = None) -> Iterator[FakeClaude]:
+    """Serve `fake` from its own thread and event loop, so the time it spends answering
+    is never counted against the caller's loop (benchmarks)."""
+    server = fake or FakeClaude()
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(server.start())
+        ready.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, name="fake-claude", daemon=True)
+    thread.start()
+    ready.wait(30)
+    try:
+        yield server
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)
+        loop.close()
