@@ -127,9 +127,7 @@ async def _run(analyst: Analyst, reviews: int) -> dict[str, float]:
 async def _bench(reviews: int, spend_kind: str) -> None:
     with fake_in_thread() as fake, tempfile.TemporaryDirectory() as folder:
         spend: SpendStore = (
-            FileSpendStore(StateStore(Path(folder)))
-            if spend_kind == "file"
-            else MemorySpendStore()
+            FileSpendStore(StateStore(Path(folder))) if spend_kind == "file" else MemorySpendStore()
         )
         config = AnalystConfig(
             api_key="fake-claude",
@@ -156,11 +154,8 @@ async def _bench(reviews: int, spend_kind: str) -> None:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark; `--reviews N`, `--spend memory|file`."""
-    parser = argparse.ArgumentParser(
-        prog="edgegate bench analyst", description=__doc__.splitlines()[0]
-    )
+def register(parser: argparse.ArgumentParser) -> None:
+    """The benchmark's options."""
     parser.add_argument(
         "--reviews", type=int, default=300, help="reviews per analyst (default 300)"
     )
@@ -168,8 +163,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--spend",
         choices=["memory", "file"],
         default="file",
-        help="spend store (default file: fsync'ed)",
+        help="spend store (default file: every reservation and settlement fsync'ed)",
     )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; `--reviews N`, `--spend memory|file`."""
+    parser = argparse.ArgumentParser(
+        prog="edgegate bench analyst", description=__doc__.splitlines()[0]
+    )
+    register(parser)
     args = parser.parse_args(argv)
     asyncio.run(_bench(args.reviews, args.spend))
     return 0
