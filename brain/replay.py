@@ -180,9 +180,10 @@ async def _analyst(options: ReplayOptions, clock: Clock) -> AsyncIterator[Analys
     if options.review == "env":
         yield build_analyst(load_analyst_config(os.environ), clock)
         return
-    from brain.analyst.fake_claude import FakeClaude
+    from brain.analyst.fake_claude import fake_in_thread
 
-    async with FakeClaude() as fake:
+    # Its own thread and loop: the fake's work is not counted as the brain's overhead.
+    with fake_in_thread() as fake:
         # The fake accepts any key; this one is not a credential anywhere.
         yield build_analyst(AnalystConfig(api_key="fake-claude", base_url=fake.url), clock)
 
