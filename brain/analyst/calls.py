@@ -35,7 +35,7 @@ class CallRecord:
     reserved: Decimal  # worst cases reserved, summed over the attempts
     counted_tokens: int  # prompt tokens counted before the call
     latency_ms: float  # the whole call, wall time
-    model_ms: float  # time spent waiting on the API (count_tokens and messages)
+    model_ms: float  # waiting on the API: round trips and the waits it asked for
     prefix_digest: str = ""
     documents: dict[str, str] = field(default_factory=dict)
     reply_text: str | None = None

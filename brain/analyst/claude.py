@@ -363,7 +363,7 @@ class ClaudeClient:
                     tally.request_ids.append(exc.request_id)
                 status = exc.status_code
                 if status in (408, 409, 429) or status >= 500:
-                    wait = await self._backoff(tally.attempts, _retry_after(exc), deadline)
+                    wait = await self._backoff(tally, _retry_after(exc), deadline)
                     if wait is None:
                         detail = f"HTTP {status} after {tally.attempts} attempt(s)"
                         return Abstained(AbstainReason.UNAVAILABLE, detail), None
@@ -372,7 +372,7 @@ class ClaudeClient:
             except anthropic.APIConnectionError as exc:
                 # The request may have reached the API: settled as if billed in full.
                 await self._settle(reserved, worst, TokenUsage(), tally, t0)
-                wait = await self._backoff(tally.attempts, None, deadline)
+                wait = await self._backoff(tally, None, deadline)
                 if wait is None:
                     return Abstained(AbstainReason.UNAVAILABLE, f"connection: {exc}"), None
                 continue
@@ -400,15 +400,21 @@ class ClaudeClient:
         tally.cost += cost
         await self.budget.settle(reservation, cost, usage, retry=tally.attempts > 1)
 
-    async def _backoff(self, attempts: int, asked_s: float | None, deadline: float) -> float | None:
-        """Sleep before the next attempt; None when no attempt is left (or no time)."""
+    async def _backoff(
+        self, tally: _Attempts, asked_s: float | None, deadline: float
+    ) -> float | None:
+        """Sleep before the next attempt; None when no attempt is left (or no time). The
+        wait is the API's doing, so it counts as model time, not as the brain's."""
+        attempts = tally.attempts
         if attempts > self.config.max_retries:
             return None
         wait = asked_s if asked_s is not None else 0.5 * 2 ** (attempts - 1)
         wait = min(wait, self.config.max_retry_wait_s)
         if self._perf() + wait >= deadline:
             return None
+        t0 = self._perf()
         await self._sleep(wait)
+        tally.model_s += self._perf() - t0
         return wait
 
     def _check_cache(self, prefix: StaticPrefix, usage: TokenUsage) -> None:
