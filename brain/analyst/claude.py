@@ -29,7 +29,7 @@ from typing import Any, Literal, TypeVar
 
 import anthropic
 import httpx2
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from brain.analyst.answers import Abstained, AbstainReason, Answered, Reply
 from brain.analyst.budget import Budget, Reservation
@@ -37,6 +37,7 @@ from brain.analyst.calls import CallLog, CallRecord
 from brain.analyst.config import AnalystConfig
 from brain.analyst.prefix import StaticPrefix
 from brain.analyst.prices import ModelPrice, TokenUsage
+from brain.analyst.replies import read_answer, retry_after, texts_of, usage_of
 from tradier.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -75,63 +76,6 @@ class PrefixCheck:
     def cacheable(self) -> bool:
         """True when the API will cache the prefix."""
         return self.tokens >= self.minimum
-
-
-def _usage_of(message: Any) -> TokenUsage:
-    u = message.usage
-    return TokenUsage(
-        input_tokens=int(u.input_tokens or 0),
-        output_tokens=int(u.output_tokens or 0),
-        cache_write_tokens=int(u.cache_creation_input_tokens or 0),
-        cache_read_tokens=int(u.cache_read_input_tokens or 0),
-    )
-
-
-def _texts(message: Any) -> list[str]:
-    return [
-        str(getattr(block, "text", ""))
-        for block in message.content
-        if getattr(block, "type", "") == "text"
-    ]
-
-
-def read_answer(message: Any, answer: type[T]) -> T | Abstained:
-    """The typed answer in `message`, or why there is none (never a guess)."""
-    stop = message.stop_reason
-    if stop == "refusal":
-        details = getattr(message, "stop_details", None)
-        category = getattr(details, "category", None) if details is not None else None
-        return Abstained(AbstainReason.REFUSAL, f"refused (category {category})")
-    if stop == "max_tokens":
-        return Abstained(AbstainReason.MAX_TOKENS, "cut off at max_tokens")
-    if stop == "model_context_window_exceeded":
-        return Abstained(AbstainReason.CONTEXT_EXCEEDED, "context window exceeded")
-    texts = _texts(message)
-    if not texts:
-        return Abstained(AbstainReason.NO_TEXT, f"no text block (stop_reason {stop})")
-    try:
-        return answer.model_validate_json("".join(texts))
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False)
-        detail = "invalid"
-        if errors:
-            where = ".".join(str(p) for p in errors[0]["loc"]) or "<root>"
-            detail = f"{where}: {errors[0]['msg']}"
-        if any(e.get("type") == "json_invalid" for e in errors):
-            return Abstained(AbstainReason.INVALID_JSON, detail)
-        return Abstained(AbstainReason.SCHEMA_INVALID, detail)
-
-
-def _retry_after(exc: anthropic.APIStatusError) -> float | None:
-    headers = exc.response.headers
-    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
-        raw = headers.get(name)
-        if raw:
-            try:
-                return max(0.0, float(raw) * scale)
-            except ValueError:
-                continue
-    return None
 
 
 @dataclass
@@ -363,7 +307,7 @@ class ClaudeClient:
                     tally.request_ids.append(exc.request_id)
                 status = exc.status_code
                 if status in (408, 409, 429) or status >= 500:
-                    wait = await self._backoff(tally, _retry_after(exc), deadline)
+                    wait = await self._backoff(tally, retry_after(exc), deadline)
                     if wait is None:
                         detail = f"HTTP {status} after {tally.attempts} attempt(s)"
                         return Abstained(AbstainReason.UNAVAILABLE, detail), None
@@ -376,12 +320,12 @@ class ClaudeClient:
                 if wait is None:
                     return Abstained(AbstainReason.UNAVAILABLE, f"connection: {exc}"), None
                 continue
-            usage = _usage_of(message)
+            usage = usage_of(message)
             await self._settle(reserved, self.price.cost(usage, config.cache_ttl), usage, tally, t0)
             request_id = getattr(message, "_request_id", None)
             if request_id:
                 tally.request_ids.append(str(request_id))
-            texts = _texts(message)
+            texts = texts_of(message)
             read = read_answer(message, answer)
             if isinstance(read, Abstained):
                 return read, "".join(texts) or None
