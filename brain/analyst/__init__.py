@@ -3,11 +3,11 @@ answers, abstentions as values and a cost that cannot pass its cap.
 
 Modules: `config` (settings), `prices` (the dated price table), `spend` / `spend_dynamo`
 (where spend is kept) and `budget` (reserve, settle, the cap), `prefix` (the cacheable
-static prompt), `claude` (the SDK client), `calls` (records and transcript),
-`review_schema` / `review_request` (what is asked and answered), `replies` (reading a
-reply), `analysts` (Claude and offline behind one interface), `review` (what a review may do to a signal), `factory`
-(composition), `fake_claude` / `fake_model` (a local Messages API for tests and trying it
-out), `bench`, `cli` (`edgegate fake-claude`).
+static prompt), `claude` (the SDK client), `replies` (reading a reply), `calls` (records
+and transcript), `review_schema` / `review_request` (what is asked and answered),
+`analysts` (Claude and offline behind one interface), `review` (what a review may do to
+a signal), `factory` (composition), `fake_claude` / `fake_model` (a local Messages API
+for tests and trying it out), `bench`, `cli` (`edgegate fake-claude`).
 """
 
 from brain.analyst.analysts import Analyst, ClaudeAnalyst, OfflineAnalyst
