@@ -75,6 +75,7 @@ class EngineEvent:
     detail: str
     proposal: Proposal | None = None
     decision: Decision | None = None
+    review: ReviewOutcome | None = None  # kind == "review": what the analyst decided
 
 
 @dataclass
@@ -240,6 +241,7 @@ class Engine:
             signal.symbol,
             signal.strategy,
             f"{outcome.status}{size} by {outcome.analyst}: {outcome.rationale[:160]}",
+            review=outcome,
         )
         return outcome
 
@@ -434,9 +436,12 @@ class Engine:
         *,
         proposal: Proposal | None = None,
         decision: Decision | None = None,
+        review: ReviewOutcome | None = None,
     ) -> None:
         self.report(
-            EngineEvent(self.clock.now_ms(), kind, symbol, strategy, detail, proposal, decision)
+            EngineEvent(
+                self.clock.now_ms(), kind, symbol, strategy, detail, proposal, decision, review
+            )
         )
 
     def summary(self) -> dict[str, Any]:
