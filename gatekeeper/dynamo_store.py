@@ -343,18 +343,21 @@ class DynamoGateStore(DynamoTable):
         item = self._get("STATE", "STATE")
         return state_from(item) if item else StateRecord()
 
-    def set_state(self, record: StateRecord, only_from: Sequence[str] = ()) -> bool:
-        """Put the state, conditionally on the current one when `only_from` is given."""
-        kwargs: dict[str, Any] = {}
+    def set_state(
+        self, record: StateRecord, only_from: Sequence[str] = (), audit: AuditEntry | None = None
+    ) -> bool:
+        """Put the state, conditionally on the current one when `only_from` is given; with
+        `audit`, the state and its audit line in one transaction."""
+        condition: dict[str, Any] = {}
         if only_from:
             placeholders = [f":f{i}" for i in range(len(only_from))]
-            kwargs["ConditionExpression"] = (
+            condition["ConditionExpression"] = (
                 f"attribute_not_exists(#st) OR #st IN ({', '.join(placeholders)})"
                 if "ACTIVE" in only_from
                 else f"#st IN ({', '.join(placeholders)})"
             )
-            kwargs["ExpressionAttributeNames"] = {"#st": "state"}
-            kwargs["ExpressionAttributeValues"] = {
+            condition["ExpressionAttributeNames"] = {"#st": "state"}
+            condition["ExpressionAttributeValues"] = {
                 p: str_attr(v) for p, v in zip(placeholders, only_from, strict=True)
             }
         item = {
@@ -364,8 +367,16 @@ class DynamoGateStore(DynamoTable):
             "actor": str_attr(record.actor),
             "updated_at_ms": num_attr(record.updated_at_ms),
         }
+        if audit is not None:
+            try:
+                self._transact([self._put(item, **condition), self._put(audit_item(audit))])
+            except Cancelled as cancelled:
+                if "ConditionalCheckFailed" in cancelled.codes:
+                    return False
+                raise StoreUnavailable(f"state change refused: {cancelled.codes}") from None
+            return True
         try:
-            self._call("put_item", TableName=self._table, Item=item, **kwargs)
+            self._call("put_item", TableName=self._table, Item=item, **condition)
         except ClientError:
             return False
         return True

@@ -114,8 +114,11 @@ class GateStore(Protocol):
         """The trading state (ACTIVE when never set)."""
         ...
 
-    def set_state(self, record: StateRecord, only_from: Sequence[str] = ()) -> bool:
-        """Set the state; with `only_from`, only when the current state is one of them."""
+    def set_state(
+        self, record: StateRecord, only_from: Sequence[str] = (), audit: AuditEntry | None = None
+    ) -> bool:
+        """Set the state (with `audit` in the same write); with `only_from`, only when the
+        current state is one of them."""
         ...
 
     def put_heartbeat(self, heartbeat: Heartbeat) -> None:
@@ -327,13 +330,17 @@ class MemoryGateStore:
             self.calls += 1
             return self.state
 
-    def set_state(self, record: StateRecord, only_from: Sequence[str] = ()) -> bool:
+    def set_state(
+        self, record: StateRecord, only_from: Sequence[str] = (), audit: AuditEntry | None = None
+    ) -> bool:
         """See `GateStore.set_state`."""
         with self._lock:
             self.calls += 1
             if only_from and self.state.state not in only_from:
                 return False
             self.state = record
+            if audit is not None:
+                self.audit.append(audit)
             return True
 
     def put_heartbeat(self, heartbeat: Heartbeat) -> None:
