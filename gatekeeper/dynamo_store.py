@@ -15,6 +15,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from gatekeeper.dynamo_items import (
+    LEASED_PROPOSALS,
     PENDING_INTENTS,
     Cancelled,
     Item,
@@ -34,6 +35,7 @@ from gatekeeper.dynamo_items import (
     str_map,
     structure_from,
     structure_item,
+    ts,
 )
 from gatekeeper.dynamo_table import DynamoTable
 from gatekeeper.store import (
@@ -234,7 +236,8 @@ class DynamoGateStore(DynamoTable):
                 f"PROPOSAL#{o.proposal_id}",
                 "PROPOSAL",
                 "SET #status = :status, decision = :decision, reason_code = :code, "
-                "reason = :reason, order_id = :oid, order_state = :ostate, updated_at_ms = :now",
+                "reason = :reason, order_id = :oid, order_state = :ostate, updated_at_ms = :now "
+                "REMOVE gsi1pk, gsi1sk",  # decided: out of the lease index
                 **proposal_update,
             ),
             self._update(
@@ -314,6 +317,20 @@ class DynamoGateStore(DynamoTable):
                 IndexName=GSI1,
                 KeyConditionExpression="gsi1pk = :p",
                 ExpressionAttributeValues={":p": str_attr(PENDING_INTENTS)},
+            )
+        ]
+
+    def expired_leases(self, now_ms: int) -> list[ProposalRecord]:
+        """Proposals still IN_PROGRESS whose lease ended before `now_ms` (sparse index)."""
+        return [
+            proposal_from(item)
+            for item in self._query(
+                IndexName=GSI1,
+                KeyConditionExpression="gsi1pk = :p AND gsi1sk < :end",
+                ExpressionAttributeValues={
+                    ":p": str_attr(LEASED_PROPOSALS),
+                    ":end": str_attr(ts(now_ms)),
+                },
             )
         ]
 

@@ -102,6 +102,10 @@ class GateStore(Protocol):
         """Intents not yet settled (sent and confirmed, or known not sent)."""
         ...
 
+    def expired_leases(self, now_ms: int) -> list[ProposalRecord]:
+        """Proposals still IN_PROGRESS whose lease ended before `now_ms`, oldest first."""
+        ...
+
     def open_structures(self) -> list[StructureRecord]:
         """Every structure still counted against the caps."""
         ...
@@ -301,6 +305,19 @@ class MemoryGateStore:
             self.calls += 1
             return sorted(
                 (i for i in self.intents.values() if i.pending), key=lambda i: i.created_at_ms
+            )
+
+    def expired_leases(self, now_ms: int) -> list[ProposalRecord]:
+        """See `GateStore.expired_leases`."""
+        with self._lock:
+            self.calls += 1
+            return sorted(
+                (
+                    p
+                    for p in self.proposals.values()
+                    if p.status == STATUS_IN_PROGRESS and p.lease_expires_ms < now_ms
+                ),
+                key=lambda p: p.lease_expires_ms,
             )
 
     def open_structures(self) -> list[StructureRecord]:
