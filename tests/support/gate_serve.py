@@ -102,7 +102,7 @@ def gate_serve(env: Mapping[str, str], *, start_timeout_s: float = 60) -> Iterat
         finally:
             proc.send_signal(signal.SIGINT)
             try:
-                proc.wait(timeout=15)
+                proc.wait(timeout=60)  # a loaded machine tears down slowly
             except subprocess.TimeoutExpired:
                 proc.send_signal(signal.SIGABRT)
                 proc.wait()
