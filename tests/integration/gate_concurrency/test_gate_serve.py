@@ -60,20 +60,22 @@ class Clients:
             if start is not None:
                 start.wait(timeout=30)
             body = make(i)
-            headers = signed_headers(SIGNING, body, self._wall.now_ms())
+            headers = self._signed("POST", "/v1/proposals", body)
             return client.post("/v1/proposals", content=body, headers=headers)
 
         return list(self._pool.map(one, range(count)))
 
     def status(self) -> dict[str, Any]:
         """GET /v1/status."""
-        reply = self._client().get("/v1/status", headers=signed_headers(SIGNING, b"", self._now()))
+        reply = self._client().get("/v1/status", headers=self._signed("GET", "/v1/status", b""))
         assert reply.status_code == 200, reply.text
         body: dict[str, Any] = reply.json()
         return body
 
-    def _now(self) -> int:
-        return self._wall.now_ms()
+    def _signed(self, method: str, path: str, body: bytes) -> dict[str, str]:
+        # The one place these brains sign (the shared helper; v1 binds only the body).
+        del method, path
+        return signed_headers(SIGNING, body, self._wall.now_ms())
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
