@@ -61,33 +61,36 @@ class _TransactionBackup:
     """
 
     def __init__(self) -> None:
-        self.items: list[dict[str, Any]] | None = None
-        self._made: dict[int, Any] = {}
+        # Per thread: in-process moto (`mock_aws`, no server, no lock) may run
+        # transactions on several threads, and one's items must not shape another's backup.
+        self._local = threading.local()
 
     def begin(self, transact_items: list[dict[str, Any]]) -> None:
-        self.items, self._made = transact_items, {}
+        self._local.items, self._local.made = transact_items, {}
 
     def end(self) -> None:
-        self.items, self._made = None, {}
+        self._local.items, self._local.made = None, {}
 
     def deepcopy(self, obj: Any, memo: Any = None) -> Any:
         from moto.dynamodb.models.table import Table
 
+        items = getattr(self._local, "items", None)
         # The backend deep-copies items too (an update's old image): those stay plain.
-        if self.items is None or not isinstance(obj, Table):
+        if items is None or not isinstance(obj, Table):
             return copy.deepcopy(obj, memo)
-        if id(obj) not in self._made:
-            self._made[id(obj)] = self._backup(obj)
-        return self._made[id(obj)]
+        made: dict[int, Any] = self._local.made
+        if id(obj) not in made:
+            made[id(obj)] = self._backup(obj, items)
+        return made[id(obj)]
 
-    def _backup(self, table: Any) -> Any:
+    def _backup(self, table: Any, items: list[dict[str, Any]]) -> Any:
         from moto.dynamodb.models.dynamo_type import DynamoType
 
         if table.range_key_attr is None:
             return copy.deepcopy(table)  # not the gate's shape: moto's own way
         backup = copy.copy(table)
         backup.items = defaultdict(dict, {h: dict(by_range) for h, by_range in table.items.items()})
-        for op in (next(iter(entry.values())) for entry in self.items or []):
+        for op in (next(iter(entry.values())) for entry in items):
             if op.get("TableName") not in (table.name, table.table_arn):
                 continue
             attrs = op.get("Key") or op.get("Item") or {}
