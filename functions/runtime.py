@@ -84,8 +84,9 @@ def compose(
     clock: Clock | None = None,
     dynamodb: Any = None,
     tradier: Any = None,
+    sns: Any = None,
 ) -> Gate:
-    """Build the gate from a configuration; pass `dynamodb`/`tradier` to reuse clients."""
+    """Build the gate from a configuration; pass `dynamodb`/`tradier`/`sns` to reuse clients."""
     from gatekeeper.constitution import load as load_constitution
     from gatekeeper.dynamo_store import DynamoGateStore
     from gatekeeper.service import Gate
@@ -99,17 +100,7 @@ def compose(
     )
     if tradier is None and config.has(Need.TRADIER_TOKEN):
         tradier = tradier_client(config, clock)
-    notifier = None
-    if config.alerts_topic_arn:
-        from functions import aws
-        from functions.notify import SnsNotifier
-        from gatekeeper.watchdog import AuditNotifier
-
-        notifier = SnsNotifier(
-            AuditNotifier(store, clock),
-            config.alerts_topic_arn,
-            aws.client("sns", config.region),
-        )
+    notifier = _notifier(config, store, clock, sns)
     return Gate(
         store=store,
         tradier=tradier,
@@ -118,6 +109,26 @@ def compose(
         signing_secret=_secret_bytes(config, Need.SIGNING_SECRET),
         admin_secret=_secret_bytes(config, Need.ADMIN_SECRET),
         notifier=notifier,
+    )
+
+
+def _notifier(config: GateConfig, store: Any, clock: Clock, sns: Any) -> Any:
+    """The audit trail and a log line always; SNS too when a topic is configured."""
+    from gatekeeper.watchdog import AuditNotifier
+
+    recorded = AuditNotifier(store, clock)
+    topic = config.alerts_topic_arn
+    if topic is None:
+        return recorded  # local runs: nothing to reach, so nothing tried
+    if not topic.startswith("arn:"):
+        # serverless-offline passes an unresolved `Ref` here: no topic to publish to.
+        log.warning("EDGEGATE_ALERTS_TOPIC_ARN is not an ARN; notifications are logged only")
+        return recorded
+    from functions import aws
+    from functions.notify import SnsNotifier
+
+    return SnsNotifier(
+        recorded, topic, sns if sns is not None else aws.client("sns", config.region)
     )
 
 

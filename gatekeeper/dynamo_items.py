@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from gatekeeper.store import (
+    STATUS_IN_PROGRESS,
     AuditEntry,
     IntentRecord,
     NonceUse,
@@ -22,6 +23,9 @@ from gatekeeper.store import (
 Item = dict[str, Any]
 
 PENDING_INTENTS = "INTENT#PENDING"
+# A proposal being decided is in gsi1 by the end of its lease, so reconcile can find the
+# ones whose request died (`expired_leases`); the entry goes when the outcome is recorded.
+LEASED_PROPOSALS = "PROPOSAL#IN_PROGRESS"
 
 
 def str_attr(value: str) -> dict[str, str]:
@@ -97,6 +101,15 @@ def proposal_item(r: ProposalRecord) -> Item:
         "lease_expires_ms": num_attr(r.lease_expires_ms),
         "ttl": num_attr(r.ttl_s or proposal_ttl_s(r.created_at_ms)),
         "body": str_attr(r.body),
+        **(lease_index(r) if r.status == STATUS_IN_PROGRESS else {}),
+    }
+
+
+def lease_index(r: ProposalRecord) -> Item:
+    """The sparse gsi1 entry of a proposal in progress, sorted by its lease's end."""
+    return {
+        "gsi1pk": str_attr(LEASED_PROPOSALS),
+        "gsi1sk": str_attr(f"{ts(r.lease_expires_ms)}#{r.proposal_id}"),
     }
 
 

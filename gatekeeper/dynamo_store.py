@@ -15,6 +15,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from gatekeeper.dynamo_items import (
+    LEASED_PROPOSALS,
     PENDING_INTENTS,
     Cancelled,
     Item,
@@ -35,6 +36,7 @@ from gatekeeper.dynamo_items import (
     str_map,
     structure_from,
     structure_item,
+    ts,
 )
 from gatekeeper.dynamo_table import DynamoTable
 from gatekeeper.store import (
@@ -327,7 +329,8 @@ class DynamoGateStore(DynamoTable):
                 f"PROPOSAL#{o.proposal_id}",
                 "PROPOSAL",
                 "SET #status = :status, decision = :decision, reason_code = :code, "
-                "reason = :reason, order_id = :oid, order_state = :ostate, updated_at_ms = :now",
+                "reason = :reason, order_id = :oid, order_state = :ostate, updated_at_ms = :now "
+                "REMOVE gsi1pk, gsi1sk",  # decided: out of the lease index
                 **proposal_update,
             ),
             self._update(
@@ -412,6 +415,20 @@ class DynamoGateStore(DynamoTable):
             )
         ]
 
+    def expired_leases(self, now_ms: int) -> list[ProposalRecord]:
+        """Proposals still IN_PROGRESS whose lease ended before `now_ms` (sparse index)."""
+        return [
+            proposal_from(item)
+            for item in self._query(
+                IndexName=GSI1,
+                KeyConditionExpression="gsi1pk = :p AND gsi1sk < :end",
+                ExpressionAttributeValues={
+                    ":p": str_attr(LEASED_PROPOSALS),
+                    ":end": str_attr(ts(now_ms)),
+                },
+            )
+        ]
+
     def open_structures(self) -> list[StructureRecord]:
         """Every structure still counted against the caps."""
         return [
@@ -438,18 +455,21 @@ class DynamoGateStore(DynamoTable):
         item = self._get("STATE", "STATE")
         return state_from(item) if item else StateRecord()
 
-    def set_state(self, record: StateRecord, only_from: Sequence[str] = ()) -> bool:
-        """Put the state, conditionally on the current one when `only_from` is given."""
-        kwargs: dict[str, Any] = {}
+    def set_state(
+        self, record: StateRecord, only_from: Sequence[str] = (), audit: AuditEntry | None = None
+    ) -> bool:
+        """Put the state, conditionally on the current one when `only_from` is given; with
+        `audit`, the state and its audit line in one transaction."""
+        condition: dict[str, Any] = {}
         if only_from:
             placeholders = [f":f{i}" for i in range(len(only_from))]
-            kwargs["ConditionExpression"] = (
+            condition["ConditionExpression"] = (
                 f"attribute_not_exists(#st) OR #st IN ({', '.join(placeholders)})"
                 if "ACTIVE" in only_from
                 else f"#st IN ({', '.join(placeholders)})"
             )
-            kwargs["ExpressionAttributeNames"] = {"#st": "state"}
-            kwargs["ExpressionAttributeValues"] = {
+            condition["ExpressionAttributeNames"] = {"#st": "state"}
+            condition["ExpressionAttributeValues"] = {
                 p: str_attr(v) for p, v in zip(placeholders, only_from, strict=True)
             }
         item = {
@@ -459,8 +479,16 @@ class DynamoGateStore(DynamoTable):
             "actor": str_attr(record.actor),
             "updated_at_ms": num_attr(record.updated_at_ms),
         }
+        if audit is not None:
+            try:
+                self._transact([self._put(item, **condition), self._put(audit_item(audit))])
+            except Cancelled as cancelled:
+                if "ConditionalCheckFailed" in cancelled.codes:
+                    return False
+                raise StoreUnavailable(f"state change refused: {cancelled.codes}") from None
+            return True
         try:
-            self._call("put_item", TableName=self._table, Item=item, **kwargs)
+            self._call("put_item", TableName=self._table, Item=item, **condition)
         except ClientError:
             return False
         return True

@@ -132,6 +132,14 @@ class TradingState(StrEnum):
     HALTED = "HALTED"
 
 
+class StateChanger(StrEnum):
+    """What changed the trading state: an admin, the daily-loss limit or the watchdog."""
+
+    ADMIN = "admin"
+    DAILY_LOSS = "daily_loss"
+    WATCHDOG = "watchdog"
+
+
 class OrderState(StrEnum):
     """Where a proposal's order stands; transitions are in `gatekeeper.states`."""
 
@@ -324,7 +332,9 @@ class HeartbeatResponse(msgspec.Struct, frozen=True, forbid_unknown_fields=True)
 
 
 class StatusResponse(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """`GET /v1/status`: trading state, limits in use, day P&L, heartbeat, recent decisions."""
+    """`GET /v1/status`: trading state, limits in use, day P&L, heartbeat, recent decisions.
+
+    `state_changed_at` and `state_changed_by` are absent while the state was never set."""
 
     state: TradingState
     state_reason: str | None
@@ -336,6 +346,8 @@ class StatusResponse(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     start_of_day_equity: str | None = None
     last_heartbeat_at: EpochMs | None = None
     recent_decisions: list[Decision] = msgspec.field(default_factory=list)
+    state_changed_at: EpochMs | None = None
+    state_changed_by: StateChanger | None = None
 
 
 class ErrorDetail(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

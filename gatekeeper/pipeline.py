@@ -34,6 +34,7 @@ from gatekeeper.contract import (
     OrderState,
     Proposal,
     ReasonCode,
+    StateChanger,
     TradingState,
     decode_proposal,
     encode,
@@ -51,6 +52,7 @@ from gatekeeper.execution import BrokerInputs, SendResult, send_once
 from gatekeeper.orders import to_order_request
 from gatekeeper.ratelimit import CONFLICT_REASONS, limits_from, refusal_text
 from gatekeeper.reconcile import trading_day
+from gatekeeper.state_changes import StateChange, change_state
 from gatekeeper.states import state_after_daily_loss
 from gatekeeper.store import (
     STATUS_DECIDED,
@@ -65,9 +67,9 @@ from gatekeeper.store import (
     ProposalRecord,
     Reservation,
     Snapshot,
-    StateRecord,
     StructureRecord,
 )
+from gatekeeper.watchdog import AuditNotifier, Notifier
 from tradier import models
 from tradier.clock import Clock
 from tradier.errors import TradierError
@@ -123,8 +125,10 @@ class Pipeline:
         constitution: Constitution,
         clock: Clock,
         lease_ms: int = DEFAULT_LEASE_MS,
+        notifier: Notifier | None = None,
     ) -> None:
         self._store = store
+        self._notifier: Notifier = notifier or AuditNotifier(store, clock)
         self._inputs = inputs
         self._constitution = constitution
         self._clock = clock
@@ -249,11 +253,24 @@ class Pipeline:
         self, equity: Decimal, baseline: Decimal | None, now: int
     ) -> TradingState:
         new = state_after_daily_loss(TradingState.ACTIVE)
-        reason = f"daily loss limit: equity {equity} vs start-of-day {baseline}"
-        self._store.set_state(
-            StateRecord(new, reason, "gate", now), only_from=[TradingState.ACTIVE]
+        loss = None if baseline is None else baseline - equity
+        change = StateChange(
+            TradingState.ACTIVE,
+            new,
+            f"daily loss limit: equity {equity} vs start-of-day {baseline}",
+            StateChanger.DAILY_LOSS,
+            now,
+            {
+                "equity": format(equity, "f"),
+                "start_of_day_equity": "" if baseline is None else format(baseline, "f"),
+                "loss": "" if loss is None else format(loss, "f"),
+                "daily_loss_percent": format(self._constitution.daily_loss_percent, "f"),
+            },
         )
-        log.warning("daily loss breach: trading state %s", new)
+        # Only from ACTIVE: concurrent requests that all see the breach change it (and tell
+        # the operator) once.
+        if change_state(self._store, self._notifier, change, only_from=[TradingState.ACTIVE]):
+            log.warning("daily loss breach: trading state %s", new)
         return new
 
     def _claim(self, nonce: NonceUse | None) -> None:

@@ -2,6 +2,8 @@
 
 - pending intents are settled by tag: an order found is adopted; none found after the
   grace period means it never reached the broker (NOT_PLACED, counters released);
+- proposals still IN_PROGRESS after their lease (the request died before recording its
+  outcome) are settled the same way, so a duplicate never gets 409 forever;
 - order states and fills of today's orders are copied to their proposals when they change;
 - orders from outside edgegate (no tag, or a tag that is no proposal) are audited and alerted
   once each;
@@ -17,7 +19,14 @@ from dataclasses import dataclass, field
 from gatekeeper.contract import DecisionKind, OrderState, ReasonCode
 from gatekeeper.execution import UNFILLED_FINAL, Broker, order_state_of
 from gatekeeper.states import TERMINAL_ORDER_STATES
-from gatekeeper.store import AuditEntry, GateStore, IntentRecord, Outcome, StructureRecord
+from gatekeeper.store import (
+    STATUS_IN_PROGRESS,
+    AuditEntry,
+    GateStore,
+    IntentRecord,
+    Outcome,
+    StructureRecord,
+)
 from gatekeeper.watchdog import Notifier
 from tradier import models
 from tradier.clock import Clock, to_new_york
@@ -73,6 +82,7 @@ class Reconciler:
         by_tag = {o.tag: o for o in orders if o.tag}
         for intent in self._store.pending_intents():
             self._settle_intent(intent, by_tag, now, report)
+        self._settle_expired_leases(by_tag, now, report)
         self._sync_orders(orders, now, report)
         self._release_closed(now, report)
         return report
@@ -96,32 +106,81 @@ class Reconciler:
             except TradierError as exc:
                 log.warning("reconcile lookup failed: %s", type(exc).__name__)
                 return
-        day = trading_day(now)
         if order is not None:
-            state = order_state_of(order)
-            audit = AuditEntry(
-                day, now, intent.proposal_id, "settled", intent.symbol,
-                DecisionKind.APPROVED, "", {"order_id": str(order.id), "order_state": state},
-            )  # fmt: skip
-            outcome = Outcome(
-                intent.proposal_id, DecisionKind.APPROVED, None, None, str(order.id),
-                state, now, True, audit,
-            )  # fmt: skip
-            if self._store.record_outcome(outcome, expect_status=None):
-                report.adopted.append(intent.proposal_id)
-            return
-        structure = self._structure_of(intent.proposal_id)
+            self._adopt(intent.proposal_id, intent.symbol, order, now, None, report)
+        else:
+            self._not_placed(intent.proposal_id, intent.symbol, now, None, report)
+
+    def _settle_expired_leases(
+        self, by_tag: dict[str, models.Order], now: int, report: ReconcileReport
+    ) -> None:
+        """Proposals still IN_PROGRESS after their lease: the request that held it died
+        (a Lambda times out well inside the lease) between reserving and recording. Until
+        settled, a duplicate gets 409 and GET shows no outcome, so settle by the broker's
+        word: the order with its tag, or none (NOT_PLACED once the grace has passed)."""
+        settled = {*report.adopted, *report.not_placed}
+        for record in self._store.expired_leases(now):
+            pid = record.proposal_id
+            if pid in settled:
+                continue  # just settled through its intent (the index lags a little)
+            order = by_tag.get(pid)
+            if order is None:
+                try:
+                    order = self._broker.find_order_by_tag(pid)
+                except TradierError as exc:
+                    log.warning("reconcile lookup failed: %s", type(exc).__name__)
+                    continue
+            if order is not None:
+                self._adopt(pid, record.symbol, order, now, STATUS_IN_PROGRESS, report)
+            elif now - record.created_at_ms >= self._grace_ms:
+                self._not_placed(pid, record.symbol, now, STATUS_IN_PROGRESS, report)
+
+    def _adopt(
+        self,
+        proposal_id: str,
+        symbol: str,
+        order: models.Order,
+        now: int,
+        expect_status: str | None,
+        report: ReconcileReport,
+    ) -> None:
+        """Record the order found by tag as the proposal's outcome, with its fills."""
+        state = order_state_of(order)
+        audit = AuditEntry(
+            trading_day(now), now, proposal_id, "settled", symbol,
+            DecisionKind.APPROVED, "", {"order_id": str(order.id), "order_state": state},
+        )  # fmt: skip
+        outcome = Outcome(
+            proposal_id, DecisionKind.APPROVED, None, None, str(order.id),
+            state, now, True, audit,
+        )  # fmt: skip
+        if self._store.record_outcome(outcome, expect_status=expect_status):
+            avg = None if order.avg_fill_price is None else format(order.avg_fill_price, "f")
+            self._store.update_order(proposal_id, state, order.exec_quantity, avg, now)
+            report.adopted.append(proposal_id)
+
+    def _not_placed(
+        self,
+        proposal_id: str,
+        symbol: str,
+        now: int,
+        expect_status: str | None,
+        report: ReconcileReport,
+    ) -> None:
+        """No order carries the proposal's tag after the grace: it never reached the broker;
+        its structure stops counting against the caps."""
+        structure = self._structure_of(proposal_id)
         reason = "the order never reached the broker (no order with its tag after the grace)"
         audit = AuditEntry(
-            day, now, intent.proposal_id, "settled", intent.symbol,
+            trading_day(now), now, proposal_id, "settled", symbol,
             DecisionKind.REJECTED, ReasonCode.BROKER_REJECTED, {"reason": reason},
         )  # fmt: skip
         outcome = Outcome(
-            intent.proposal_id, DecisionKind.REJECTED, ReasonCode.BROKER_REJECTED, reason,
+            proposal_id, DecisionKind.REJECTED, ReasonCode.BROKER_REJECTED, reason,
             None, OrderState.NOT_PLACED, now, True, audit, structure,
         )  # fmt: skip
-        if self._store.record_outcome(outcome, expect_status=None):
-            report.not_placed.append(intent.proposal_id)
+        if self._store.record_outcome(outcome, expect_status=expect_status):
+            report.not_placed.append(proposal_id)
 
     def _structure_of(self, proposal_id: str) -> StructureRecord | None:
         return next(

@@ -30,6 +30,7 @@ from gatekeeper.contract import (
     HeartbeatRequest,
     HeartbeatResponse,
     ProposalRecordResponse,
+    StateChanger,
     TradingState,
     decode,
     encode,
@@ -47,7 +48,7 @@ from gatekeeper.errors import (
 )
 from gatekeeper.execution import Broker, BrokerInputs
 from gatekeeper.pipeline import Pipeline
-from gatekeeper.reconcile import Reconciler, ReconcileReport, trading_day
+from gatekeeper.reconcile import Reconciler, ReconcileReport
 from gatekeeper.signing import (
     DEFAULT_TOLERANCE_MS,
     NONCE_HEADER,
@@ -56,8 +57,9 @@ from gatekeeper.signing import (
     secret_problem,
     verify,
 )
+from gatekeeper.state_changes import StateChange, change_state
 from gatekeeper.states import Actor, transition
-from gatekeeper.store import AuditEntry, GateStore, Heartbeat, NonceUse, StateRecord
+from gatekeeper.store import GateStore, Heartbeat, NonceUse
 from gatekeeper.watchdog import AuditNotifier, Notifier, Watchdog, WatchdogResult
 from tradier.clock import Clock
 
@@ -148,7 +150,9 @@ class Gate:
         self.notifier = notifier or AuditNotifier(store, clock)
         self._inputs = BrokerInputs(tradier, clock, cache_ttl_ms) if tradier else None
         self._pipeline = (
-            Pipeline(store, self._inputs, constitution, clock) if self._inputs else None
+            Pipeline(store, self._inputs, constitution, clock, notifier=self.notifier)
+            if self._inputs
+            else None
         )
 
     # -- auth -------------------------------------------------------------------------
@@ -282,11 +286,8 @@ class Gate:
             now = self.clock.now_ms()
             previous = TradingState(self.store.get_state().state)
             new = transition(previous, request.state, Actor.ADMIN)
-            self.store.set_state(StateRecord(new, request.reason, "admin", now))
-            detail = {"previous": previous.value, "reason": request.reason}
-            ref = f"state-{now}"
-            entry = AuditEntry(trading_day(now), now, ref, "state", "", new.value, "", detail)
-            self.store.append_audit(entry)
+            change = StateChange(previous, new, request.reason, StateChanger.ADMIN, now)
+            change_state(self.store, self.notifier, change)  # an admin may set any state
             response = AdminStateResponse(
                 state=new, previous=previous, reason=request.reason, changed_at=now
             )

@@ -14,6 +14,7 @@ from gatekeeper.contract import (
     Proposal,
     ProposalRecordResponse,
     ReasonCode,
+    StateChanger,
     StatusResponse,
     TradingState,
     decode,
@@ -94,4 +95,14 @@ def build_status(
         start_of_day_equity=None if snap.baseline is None else to_wire(snap.baseline),
         last_heartbeat_at=heartbeat.at_ms if heartbeat else None,
         recent_decisions=recent,
+        state_changed_at=snap.state.updated_at_ms or None,
+        state_changed_by=_changer(snap.state.actor) if snap.state.updated_at_ms else None,
     )
+
+
+def _changer(actor: str) -> StateChanger | None:
+    # A record written before the changer was named (or by hand) is shown without one.
+    try:
+        return StateChanger(actor)
+    except ValueError:
+        return None

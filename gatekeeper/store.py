@@ -115,6 +115,10 @@ class GateStore(Protocol):
         """Intents not yet settled (sent and confirmed, or known not sent)."""
         ...
 
+    def expired_leases(self, now_ms: int) -> list[ProposalRecord]:
+        """Proposals still IN_PROGRESS whose lease ended before `now_ms`, oldest first."""
+        ...
+
     def open_structures(self) -> list[StructureRecord]:
         """Every structure still counted against the caps."""
         ...
@@ -127,8 +131,11 @@ class GateStore(Protocol):
         """The trading state (ACTIVE when never set)."""
         ...
 
-    def set_state(self, record: StateRecord, only_from: Sequence[str] = ()) -> bool:
-        """Set the state; with `only_from`, only when the current state is one of them."""
+    def set_state(
+        self, record: StateRecord, only_from: Sequence[str] = (), audit: AuditEntry | None = None
+    ) -> bool:
+        """Set the state (with `audit` in the same write); with `only_from`, only when the
+        current state is one of them."""
         ...
 
     def put_heartbeat(self, heartbeat: Heartbeat) -> None:
@@ -359,6 +366,19 @@ class MemoryGateStore:
                 (i for i in self.intents.values() if i.pending), key=lambda i: i.created_at_ms
             )
 
+    def expired_leases(self, now_ms: int) -> list[ProposalRecord]:
+        """See `GateStore.expired_leases`."""
+        with self._lock:
+            self.calls += 1
+            return sorted(
+                (
+                    p
+                    for p in self.proposals.values()
+                    if p.status == STATUS_IN_PROGRESS and p.lease_expires_ms < now_ms
+                ),
+                key=lambda p: p.lease_expires_ms,
+            )
+
     def open_structures(self) -> list[StructureRecord]:
         """See `GateStore.open_structures`."""
         with self._lock:
@@ -386,13 +406,17 @@ class MemoryGateStore:
             self.calls += 1
             return self.state
 
-    def set_state(self, record: StateRecord, only_from: Sequence[str] = ()) -> bool:
+    def set_state(
+        self, record: StateRecord, only_from: Sequence[str] = (), audit: AuditEntry | None = None
+    ) -> bool:
         """See `GateStore.set_state`."""
         with self._lock:
             self.calls += 1
             if only_from and self.state.state not in only_from:
                 return False
             self.state = record
+            if audit is not None:
+                self.audit.append(audit)
             return True
 
     def put_heartbeat(self, heartbeat: Heartbeat) -> None:

@@ -5,7 +5,8 @@ TTL attribute `ttl` (epoch seconds), one GSI `gsi1` on `gsi1pk`/`gsi1sk`. The ga
 access patterns (see `gatekeeper.dynamo_store`):
 
 - `STATE`/`STATE`: trading state; `HEARTBEAT`/`HEARTBEAT`; `BASELINE#<day>`/`BASELINE`
-- `PROPOSAL#<id>`/`PROPOSAL`: idempotency record, decision, order state (TTL 90 days)
+- `PROPOSAL#<id>`/`PROPOSAL`: idempotency record, decision, order state (TTL 90 days);
+  while IN_PROGRESS also in `gsi1` under `PROPOSAL#IN_PROGRESS`/`<lease end>#<id>`
 - `INTENT#<id>`/`INTENT`: order-intent ledger; pending ones are in `gsi1` under
   `INTENT#PENDING` (a sparse index entry removed when settled)
 - `RATE#SYMBOL#<symbol>`/`RATE` and `RATE#GLOBAL#<minute>`/`RATE`: rate limits (TTL)

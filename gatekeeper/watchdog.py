@@ -1,4 +1,5 @@
-"""Watchdog: no brain heartbeat for N minutes while positions are open -> REDUCING + notify.
+"""Watchdog: no brain heartbeat for N minutes while positions are open -> REDUCING, audited
+and notified (`gatekeeper.state_changes`).
 
 The brain may die with positions on; the gate then stops anything new from opening (the
 brain, or a human, can still close) and tells someone through a `Notifier`.
@@ -11,9 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from gatekeeper.contract import TradingState
+from gatekeeper.contract import StateChanger, TradingState
 from gatekeeper.execution import Broker
-from gatekeeper.store import AuditEntry, GateStore, StateRecord
+from gatekeeper.state_changes import StateChange, change_state
+from gatekeeper.store import AuditEntry, GateStore
 from tradier.clock import Clock, to_new_york
 
 log = logging.getLogger(__name__)
@@ -85,14 +87,17 @@ class Watchdog:
         if not positions:
             return WatchdogResult(0, age, False)
         silent = "never" if age is None else f"{age // 1000} s"
-        record = StateRecord(
-            TradingState.REDUCING, f"no brain heartbeat for {silent} with positions open",
-            "watchdog", now,
-        )  # fmt: skip
-        tripped = self._store.set_state(record, only_from=[TradingState.ACTIVE])
-        if tripped:
-            self._notifier.notify(
-                "brain heartbeat lost: trading state REDUCING",
-                {"heartbeat_age": silent, "open_positions": str(len(positions))},
-            )
+        change = StateChange(
+            TradingState.ACTIVE,
+            TradingState.REDUCING,
+            f"no brain heartbeat for {silent} with positions open",
+            StateChanger.WATCHDOG,
+            now,
+            {
+                "heartbeat_age": silent,
+                "heartbeat_timeout": f"{self._timeout_ms // 1000} s",
+                "open_positions": str(len(positions)),
+            },
+        )
+        tripped = change_state(self._store, self._notifier, change, only_from=[TradingState.ACTIVE])
         return WatchdogResult(len(positions), age, tripped)

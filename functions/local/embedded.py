@@ -1,6 +1,7 @@
 """The gate composed for local runs: config from the environment, DynamoDB (an embedded
-moto server on loopback unless EDGEGATE_DYNAMODB_ENDPOINT names one), tables created,
-the handlers behind `LocalGateServer`, and the schedules on the gate's clock."""
+moto server on loopback, serialized so its conditions and transactions hold under
+concurrent requests, unless EDGEGATE_DYNAMODB_ENDPOINT names one), tables created, the
+handlers behind `LocalGateServer`, and the schedules on the gate's clock."""
 
 from __future__ import annotations
 
@@ -63,15 +64,18 @@ def ensure_tables(client: Any, gate_table: str, sessions_table: str) -> list[str
 
 @contextlib.contextmanager
 def embedded_dynamodb() -> Iterator[str]:
-    """A moto DynamoDB server on a free loopback port, for the duration of the block."""
+    """A moto DynamoDB server on a free loopback port, for the duration of the block.
+
+    Requests to it are served one at a time (`functions.local.serial_moto`): moto alone
+    would let concurrent proposals break the limits the gate's transactions enforce."""
     try:
-        from moto.server import ThreadedMotoServer
+        from functions.local.serial_moto import SerializedMotoServer
     except ImportError as exc:  # moto is a dev dependency
         raise ConfigError(
             "EDGEGATE_DYNAMODB_ENDPOINT",
             "is not set and moto[server] is not installed for an embedded DynamoDB",
         ) from exc
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server = SerializedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:
         host, port = server.get_host_and_port()
@@ -101,7 +105,8 @@ def local_gate(
         credentials = None
         if _is_loopback(config.dynamodb_endpoint) and not env.get("AWS_ACCESS_KEY_ID"):
             credentials = _LOOPBACK_CREDENTIALS
-        client = runtime.dynamodb_client(config, 32, credentials)
+        # One connection per concurrent request: the local server runs a thread for each.
+        client = runtime.dynamodb_client(config, 128, credentials)
         ensure_tables(client, config.gate_table, sessions_table)
         if clock is None and follow_sim_clock:
             following = SimFollowingClock(sim_base_url(config.tradier_base_url))

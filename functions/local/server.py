@@ -198,6 +198,8 @@ class LocalGateServer(ThreadingHTTPServer):
     """The gate's routes on a local port; `handlers` override route modules (tests)."""
 
     daemon_threads = True
+    # socketserver's default backlog of 5 makes a burst of brains wait out SYN retries.
+    request_queue_size = 128
 
     def __init__(
         self,

@@ -7,12 +7,10 @@ uniquely named table. DynamoDB Local needs Java; without it those tests are skip
 
 from __future__ import annotations
 
-import copy
 import logging
 import shutil
 import socket
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -22,14 +20,8 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
-from werkzeug.serving import make_server
 
+from functions.local.serial_moto import SerializedMotoServer
 from gatekeeper.tables import create_table
 
 REPO = Path(__file__).resolve().parents[2]
@@ -66,77 +58,6 @@ def fake_aws_env() -> Iterator[None]:
         for key, value in FAKE_ENV.items():
             mp.setenv(key, value)
         yield
-
-
-class _Serialized:
-    """A WSGI app that handles one request at a time.
-
-    moto's DynamoDB backend is not thread-safe: a `TransactWriteItems` deep-copies the table
-    while other threads write to it (seen as "dictionary changed size during iteration"),
-    and its condition checks are not atomic across threads. Real DynamoDB is linearizable
-    per item, so serving requests one at a time makes moto a faithful stand-in while the
-    gates' own concurrency (between their calls) stays fully interleaved.
-    """
-
-    def __init__(self, app: Any) -> None:
-        self._app = app
-        self._lock = threading.Lock()
-
-    def __call__(self, environ: Any, start_response: Any) -> Any:
-        with self._lock:
-            return list(self._app(environ, start_response))
-
-
-class _OneBackupPerTable:
-    """Stands in for the `copy` module inside moto's DynamoDB backend.
-
-    moto backs a table up before a transaction with one `deepcopy` per item of the
-    transaction; all of them copy the same, not yet modified table. Inside a transaction
-    this returns the first copy again, so the backup costs one copy instead of one per
-    item (the result is identical). Outside a transaction it is plain `copy.deepcopy`.
-    """
-
-    def __init__(self) -> None:
-        self.active: dict[int, Any] | None = None
-
-    def deepcopy(self, obj: Any, memo: Any = None) -> Any:
-        if self.active is None:
-            return copy.deepcopy(obj, memo)
-        if id(obj) not in self.active:
-            self.active[id(obj)] = copy.deepcopy(obj, memo)
-        return self.active[id(obj)]
-
-
-def _backup_each_table_once() -> None:
-    from moto.dynamodb import models
-
-    if isinstance(getattr(models, "copy", None), _OneBackupPerTable):
-        return
-    shim = _OneBackupPerTable()
-    original = models.DynamoDBBackend.transact_write_items
-
-    def transact_write_items(self: Any, transact_items: Any) -> Any:
-        shim.active = {}
-        try:
-            return original(self, transact_items)
-        finally:
-            shim.active = None
-
-    models.copy = shim  # type: ignore[assignment]
-    models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
-
-
-class SerializedMotoServer(ThreadedMotoServer):
-    """`ThreadedMotoServer` with requests serialized (see `_Serialized`)."""
-
-    def _server_entry(self) -> None:
-        _backup_each_table_once()
-        app = _Serialized(DomainDispatcherApplication(create_backend_app))
-        self._server = make_server(
-            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
-        )
-        self._server_ready_event.set()
-        self._server.serve_forever()
 
 
 @pytest.fixture(scope="session")

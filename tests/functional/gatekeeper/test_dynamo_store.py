@@ -162,3 +162,30 @@ def test_reserve_when_group_at_cap_then_open_group_named(any_table: tuple[Any, s
     conflict = store.reserve(replace(_reservation("b", "QQQ"), limits=tight))
     assert conflict is not None and conflict.kind is ConflictKind.OPEN_GROUP
     assert conflict.detail == "index"
+
+
+def test_expired_leases_when_reserved_then_listed_after_the_lease_until_decided(
+    store: DynamoGateStore,
+) -> None:
+    res = _reservation("p1")
+    store.reserve(res)
+    lease_end = res.record.lease_expires_ms
+    assert store.expired_leases(lease_end) == []
+    [expired] = store.expired_leases(lease_end + 1)
+    assert (expired.proposal_id, expired.status) == ("p1", STATUS_IN_PROGRESS)
+    audit = AuditEntry("2026-09-21", NOW, "p1", "decision", "SPY", "APPROVED")
+    outcome = Outcome("p1", "APPROVED", None, None, "7", "SUBMITTED", NOW, True, audit)
+    assert store.record_outcome(outcome, STATUS_IN_PROGRESS)
+    assert store.expired_leases(lease_end + 1) == []
+
+
+def test_set_state_when_audited_then_state_and_entry_together_or_neither(
+    store: DynamoGateStore,
+) -> None:
+    entry = AuditEntry("2026-09-21", NOW, "state-1", "state", "", "REDUCING", "", {"loss": "9"})
+    record = StateRecord("REDUCING", "loss", "daily_loss", NOW)
+    assert store.set_state(record, only_from=["ACTIVE"], audit=entry)
+    later = replace(entry, ts_ms=NOW + 1, ref="state-2")
+    assert not store.set_state(record, only_from=["ACTIVE"], audit=later)
+    assert [a.ref for a in store.audit_for_day("2026-09-21")] == ["state-1"]
+    assert store.get_state().actor == "daily_loss"

@@ -162,3 +162,26 @@ def test_concurrent_closes_when_30_sells_of_one_long_then_one_approved_never_sho
     assert refused <= {"CLOSE_IN_PROGRESS", "CLOSE_CROSSES_ZERO", "NO_MATCHING_POSITION"}
     sides = Counter(o["side"] for o in sim.controls.orders())
     assert sides == Counter({"buy": 1, "sell": 1}), sides
+
+
+def test_concurrent_opens_when_200_across_grouped_symbols_then_group_cap_holds(
+    pools: Callable[[Constitution], GatePool], clock: ManualClock, sim: RunningSim
+) -> None:
+    # The default group holds all four symbols with a cap of 6, below the total of 10.
+    rules = constitution(symbol_open_window_seconds=0)
+    [group] = rules.correlation_groups
+    pool = pools(rules)
+    symbols = sorted(group.symbols)
+    bodies = [
+        raw(equity(clock, symbol=symbols[i % len(symbols)], order_type="limit", price="600.00"))
+        for i in range(200)
+    ]
+    results = pool.post_all(bodies)
+    assert all(r.status == 200 for r in results), Counter(r.status for r in results)
+    approved = [r for r in results if r.json["decision"] == "APPROVED"]
+    assert len(approved) == group.max_open_structures
+    per_symbol = Counter(o["symbol"] for o in sim.controls.orders())
+    assert sum(per_symbol.values()) == group.max_open_structures
+    assert max(per_symbol.values()) <= rules.max_open_structures_per_symbol
+    reasons = Counter(r.json["reason_code"] for r in results if r.json["decision"] == "REJECTED")
+    assert set(reasons) <= {"CORRELATION_GROUP_LIMIT", "SYMBOL_CONCENTRATION"}, reasons

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from gatekeeper.pipeline import DEFAULT_LEASE_MS
 from gatekeeper.service import Gate
-from gatekeeper.store import MemoryGateStore
+from gatekeeper.store import STATUS_DECIDED, STATUS_IN_PROGRESS, MemoryGateStore
 from gatekeeper.watchdog import AuditNotifier
 from tests.support.gate_harness import equity, post
 from tradier.client import TradierClient
@@ -56,3 +59,24 @@ def test_reconcile_when_order_canceled_unfilled_then_released(
     client.cancel_order(result.json["order_id"])
     assert gate.reconcile().released == [body["id"]]
     assert store.open_total == 0
+
+
+def test_reconcile_when_in_progress_past_lease_without_pending_intent_then_settled_by_tag(
+    gate: Gate, store: MemoryGateStore, clock: ManualClock
+) -> None:
+    # The record alone says "being decided" (its ledger entry lost, as moto's whole-table
+    # rollbacks once did): the lease, not the intent, is what brings reconcile to it.
+    body = equity(clock, quantity=4)
+    approved = post(gate, clock, body).json
+    decided = store.proposals[body["id"]]
+    store.proposals[body["id"]] = replace(
+        decided, status=STATUS_IN_PROGRESS, order_id=None, order_state="SUBMITTING"
+    )
+    del store.intents[body["id"]]
+    assert gate.reconcile().adopted == []  # the lease has not ended: a request may hold it
+    clock.advance(DEFAULT_LEASE_MS + 1)
+    assert gate.reconcile().adopted == [body["id"]]
+    settled = store.proposals[body["id"]]
+    assert (settled.status, settled.order_id) == (STATUS_DECIDED, str(approved["order_id"]))
+    assert (settled.order_state, settled.filled_quantity) == ("FILLED", 4)
+    assert store.expired_leases(clock.now_ms()) == []
