@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from brain.bars import Bar
+from brain.config import ConfigError
 from brain.engine import EngineEvent
 from brain.gate_client import GateClient
 from brain.market import Signal, SymbolState
@@ -39,6 +40,7 @@ from brain.proposals import seeded_ids
 from brain.runtime import Brain, build_brain, stream_symbols
 from brain.supervisor import RestartPolicy, Supervisor
 from brain.timing import LockstepPace, Pace, clock_sleep
+from brain.watchlist import unknown_message, unknown_symbols
 from gatekeeper.contract import Proposal
 from tradier.calendar import previous_trading_day, session_bounds_ms, trading_day
 from tradier.client import AsyncTradierClient
@@ -238,6 +240,10 @@ async def replay_sim(
             gate = GateClient(gate_url, options.gate_secret, clock) if gate_url else None
             market = AsyncTradierClient(sim.api_url, SIM_TOKEN, SIM_ACCOUNT)
             account = AsyncTradierClient(sim.api_url, SIM_TOKEN, SIM_ACCOUNT)
+            if unknown := await unknown_symbols(market, options.symbols):
+                await market.aclose()
+                await account.aclose()
+                raise ConfigError("--symbols", unknown_message(unknown))
             pace = LockstepPace(clock, ORDER)
             recorder = BarRecorder()
 
