@@ -39,7 +39,7 @@ def with_symbols(text: str, symbols: Sequence[str]) -> str:
         raise ConstitutionError(
             "universe.symbols", "layout", 'write it as one list of "quoted" symbols'
         ) from exc
-    merged = [*listed, *(s for s in symbols if s not in current)]
+    merged = [*listed, *(s for s in dict.fromkeys(symbols) if s not in current)]
     derived = f"{text[: match.start()]}{match['head']}{json.dumps(merged)}{text[match.end() :]}"
     if loads(derived).symbols != current | set(symbols):
         raise ConstitutionError("universe.symbols", "layout", "could not add the symbols")
