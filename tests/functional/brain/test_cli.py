@@ -204,3 +204,17 @@ def test_brain_run_when_symbol_unknown_to_the_market_then_exit_2_at_start_naming
     assert done.returncode == 2
     assert "EDGEGATE_SYMBOLS: ZZZZ9: unknown to the market-data API" in done.stderr
     assert "AAPL" not in done.stderr and "BRK/B" not in done.stderr
+
+
+def test_brain_replay_when_watchlist_given_then_its_gate_approves_proposals_on_it(capsys):
+    # The in-process gate runs infra's constitution with --symbols added to its universe:
+    # AAPL and MSFT, listed nowhere in infra/constitution.toml, are approved.
+    argv = ["brain", "replay", "--sim", "--seed", "7", "--minutes", "4", "--step", "10"]
+    assert main([*argv, "--symbols", "AAPL,MSFT"]) == 0
+    decisions = [
+        line.split()[2:5] for line in capsys.readouterr().out.splitlines() if " DECISION " in line
+    ]
+    assert sorted(decisions) == [
+        ["AAPL", "put_ratio_backspread", "APPROVED"],
+        ["MSFT", "put_ratio_backspread", "APPROVED"],
+    ]
