@@ -25,7 +25,7 @@ from brain.monitor import OpenPosition
 from brain.sizing import debit_max_loss, spread_max_loss
 from gatekeeper.contract import EquitySide, Strategy
 from tradier.money import EQUITY_MULTIPLIER, OPTION_MULTIPLIER, NetKind, cash_value, to_decimal
-from tradier.occ import OccSymbol, OptionType, parse_occ
+from tradier.occ import OccSymbol, OptionType, parse_occ, underlying_of
 
 EQUITY_STOP_FRACTION = Decimal("0.05")
 
@@ -119,7 +119,7 @@ def _position(
     acquired = [lot.acquired_ms for lot in lots if lot.acquired_ms is not None]
     return OpenPosition(
         id=pid,
-        symbol=lots[0].occ.root,
+        symbol=underlying_of(lots[0].occ.root),
         strategy=strategy,
         quantity=units,
         entry_signed=entry,

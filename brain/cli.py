@@ -190,7 +190,11 @@ def run(args: argparse.Namespace, gate_factory: GateFactory | None = None) -> in
     if args.gate:
         options.gate_secret = secret
     if args.sim:
-        result = asyncio.run(replay_sim(options, _print))
+        try:
+            result = asyncio.run(replay_sim(options, _print))
+        except ConfigError as exc:
+            print(f"edgegate brain replay: {exc}", file=sys.stderr)
+            return 2
     else:
         if not args.file.is_file():
             print(f"edgegate brain replay: no such file: {args.file}", file=sys.stderr)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from gatekeeper.signing import secret_problem
+from tradier.occ import SYMBOL_PATTERN
 
 if TYPE_CHECKING:
     from brain.analyst.config import AnalystConfig
@@ -37,7 +38,9 @@ DEFAULT_STREAM_URL = "wss://ws.tradier.com/v1/markets/events"
 DEFAULT_ACCOUNT_BASE_URL = "https://sandbox.tradier.com/v1"
 DEFAULT_STATE_DIR = "state"
 DEFAULT_EQUITY = Decimal("100000")
-_SYMBOL = re.compile(r"^[A-Z][A-Z0-9./]{0,9}$")
+# The gate's own rule: a ticker or a share class (BRK/B); whether it is listed is asked of
+# the market-data API at start (`brain.watchlist`).
+_SYMBOL = re.compile(SYMBOL_PATTERN)
 _MAX_SYMBOLS = 50
 
 

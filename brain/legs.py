@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from tradier.money import NetKind, to_decimal
-from tradier.occ import OptionType, parse_occ
+from tradier.occ import OptionType, parse_occ, underlying_of
 
 
 class Side(StrEnum):
@@ -118,7 +118,8 @@ def to_contract(quote: Any) -> Contract | None:
     greeks = _field(quote, "greeks")
     delta = _field(greeks, "delta") if greeks is not None else None
     iv = _field(greeks, "mid_iv") if greeks is not None else None
-    underlying = _field(quote, "underlying") or _field(quote, "root_symbol") or occ.root
+    # root_symbol is the OCC root (SPXW, BRKB), not the underlying the brain trades.
+    underlying = _field(quote, "underlying") or underlying_of(occ.root)
     return Contract(
         symbol=symbol,
         underlying=str(underlying),

@@ -45,6 +45,7 @@ from brain.analyst import (
 )
 from brain.analyst.calls import percentile
 from brain.bars import Bar
+from brain.config import ConfigError
 from brain.engine import EngineEvent
 from brain.gate_client import GateClient
 from brain.market import Signal, SymbolState
@@ -52,6 +53,7 @@ from brain.proposals import seeded_ids
 from brain.runtime import Brain, build_brain, stream_symbols
 from brain.supervisor import RestartPolicy, Supervisor
 from brain.timing import LockstepPace, Pace, clock_sleep
+from brain.watchlist import unknown_message, unknown_symbols
 from gatekeeper.contract import Proposal
 from tradier.calendar import previous_trading_day, session_bounds_ms, trading_day
 from tradier.client import AsyncTradierClient
@@ -320,6 +322,10 @@ async def _replay_with(
         gate = GateClient(gate_url, options.gate_secret, clock) if gate_url else None
         market = AsyncTradierClient(sim.api_url, SIM_TOKEN, SIM_ACCOUNT)
         account = AsyncTradierClient(sim.api_url, SIM_TOKEN, SIM_ACCOUNT)
+        if unknown := await unknown_symbols(market, options.symbols):
+            await market.aclose()
+            await account.aclose()
+            raise ConfigError("--symbols", unknown_message(unknown))
         pace = LockstepPace(clock, ORDER)
         recorder = BarRecorder()
 

@@ -47,6 +47,7 @@ from brain.strategies import OptionStrategy, build_strategies
 from brain.supervisor import Supervisor
 from brain.timing import Pace, clock_sleep
 from brain.warmup import MarketPoller, warm_up
+from brain.watchlist import unknown_message, unknown_symbols
 from tradier.client import AsyncTradierClient
 from tradier.clock import Clock, SystemClock, to_new_york
 from tradier.errors import StreamAuthError, TradierError
@@ -332,6 +333,19 @@ def live_analyst(config: BrainConfig, clock: Clock) -> Analyst | None:
     return build_analyst(settings, clock, spend=spend_store(config, clock), transcript=transcript)
 
 
+async def symbols_listed(market: AsyncTradierClient, symbols: Sequence[str]) -> bool:
+    """Whether the market-data API knows every one of `symbols`, asked once at start; an
+    unknown one stops the brain naming it. A network fault is not a verdict."""
+    try:
+        unknown = await unknown_symbols(market, symbols)
+    except TradierError as exc:
+        log.warning("could not check EDGEGATE_SYMBOLS yet: %s", exc)
+        return True
+    if unknown:
+        log.error("EDGEGATE_SYMBOLS: %s", unknown_message(unknown))
+    return not unknown
+
+
 async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | None = None) -> int:
     """`edgegate brain run`: stream through each trading day until SIGTERM."""
     clock = SystemClock()
@@ -379,7 +393,7 @@ async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | 
     if analyst is not None:
         log.info("signals are reviewed by the %s analyst", analyst.kind)
         await check_analyst(analyst)
-    if not await data_token_accepted(market):
+    if not await data_token_accepted(market) or not await symbols_listed(market, config.symbols):
         await brain.aclose()
         return 2
     brain.restore_state()

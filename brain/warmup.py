@@ -21,7 +21,7 @@ from brain.pipeline import Pipeline
 from brain.timing import Pace
 from tradier.clock import NEW_YORK, Clock, to_new_york
 from tradier.money import to_decimal
-from tradier.occ import OptionType, build_occ
+from tradier.occ import OptionType, build_occ, occ_root
 
 log = logging.getLogger(__name__)
 MINUTE_MS = 60_000
@@ -164,7 +164,8 @@ class MarketPoller:
             return None
         target = to_decimal(round(price, 2))
         strike = min(strikes, key=lambda k: (abs(k - target), k))
-        occ = build_occ(symbol, expiration, OptionType.CALL, strike)
+        # BRK/B lists its options under BRKB; an index's own root (SPX) has the monthlies.
+        occ = build_occ(occ_root(symbol), expiration, OptionType.CALL, strike)
         for quote in await self.client.quotes([occ], greeks=True):
             greeks = getattr(quote, "greeks", None)
             iv = getattr(greeks, "mid_iv", None) if greeks is not None else None

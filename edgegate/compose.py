@@ -20,8 +20,9 @@ _ROOT = Path(__file__).resolve().parents[1]
 _TABLES = itertools.count(1)
 
 
-def gate_env(api_url: str, secret: bytes) -> dict[str, str]:
-    """The local gate's environment for a simulator at `api_url`, on fresh tables."""
+def gate_env(api_url: str, secret: bytes, constitution: Path | None = None) -> dict[str, str]:
+    """The local gate's environment for a simulator at `api_url`, on fresh tables, running
+    `constitution` (default: `infra/constitution.toml`)."""
     # The embedded DynamoDB keeps tables for the whole process: a fresh pair per gate, so
     # one replay's open structures never count against the next one's limits.
     suffix = f"{os.getpid()}-{next(_TABLES)}"
@@ -35,13 +36,18 @@ def gate_env(api_url: str, secret: bytes) -> dict[str, str]:
         # Nothing in a replay or the demo signs admin requests: a random secret per gate
         # keeps the admin routes shut rather than open to a value written in the source.
         "EDGEGATE_ADMIN_SECRET": secrets.token_urlsafe(32),
-        "EDGEGATE_CONSTITUTION": str(_ROOT / "infra" / "constitution.toml"),
+        "EDGEGATE_CONSTITUTION": str(constitution or _ROOT / "infra" / "constitution.toml"),
     }
 
 
 @contextlib.contextmanager
 def in_process_gate(
-    api_url: str, clock: Clock, secret: bytes, *, schedules: bool = False
+    api_url: str,
+    clock: Clock,
+    secret: bytes,
+    *,
+    schedules: bool = False,
+    constitution: Path | None = None,
 ) -> Iterator[str]:
     """The real gate (handlers, local v2 adapter, embedded DynamoDB) on `clock`; yields its URL.
 
@@ -51,7 +57,8 @@ def in_process_gate(
     """
     from functions.local.embedded import local_gate
 
-    with local_gate(gate_env(api_url, secret), clock=clock, schedules=schedules) as gate:
+    env = gate_env(api_url, secret, constitution)
+    with local_gate(env, clock=clock, schedules=schedules) as gate:
         yield gate.url
 
 

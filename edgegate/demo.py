@@ -17,10 +17,12 @@ import argparse
 import asyncio
 import logging
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 
 from brain.cli import format_analyst, format_event, format_summary
+from brain.config import ConfigError, parse_symbols
 from brain.replay import (
     DEFAULT_SYMBOLS,
     ReplayOptions,
@@ -33,6 +35,9 @@ from edgegate.report import DEFAULT_DIR, closing_summary, write_report
 from edgegate.report.gate_audit import AuditKeepingGate
 from edgegate.report.progress import LiveProgress
 from edgegate.report.recorder import RunRecorder
+from edgegate.universe import derived_constitution
+from gatekeeper.constitution import load
+from gatekeeper.errors import ConstitutionError
 
 DEMO_CONSTITUTION = Path(__file__).with_name("demo_constitution.toml")
 BANNER = """edgegate demo — everything on loopback, in simulated time:
@@ -47,6 +52,12 @@ Columns: New York time, kind, symbol, strategy, details. Ctrl-C stops it.
 def register(parser: argparse.ArgumentParser) -> None:
     """Add the demo's options."""
     parser.add_argument("--seed", type=int, default=7, help="market seed (same seed, same day)")
+    parser.add_argument(
+        "--symbols",
+        default=",".join(DEFAULT_SYMBOLS),
+        help="comma-separated watchlist the brain trades and the demo's gate allows "
+        f"(default: {','.join(DEFAULT_SYMBOLS)})",
+    )
     parser.add_argument("--minutes", type=int, default=390, help="minutes from the open")
     parser.add_argument("--step", type=float, default=10.0, help="simulated seconds per step")
     parser.add_argument("--day", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
@@ -73,22 +84,38 @@ def run(args: argparse.Namespace) -> int:
     problem = check_replay_options(args.day, args.minutes, args.step)
     if problem is None and not args.constitution.is_file():
         problem = f"--constitution {args.constitution}: no such file"
+    try:
+        symbols = parse_symbols(args.symbols, "--symbols")
+    except ConfigError as exc:
+        problem = problem or str(exc)
     if problem is not None:
         print(f"edgegate demo: {problem}", file=sys.stderr)
         return 2
+    with tempfile.TemporaryDirectory(prefix="edgegate-demo-") as tmp:
+        try:
+            # The demo's gate allows the watchlist (edgegate.universe says why).
+            constitution = derived_constitution(args.constitution, symbols, Path(tmp))
+        except ConstitutionError as exc:
+            print(f"edgegate demo: --constitution {args.constitution}: {exc}", file=sys.stderr)
+            return 2
+        return _run(args, symbols, constitution)
+
+
+def _run(args: argparse.Namespace, symbols: tuple[str, ...], constitution: Path) -> int:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     print(BANNER, flush=True)
     day = args.day or default_day()
     start_ms = session_open_ms(day)
     end_ms = start_ms + args.minutes * 60_000
-    gate = AuditKeepingGate(args.constitution)
-    recorder = RunRecorder(day, args.seed, start_ms, end_ms, DEFAULT_SYMBOLS)
+    gate = AuditKeepingGate(constitution)
+    recorder = RunRecorder(day, args.seed, start_ms, end_ms, symbols)
     options = ReplayOptions(
         seed=args.seed,
         day=args.day,
         minutes=args.minutes,
         step_s=args.step,
+        symbols=symbols,
         speed=args.speed,
         gate_factory=gate,
         observer=recorder,
@@ -101,10 +128,16 @@ def run(args: argparse.Namespace) -> int:
             recorder.on_step = progress.update
             recorder.on_finish = gate.quiesce
             result = asyncio.run(replay_sim(options, recorder.event))
+    except ConfigError as exc:
+        print(f"edgegate demo: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("demo stopped", flush=True)
         return 130
-    record = recorder.record(gate.audit, constitution=_shown(args.constitution))
+    shown = _shown(args.constitution)
+    if set(symbols) - load(args.constitution).symbols:
+        shown += f" (universe + --symbols {','.join(symbols)})"
+    record = recorder.record(gate.audit, constitution=shown)
     for line in [*closing_summary(record), *format_analyst(result)]:
         print(line, flush=True)
     print(format_summary(result), flush=True)

@@ -19,11 +19,13 @@ from urllib.parse import urlsplit
 
 from gatekeeper.contract import Strategy
 from gatekeeper.errors import ConstitutionError, LiveTradingRefused
+from tradier.occ import SYMBOL_PATTERN
 
 DEFAULT_PATH: Final = Path(__file__).resolve().parent.parent / "infra" / "constitution.toml"
 # Tradier allows 60 trade calls a minute; the gate's budget must stay under it.
 TRADIER_TRADE_CALLS_PER_MINUTE: Final = 60
-_SYMBOL = re.compile(r"[A-Z][A-Z0-9.]{0,9}")
+_SYMBOL = re.compile(SYMBOL_PATTERN)
+_SYMBOLS_WHAT = "upper-case tickers or share classes (BRK/B)"
 _GROUP_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _HOST = re.compile(r"[A-Za-z0-9.:-]{1,253}")
 T = TypeVar("T")
@@ -157,7 +159,7 @@ def _groups(key: str, value: Any, symbols: frozenset[str]) -> tuple[CorrelationG
     for i, raw in enumerate(value):
         table = _Section(f"{key}[{i}]", raw)
         name = table.take("name", _name_check)
-        members = table.take("symbols", _names(_SYMBOL, "upper-case tickers"))
+        members = table.take("symbols", _names(_SYMBOL, _SYMBOLS_WHAT))
         cap = table.take("max_open_structures", _int(1, 10_000))
         table.done()
         if unknown := sorted(members - symbols):
@@ -185,7 +187,7 @@ def from_mapping(data: Mapping[str, Any]) -> Constitution:
     timing = _Section("timing", root.take("timing", lambda _k, v: v))
     rates = _Section("rate_limits", root.take("rate_limits", lambda _k, v: v))
     hosts = _names(_HOST, "host names")
-    symbols = universe.take("symbols", _names(_SYMBOL, "upper-case tickers"))
+    symbols = universe.take("symbols", _names(_SYMBOL, _SYMBOLS_WHAT))
     result = Constitution(
         live_trading=trading.take("live_trading", _bool),
         sandbox_hosts=trading.take("sandbox_hosts", hosts),

@@ -53,7 +53,7 @@ from gatekeeper.messages import (
     TradingState,
 )
 from tradier.money import to_decimal
-from tradier.occ import OccSymbol, parse_occ
+from tradier.occ import OccSymbol, parse_occ, underlying_of
 
 __all__ = [
     "LEG_COUNT",
@@ -264,9 +264,12 @@ def _check_leg(p: Proposal, i: int, leg: Leg, before: tuple[Leg, ...]) -> OccSym
         occ = parse_occ(leg.option_symbol)
     except ValueError as exc:
         raise ContractError(f"legs[{i}].option_symbol", "occ", str(exc)) from exc
-    if occ.root != p.symbol:
+    # A root names its underlying, not always by its own name: SPXW is on SPX, BRKB on BRK/B.
+    if underlying_of(occ.root) != p.symbol:
         raise ContractError(
-            f"legs[{i}].option_symbol", "root", f"root {occ.root} is not symbol {p.symbol}"
+            f"legs[{i}].option_symbol",
+            "root",
+            f"root {occ.root} is on {underlying_of(occ.root)}, not on symbol {p.symbol}",
         )
     if any(other.option_symbol == leg.option_symbol for other in before):
         raise ContractError(f"legs[{i}].option_symbol", "duplicate", "same option twice")

@@ -58,7 +58,14 @@ from decimal import Decimal
 from typing import Final
 
 from tradier.money import EQUITY_MULTIPLIER, OPTION_MULTIPLIER, cash_value
-from tradier.occ import OccSymbol, OptionType, is_occ, parse_occ
+from tradier.occ import (
+    OccSymbol,
+    OptionType,
+    is_occ,
+    occ_root,
+    parse_occ,
+    underlying_of,
+)
 
 _ZERO: Final = Decimal(0)
 
@@ -74,8 +81,13 @@ class PositionLeg:
 
     @property
     def underlying(self) -> str:
-        """The option's root, or the equity ticker itself."""
-        return self.symbol if self.occ is None else self.occ.root
+        """The equity ticker, or the underlying of the option's root (SPXW -> SPX)."""
+        return self.symbol if self.occ is None else underlying_of(self.occ.root)
+
+    @property
+    def root(self) -> str:
+        """The OCC root its value settles under: BRKB for BRK/B shares and options alike."""
+        return occ_root(self.symbol) if self.occ is None else self.occ.root
 
     @property
     def multiplier(self) -> int:
@@ -219,10 +231,12 @@ def _most_value(legs: Sequence[PositionLeg]) -> Decimal | None:
 
 
 def _by_underlying(legs: Iterable[PositionLeg]) -> list[list[PositionLeg]]:
+    # By root, not underlying: SPX (AM) and SPXW (PM) legs of one date settle at different
+    # prices, so bounding them as one payoff would net what the market may not.
     groups: dict[str, list[PositionLeg]] = {}
     for leg in legs:
         if leg.quantity:
-            groups.setdefault(leg.underlying, []).append(leg)
+            groups.setdefault(leg.root, []).append(leg)
     return list(groups.values())
 
 
@@ -276,12 +290,15 @@ def _match(legs: Sequence[PositionLeg]) -> tuple[dict[int, int], tuple[PositionL
     shorts: list[PositionLeg] = []
     for i, leg in enumerate(legs):
         if leg.occ is None:
-            # Long shares cover calls, one contract per 100 shares, whatever the expiry.
+            # Long shares cover calls, one contract per 100 shares, whatever the expiry;
+            # BRK/B shares cover calls under the root BRKB.
             lots = leg.quantity // OPTION_MULTIPLIER
             if lots > 0:
                 cover = _Cover(i, _FOREVER, _ZERO, lots)
-                pool.setdefault((leg.symbol, OptionType.CALL), []).append(cover)
+                pool.setdefault((leg.root, OptionType.CALL), []).append(cover)
         elif leg.quantity > 0:
+            # Options cover only within their root: an SPX (AM-settled) long and an SPXW
+            # (PM-settled) short of one date settle hours apart, so neither covers the other.
             cover = _Cover(i, leg.occ.expiration, leg.occ.strike, leg.quantity)
             pool.setdefault((leg.occ.root, leg.occ.option_type), []).append(cover)
         elif leg.quantity < 0:

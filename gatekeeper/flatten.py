@@ -50,7 +50,7 @@ from gatekeeper.store import GateStore
 from tradier import models
 from tradier.clock import Clock
 from tradier.errors import TradierError
-from tradier.occ import OccSymbol, is_occ, parse_occ
+from tradier.occ import OccSymbol, is_occ, parse_occ, underlying_of
 
 MAX_RATIO: Final = 100  # the contract's bound on a leg ratio
 _SOURCE: Final = Source(kind=SourceKind.MANUAL, name="admin-flatten")
@@ -138,7 +138,9 @@ def structure_proposal(items: Sequence[Closable], proposal_id: str, now_ms: int)
     ratios = [abs(item.quantity) // unit for item in items]
     occs = [parse_occ(item.symbol) for item in items]
     legs = tuple(_leg(item, ratio) for item, ratio in zip(items, ratios, strict=True))
-    return _proposal(proposal_id, now_ms, occs[0].root, _label(occs, ratios), unit, legs=legs)
+    # The proposal is on the underlying (SPX, BRK/B), which the legs' roots (SPXW, BRKB) name.
+    symbol = underlying_of(occs[0].root)
+    return _proposal(proposal_id, now_ms, symbol, _label(occs, ratios), unit, legs=legs)
 
 
 def _chunks(options: list[Closable]) -> list[list[Closable]]:

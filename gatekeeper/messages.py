@@ -20,21 +20,22 @@ import msgspec
 from msgspec import Meta
 
 from tradier.money import to_decimal
-from tradier.occ import OccSymbol, parse_occ
+from tradier.occ import SYMBOL_PATTERN, OccSymbol, parse_occ
 
 MAX_BODY_BYTES: Final = 64 * 1024
 MAX_CONTEXT_BYTES: Final = 16 * 1024
 MAX_LEGS: Final = 4
 
 _UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-_SYMBOL_PATTERN = "^[A-Z][A-Z0-9.]{0,9}$"
 # Up to 8 integer digits and 4 decimals (Tradier quotes sub-dollar equities to 1/100 cent).
 _PRICE_PATTERN = "^(0|[1-9][0-9]{0,7})(\\.[0-9]{1,4})?$"
 _NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.:/@-]{0,63}$"
 
 ProposalId = Annotated[str, Meta(pattern=_UUID_PATTERN, description="UUID, lower case")]
 EpochMs = Annotated[int, Meta(ge=0, le=4_102_444_800_000, description="UTC epoch ms")]
-Symbol = Annotated[str, Meta(pattern=_SYMBOL_PATTERN, description="upper-case ticker")]
+Symbol = Annotated[
+    str, Meta(pattern=SYMBOL_PATTERN, description="upper-case ticker, or a share class: BRK/B")
+]
 Price = Annotated[
     str,
     Meta(
@@ -168,6 +169,7 @@ class ReasonCode(StrEnum):
     CLOSE_LEAVES_REFUSED_STRUCTURE = "CLOSE_LEAVES_REFUSED_STRUCTURE"
     CLOSE_IN_PROGRESS = "CLOSE_IN_PROGRESS"
     SYMBOL_NOT_ALLOWED = "SYMBOL_NOT_ALLOWED"
+    NOT_TRADABLE = "NOT_TRADABLE"
     STRATEGY_NOT_ALLOWED = "STRATEGY_NOT_ALLOWED"
     QUANTITY_LIMIT = "QUANTITY_LIMIT"
     NOTIONAL_LIMIT = "NOTIONAL_LIMIT"

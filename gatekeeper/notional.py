@@ -69,6 +69,11 @@ class QuoteLike(Protocol):
         """Last trade."""
         ...
 
+    @property
+    def type(self) -> str | None:
+        """What the symbol is: stock, etf, index, option (TRADIER.md §5)."""
+        ...
+
 
 Quotes = Mapping[str, QuoteLike]
 

@@ -9,9 +9,10 @@
    opening); REDUCING refuses every opening proposal;
 3. for a close: only the market-open check. No entry-side limit ever blocks a close that
    only shrinks the risk (step 2 refuses only a close that adds naked shorts or loss);
-4. for an open, structural checks (symbol, strategy, quantity, quotes, order type, price
-   range, naked shorts, notional, days to expiry) then state checks (market open, daily
-   loss, open structures in total, per symbol and per correlation group).
+4. for an open, structural checks (symbol, strategy, quantity, quotes, tradable — no
+   shares of an index — order type, price range, naked shorts, notional, days to expiry)
+   then state checks (market open, daily loss, open structures in total, per symbol and
+   per correlation group).
 
 Rate limits and the concurrent-safe versions of the open-structure limits are enforced by
 the store's transaction afterwards; these checks are the cheap, explainable first pass.
@@ -237,6 +238,17 @@ def check_quotes(p: Proposal, inputs: RiskInputs, c: Constitution) -> Rejection 
     return None
 
 
+def check_tradable(p: Proposal, inputs: RiskInputs, c: Constitution) -> Rejection | None:
+    """NOT_TRADABLE for shares of an index: SPX quotes, but only its options trade."""
+    quote = inputs.quotes.get(p.symbol)
+    if p.strategy is Strategy.EQUITY and quote is not None and quote.type == "index":
+        return Rejection(
+            ReasonCode.NOT_TRADABLE,
+            f"{p.symbol} is an index: it has no shares to trade, only options",
+        )
+    return None
+
+
 def check_order_type(p: Proposal, inputs: RiskInputs, c: Constitution) -> Rejection | None:
     """ORDER_TYPE_MISMATCH when the declared credit/debit/even contradicts the market."""
     why = order_type_mismatch(p, inputs.quotes)
@@ -359,6 +371,7 @@ STRUCTURAL_CHECKS: Final[tuple[Check, ...]] = (
     check_strategy,
     check_quantity,
     check_quotes,
+    check_tradable,
     check_order_type,
     check_price_range,
     check_naked,

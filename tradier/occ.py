@@ -11,6 +11,10 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+# An underlying's symbol as the gate and the brain accept it: a ticker (letters, then
+# letters, digits or dots), or a share class the way Tradier writes it (`BRK/B`,
+# TRADIER.md §6.10). Anchored for msgspec's `Meta(pattern=...)`, which searches.
+SYMBOL_PATTERN = r"^(?:[A-Z][A-Z0-9.]{0,9}|[A-Z]{1,4}/[A-Z])$"
 _OCC = re.compile(r"^(?P<root>[A-Z][A-Z0-9.]{0,5})(?P<ymd>\d{6})(?P<cp>[CP])(?P<strike>\d{8})$")
 _STRIKE_SCALE = Decimal(1000)
 MAX_STRIKE = Decimal("99999.999")

@@ -39,7 +39,7 @@ class AuditKeepingGate:
         """Serve the gate with its schedules on `clock` for the block; yields its URL."""
         from functions.local.embedded import local_gate
 
-        env = {**gate_env(api_url, secret), "EDGEGATE_CONSTITUTION": str(self.constitution)}
+        env = gate_env(api_url, secret, self.constitution)
         with local_gate(env, clock=clock, schedules=True) as gate:
             self._gate, self._quiesced = gate, False
             try:

@@ -176,3 +176,45 @@ def test_brain_replay_when_gate_given_with_short_secret_then_exit_2_before_sendi
     monkeypatch.setenv("EDGEGATE_SIGNING_SECRET", "x")
     assert main(["brain", "replay", "--sim", "--gate", "http://127.0.0.1:9"]) == 2
     assert "EDGEGATE_SIGNING_SECRET: must be at least 32 bytes" in capsys.readouterr().err
+
+
+def test_brain_run_when_symbol_unknown_to_the_market_then_exit_2_at_start_naming_it(tmp_path):
+    # ZZZZ9 is well-formed for the config but no market lists it: the quotes endpoint
+    # answers it in unmatched_symbols, and the brain stops instead of streaming nothing.
+    with run_in_thread(SimConfig(seed=2, follow_calendar=True)) as sim:
+        env = {
+            **os.environ,
+            "TRADIER_DATA_TOKEN": "sim-token",
+            "TRADIER_DATA_BASE_URL": sim.api_url,
+            "TRADIER_STREAM_URL": sim.ws_url,
+            "EDGEGATE_GATE_URL": "http://127.0.0.1:9",
+            "EDGEGATE_SIGNING_SECRET": "test-signing-secret-" + "x" * 20,
+            "EDGEGATE_SYMBOLS": "AAPL,ZZZZ9,BRK/B",
+            "EDGEGATE_STATE_DIR": str(tmp_path / "state"),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "edgegate", "brain", "run", "--log-level", "ERROR"],
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert "EDGEGATE_SYMBOLS: ZZZZ9: unknown to the market-data API" in done.stderr
+    assert "AAPL" not in done.stderr and "BRK/B" not in done.stderr
+
+
+def test_brain_replay_when_watchlist_given_then_its_gate_approves_proposals_on_it(capsys):
+    # The in-process gate runs infra's constitution with --symbols added to its universe:
+    # AAPL and MSFT, listed nowhere in infra/constitution.toml, are approved.
+    argv = ["brain", "replay", "--sim", "--seed", "7", "--minutes", "4", "--step", "10"]
+    assert main([*argv, "--symbols", "AAPL,MSFT"]) == 0
+    decisions = [
+        line.split()[2:5] for line in capsys.readouterr().out.splitlines() if " DECISION " in line
+    ]
+    assert sorted(decisions) == [
+        ["AAPL", "put_ratio_backspread", "APPROVED"],
+        ["MSFT", "put_ratio_backspread", "APPROVED"],
+    ]

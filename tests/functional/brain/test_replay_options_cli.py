@@ -46,3 +46,26 @@ def test_brain_replay_help_when_shown_then_seed_explained(
         main(["brain", "replay", "--help"])
     assert exit_info.value.code == 0
     assert "same seed, same day" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", [["brain", "replay", "--sim", "--dry-run"], ["demo"]])
+def test_replay_and_demo_when_symbol_unknown_to_the_simulator_then_exit_2_naming_it(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    assert main([*command, "--minutes", "1", "--symbols", "AAPL,SPXW"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1
+    assert "--symbols: SPXW: unknown to the market-data API" in err[0]
+
+
+@pytest.mark.parametrize("command", [["brain", "replay", "--sim", "--dry-run"], ["demo"]])
+def test_replay_and_demo_when_symbol_malformed_then_exit_2_naming_it(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    assert main([*command, "--symbols", "AAPL,BRK//B"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"edgegate {command[0]}{' replay' if command[0] == 'brain' else ''}: "
+        "--symbols: 'BRK//B' is not a valid equity symbol"
+    ]

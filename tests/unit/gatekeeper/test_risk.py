@@ -443,6 +443,7 @@ def test_checks_when_listed_then_structural_before_state() -> None:
         "check_strategy",
         "check_quantity",
         "check_quotes",
+        "check_tradable",
         "check_order_type",
         "check_price_range",
         "check_naked",

@@ -108,3 +108,17 @@ def test_adopt_when_same_positions_twice_then_same_ids():
         P("QQQ261218P00435000", -3, Decimal("-330")),
     ]
     assert [p.id for p in adopt(*positions)] == [p.id for p in adopt(*reversed(positions))]
+
+
+def test_adopt_when_spxw_and_brkb_legs_then_on_their_underlyings():
+    # The positions hold OCC roots; the brain's positions, and the gate's proposals that
+    # close them, are on the underlying those roots name.
+    found = adopt(
+        P("SPXW261218P06590000", 1, Decimal("2600")),
+        P("SPXW261218P06600000", -1, Decimal("-2800")),
+        P("BRKB261218C00550000", 2, Decimal("900")),
+    )
+    assert sorted((p.symbol, p.strategy) for p in found) == [
+        ("BRK/B", Strategy.SINGLE_OPTION),
+        ("SPX", Strategy.VERTICAL),
+    ]

@@ -52,6 +52,19 @@ def test_config_when_bad_symbol_then_error_names_variable():
     assert info.value.name == "EDGEGATE_SYMBOLS"
 
 
+def test_config_when_share_class_listed_then_kept_as_tradier_writes_it():
+    config = load_config({**BASE, "EDGEGATE_SYMBOLS": "brk/b,AAPL"})
+    assert config.symbols == ("BRK/B", "AAPL")
+
+
+@pytest.mark.parametrize("junk", ["BRK//B", "BRK/BB", "/B", "ABCDE/F"])
+def test_config_when_share_class_malformed_then_error_names_variable(junk):
+    with pytest.raises(ConfigError) as info:
+        load_config({**BASE, "EDGEGATE_SYMBOLS": f"SPY,{junk}"})
+    assert info.value.name == "EDGEGATE_SYMBOLS"
+    assert junk in str(info.value)
+
+
 def test_config_when_account_token_without_id_then_error_names_missing_id():
     with pytest.raises(ConfigError) as info:
         load_config({**BASE, "TRADIER_ACCOUNT_TOKEN": "test-token"})

@@ -120,3 +120,11 @@ def test_to_contracts_when_far_expiration_then_kept_and_sorted():
     contracts = to_contracts(chain())
     assert contracts[0].expiration == NEAR
     assert contracts[-1].expiration == FAR
+
+
+def test_to_contract_when_quote_names_no_underlying_then_the_roots_underlying():
+    quote = {"symbol": "SPXW261218P06600000", "bid": 28.2, "ask": 28.7, "root_symbol": "SPXW"}
+    contract = to_contract(quote)
+    assert contract is not None and contract.underlying == "SPX"
+    brkb = to_contract({"symbol": "BRKB261218C00550000", "bid": 4.1, "ask": 4.3})
+    assert brkb is not None and brkb.underlying == "BRK/B"
