@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PY312 ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12; do \
   $$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: lock upgrade exports demo test lint typecheck pytest package vendor cfn-lint bench sim clean java chromium
+.PHONY: lock upgrade exports demo test lint typecheck pytest package vendor cfn-lint bench sim clean java chromium systemd-analyze offline
 
 # uv, pinned with hashes in tools/uv-requirements.txt, installs everything below from uv.lock.
 UV_HOME ?= .uv
@@ -68,6 +68,10 @@ java:
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+# The brain unit's test (tests/integration/infra) runs systemd-analyze verify and security.
+systemd-analyze:
+	@command -v systemd-analyze >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq systemd >/dev/null; }
+
 demo: $(VENV)/.installed
 	$(BIN)/edgegate demo
 
@@ -81,7 +85,7 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed node_modules/.installed java chromium .venv312/.installed
+pytest: $(VENV)/.installed node_modules/.installed java chromium systemd-analyze .venv312/.installed
 	$(BIN)/pytest
 
 # The gate's vendored dependencies: PyPI wheels for the Lambda runtime (python3.12, x86_64).
