@@ -94,14 +94,17 @@ build/vendor/.installed: infra/lambda-requirements.txt $(UV)
 	$(UV) pip install -q --no-deps --require-hashes --only-binary :all: \
 	  --python-platform x86_64-manylinux2014 --python-version 3.12 \
 	  --target build/vendor -r infra/lambda-requirements.txt
-	touch $@
+	@# The stamp is the requirements it was built from: osls refuses to package without it
+	@# (tools/serverless/vendor-check.js), so a zip without its dependencies cannot ship.
+	cp infra/lambda-requirements.txt $@
 
 vendor: $(VENV)/.installed build/vendor/.installed
 
-# The real serverless.yml, packaged offline by the open-source Serverless Framework,
-# then the generated CloudFormation template linted.
+# The real serverless.yml, packaged offline by the open-source Serverless Framework for
+# STAGE (make package STAGE=dev), then the generated CloudFormation template linted.
+STAGE ?= ci
 package: $(VENV)/.installed node_modules/.installed build/vendor/.installed
-	npx --no-install osls package --stage ci
+	npx --no-install osls package --stage $(STAGE)
 	@# W3005 (redundant DependsOn) is in what the framework generates, not in serverless.yml.
 	$(BIN)/cfn-lint --non-zero-exit-code error --ignore-checks W3005 \
 	  -- .serverless/cloudformation-template-update-stack.json
