@@ -75,6 +75,12 @@ systemd-analyze:
 demo: $(VENV)/.installed
 	$(BIN)/edgegate demo
 
+# The gate under serverless-offline (serverless.yml's local stage) on 127.0.0.1:8701,
+# against the simulator and a loopback DynamoDB; export EDGEGATE_SIGNING_SECRET and
+# EDGEGATE_ADMIN_SECRET first (>= 32 bytes each, different).
+offline: $(VENV)/.installed node_modules/.installed
+	$(BIN)/edgegate offline
+
 sim: $(VENV)/.installed
 	$(BIN)/edgegate sim serve
 

@@ -18,6 +18,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     "brain": ("edgegate.brain_command", "the brain: live run or replay"),
     "bench": ("edgegate.bench", "benchmarks: decode, gate, pipeline"),
     "demo": ("edgegate.demo", "the whole system on loopback, in accelerated time"),
+    "offline": ("edgegate.offline", "the gate under serverless-offline (local stage) on the sim"),
+    "status": ("edgegate.status_command", "the gate's status: one signed v2 call"),
 }
 
 
