@@ -148,6 +148,8 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
             start_new_session=True,
         )
         stack.callback(_stop, child)
+        # systemctl stop / kill: stop osls (its own session) before exiting, like Ctrl-C.
+        signal.signal(signal.SIGTERM, _interrupt)
         print(
             f"edgegate offline: gate on http://127.0.0.1:{args.port} (stage {STAGE}, tradier "
             f"{env['TRADIER_TRADE_BASE_URL']}, dynamodb {dynamodb})",
@@ -159,6 +161,10 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
             while child.poll() is None and not stop.wait(0.2):
                 pass
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _stop(child: subprocess.Popen[bytes]) -> None:

@@ -69,12 +69,11 @@ def gate_url() -> Iterator[str]:
             except httpx.TransportError:
                 time.sleep(0.3)
         if child.poll() is not None:
-            pytest.fail(
-                f"edgegate offline exited {child.returncode}: {child.stdout.read() if child.stdout else ''}"
-            )
+            output = child.stdout.read() if child.stdout else ""
+            pytest.fail(f"edgegate offline exited {child.returncode}: {output}")
         yield url
     finally:
-        os.killpg(child.pid, signal.SIGINT)
+        os.killpg(child.pid, signal.SIGTERM)
         try:
             child.wait(timeout=20)
         except subprocess.TimeoutExpired:
