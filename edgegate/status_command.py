@@ -72,15 +72,13 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         base, secret = _settings(os.environ, args.url)
-        status, body = fetch_status(base, secret, int(time.time() * 1000), args.timeout)
     except StatusConfigError as exc:
         print(f"edgegate status: configuration error: {exc}", file=sys.stderr)
         return 2
+    try:
+        status, body = fetch_status(base, secret, int(time.time() * 1000), args.timeout)
     except httpx.HTTPError as exc:
-        print(
-            f"edgegate status: cannot reach the gate at {args.url or '$EDGEGATE_GATE_URL'}: {exc}",
-            file=sys.stderr,
-        )
+        print(f"edgegate status: cannot reach the gate at {base}: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(body, indent=2, sort_keys=True))
     if status != 200:
