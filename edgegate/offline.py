@@ -1,8 +1,9 @@
 """`edgegate offline`: the gate under serverless-offline (`osls offline --stage local`).
 
 The same handlers `npx osls deploy` ships, served by the Serverless toolchain on
-127.0.0.1:8701 (--port), against the Tradier simulator (started here, as `edgegate sim serve` would
-serve it, unless --tradier-url names a running one) and a DynamoDB on loopback (moto's
+127.0.0.1:8701 (--port), against the Tradier simulator (started here, as `edgegate sim
+serve` would serve it, unless --tradier-url or TRADIER_TRADE_BASE_URL names a running
+Tradier) and a DynamoDB on loopback (moto's
 server, started here on --dynamodb-port with the local stage's tables created, unless
 EDGEGATE_DYNAMODB_ENDPOINT names one). The `local` stage in serverless.yml reads the secrets
 from this environment (no SSM), honours TRADIER_TRADE_BASE_URL and schedules nothing.
@@ -39,7 +40,11 @@ _LOOPBACK_CREDENTIALS = {
 def register(parser: argparse.ArgumentParser) -> None:
     """Add the `offline` options."""
     parser.description = __doc__.splitlines()[0]
-    parser.add_argument("--tradier-url", help="a running Tradier (default: start the simulator)")
+    parser.add_argument(
+        "--tradier-url",
+        help="a running Tradier, e.g. `edgegate sim serve` (default: $TRADIER_TRADE_BASE_URL, "
+        "else start the simulator); then export TRADIER_TRADE_TOKEN and TRADIER_ACCOUNT_ID",
+    )
     parser.add_argument(
         "--port", type=int, default=8701, help="the gate's HTTP port (default: %(default)s)"
     )
@@ -89,10 +94,17 @@ def _create_tables(env: Mapping[str, str]) -> None:
 
 
 def offline_environment(
-    base: Mapping[str, str], tradier: tuple[str, str, str] | None, dynamodb: str
+    base: Mapping[str, str],
+    tradier: tuple[str, str, str] | None,
+    dynamodb: str,
+    tradier_url: str | None = None,
 ) -> dict[str, str]:
-    """The environment `osls offline --stage local` runs with (secrets from `base`)."""
+    """The environment `osls offline --stage local` runs with (secrets from `base`);
+    `tradier` is the started simulator's (url, token, account), else `tradier_url` or
+    TRADIER_TRADE_BASE_URL with the exported token and account."""
     env = {**_LOOPBACK_CREDENTIALS, **base}
+    if tradier_url:
+        env["TRADIER_TRADE_BASE_URL"] = tradier_url
     if tradier is not None:
         env["TRADIER_TRADE_BASE_URL"], env["TRADIER_TRADE_TOKEN"], env["TRADIER_ACCOUNT_ID"] = (
             tradier
@@ -103,7 +115,7 @@ def offline_environment(
         EDGEGATE_CONSTITUTION=env.get("EDGEGATE_CONSTITUTION", "infra/constitution.toml"),
         EDGEGATE_SECRETS_SOURCE="environment",
         # serverless-offline puts $VIRTUAL_ENV/bin first: the handlers run on the project's Python.
-        VIRTUAL_ENV=str(Path(sys.executable).parent.parent),
+        VIRTUAL_ENV=sys.prefix,
         SLS_TELEMETRY_DISABLED="1",
     )
     return env
@@ -114,14 +126,12 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     with contextlib.ExitStack() as stack:
         try:
             tradier = None
-            if not args.tradier_url:
+            if not (args.tradier_url or os.environ.get("TRADIER_TRADE_BASE_URL")):
                 tradier = stack.enter_context(_simulator(args.sim_port))
-            else:
-                os.environ["TRADIER_TRADE_BASE_URL"] = args.tradier_url
             dynamodb = os.environ.get("EDGEGATE_DYNAMODB_ENDPOINT") or stack.enter_context(
                 _dynamodb(args.dynamodb_port)
             )
-            env = offline_environment(os.environ, tradier, dynamodb)
+            env = offline_environment(os.environ, tradier, dynamodb, args.tradier_url)
             load_config(env)  # every variable checked before anything is served
             _create_tables(env)
         except ConfigError as exc:

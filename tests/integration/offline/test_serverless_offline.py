@@ -1,10 +1,11 @@
 """A signed v2 proposal through serverless-offline on serverless.yml's `local` stage.
 
-`edgegate offline` (what `make offline` runs) starts the simulator, a loopback DynamoDB
-with the local stage's tables, and `osls offline --stage local`; the handlers take their
-secrets from the environment, reach the simulator through TRADIER_TRADE_BASE_URL and
-schedule nothing. About 10 s: serverless-offline starts in ~5 s, each handler's first call
-starts a Python worker.
+`edgegate offline` (what `make offline` runs) starts a loopback DynamoDB with the local
+stage's tables and `osls offline --stage local`; the handlers take their secrets from the
+environment and reach the simulator this test runs through the exported
+TRADIER_TRADE_BASE_URL (the order is found there by its tag), and schedule nothing.
+About 10 s: serverless-offline starts in ~5 s, each handler's first call starts a
+Python worker.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ import pytest
 from edgegate.status_command import fetch_status
 from gatekeeper.signing import Target, signed_headers
 from tests.support.events import encode_json, fresh_proposal
+from tests.support.gate_harness import orders_tagged
+from tradier.sim.core import SimConfig
+from tradier.sim.server import RunningSim, run_in_thread
 
 ROOT = Path(__file__).resolve().parents[3]
 EDGEGATE = ROOT / ".venv" / "bin" / "edgegate"
@@ -38,7 +42,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def gate_url() -> Iterator[str]:
+def sim() -> Iterator[RunningSim]:
+    config = SimConfig(token="test-offline-token-not-real", account="VA00000042")
+    with run_in_thread(config) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def gate_url(sim: RunningSim) -> Iterator[str]:
     if not (ROOT / "node_modules" / ".bin" / "osls").exists():
         pytest.skip("no npm toolchain: `make node_modules/.installed`")
     port = _free_port()
@@ -47,9 +58,12 @@ def gate_url() -> Iterator[str]:
         "HOME": os.environ.get("HOME", "/tmp"),
         "EDGEGATE_SIGNING_SECRET": SIGNING,
         "EDGEGATE_ADMIN_SECRET": ADMIN,
+        "TRADIER_TRADE_BASE_URL": sim.api_url,
+        "TRADIER_TRADE_TOKEN": "test-offline-token-not-real",
+        "TRADIER_ACCOUNT_ID": "VA00000042",
     }
     args = ["--port", str(port), "--lambda-port", str(_free_port())]
-    args += ["--sim-port", str(_free_port()), "--dynamodb-port", str(_free_port())]
+    args += ["--dynamodb-port", str(_free_port())]
     child = subprocess.Popen(
         [str(EDGEGATE), "offline", *args],
         cwd=ROOT,
@@ -82,10 +96,11 @@ def gate_url() -> Iterator[str]:
 
 
 def test_offline_when_signed_proposal_posted_then_approved_and_sent_to_the_simulator(
-    gate_url: str,
+    gate_url: str, sim: RunningSim
 ) -> None:
     now = int(time.time() * 1000)
-    body = encode_json(fresh_proposal("proposals_post", now))
+    proposal = fresh_proposal("proposals_post", now)
+    body = encode_json(proposal)
     headers = signed_headers(SIGNING.encode(), Target("POST", "/v1/proposals"), body, now)
     response = httpx.post(
         gate_url + "/v1/proposals",
@@ -98,6 +113,8 @@ def test_offline_when_signed_proposal_posted_then_approved_and_sent_to_the_simul
     assert decided["decision"] == "APPROVED"
     assert decided["order_id"] is not None
     assert decided["replayed"] is False
+    [order] = orders_tagged(sim, proposal["id"])
+    assert order["symbol"] == "SPY"
 
 
 def test_offline_when_status_asked_with_the_signing_secret_then_answers_state(
