@@ -8,13 +8,16 @@
 // or `npx osls deploy` would otherwise zip whatever build/vendor holds -- nothing, on a
 // fresh clone -- and ship a gate that fails on its first import. So before the artefact is
 // built, the stamp must exist and equal the requirements; if not, the command stops with
-// the one that fixes it.
+// the one that fixes it. The `local` stage (serverless-offline: secrets from the
+// environment, a loopback DynamoDB, no schedules) is never packaged: deployed, it could
+// neither read its secrets nor reach its table.
 
 const fs = require('fs');
 const path = require('path');
 
 const VENDOR_STAMP = path.join('build', 'vendor', '.installed');
 const REQUIREMENTS = path.join('infra', 'lambda-requirements.txt');
+const OFFLINE_STAGES = new Set(['local']);
 
 // Why the vendored dependencies cannot ship, or null when they can.
 function vendorProblem(root) {
@@ -40,9 +43,16 @@ class VendorCheck {
   }
 
   check() {
+    const stage = this.options.stage || this.serverless.service.provider.stage || 'dev';
+    if (OFFLINE_STAGES.has(stage)) {
+      throw new this.serverless.classes.Error(
+        `the ${stage} stage is for serverless-offline only (\`make offline\`): ` +
+          'package a deployable stage with `make package STAGE=dev`',
+        'EDGEGATE_OFFLINE_STAGE',
+      );
+    }
     const problem = vendorProblem(this.serverless.serviceDir || process.cwd());
     if (problem === null) return;
-    const stage = this.options.stage || this.serverless.service.provider.stage || 'dev';
     throw new this.serverless.classes.Error(
       `${problem}: run \`make package STAGE=${stage}\` (it vendors the locked dependencies ` +
         `for python3.12 and packages the stage), then \`npx osls deploy --stage ${stage} --package .serverless\``,

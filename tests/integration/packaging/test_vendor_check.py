@@ -67,3 +67,12 @@ def test_osls_package_when_vendor_built_from_older_requirements_then_fails(
     assert done.returncode != 0, output
     assert "make package STAGE=prod" in output
     assert "lambda-requirements.txt" in output
+
+
+def test_osls_package_when_stage_is_local_then_refused_as_offline_only(tmp_path: Path) -> None:
+    service = _service_copy(tmp_path)
+    done = _package(service, "local")
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output
+    assert "serverless-offline only" in output
+    assert "make package STAGE=dev" in output
