@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PY312 ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12; do \
   $$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: lock upgrade exports demo test lint typecheck pytest package vendor cfn-lint bench sim clean java chromium
+.PHONY: lock upgrade exports demo test lint typecheck pytest package vendor cfn-lint bench sim clean java chromium systemd-analyze offline
 
 # uv, pinned with hashes in tools/uv-requirements.txt, installs everything below from uv.lock.
 UV_HOME ?= .uv
@@ -68,8 +68,18 @@ java:
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+# The brain unit's test (tests/integration/infra) runs systemd-analyze verify and security.
+systemd-analyze:
+	@command -v systemd-analyze >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq systemd >/dev/null; }
+
 demo: $(VENV)/.installed
 	$(BIN)/edgegate demo
+
+# The gate under serverless-offline (serverless.yml's local stage) on 127.0.0.1:8701,
+# against the simulator and a loopback DynamoDB; export EDGEGATE_SIGNING_SECRET and
+# EDGEGATE_ADMIN_SECRET first (>= 32 bytes each, different).
+offline: $(VENV)/.installed node_modules/.installed
+	$(BIN)/edgegate offline
 
 sim: $(VENV)/.installed
 	$(BIN)/edgegate sim serve
@@ -81,7 +91,7 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-pytest: $(VENV)/.installed node_modules/.installed java chromium .venv312/.installed
+pytest: $(VENV)/.installed node_modules/.installed java chromium systemd-analyze .venv312/.installed
 	$(BIN)/pytest
 
 # The gate's vendored dependencies: PyPI wheels for the Lambda runtime (python3.12, x86_64).
@@ -90,14 +100,17 @@ build/vendor/.installed: infra/lambda-requirements.txt $(UV)
 	$(UV) pip install -q --no-deps --require-hashes --only-binary :all: \
 	  --python-platform x86_64-manylinux2014 --python-version 3.12 \
 	  --target build/vendor -r infra/lambda-requirements.txt
-	touch $@
+	@# The stamp is the requirements it was built from: osls refuses to package without it
+	@# (tools/serverless/vendor-check.js), so a zip without its dependencies cannot ship.
+	cp infra/lambda-requirements.txt $@
 
 vendor: $(VENV)/.installed build/vendor/.installed
 
-# The real serverless.yml, packaged offline by the open-source Serverless Framework,
-# then the generated CloudFormation template linted.
+# The real serverless.yml, packaged offline by the open-source Serverless Framework for
+# STAGE (make package STAGE=dev), then the generated CloudFormation template linted.
+STAGE ?= ci
 package: $(VENV)/.installed node_modules/.installed build/vendor/.installed
-	npx --no-install osls package --stage ci
+	npx --no-install osls package --stage $(STAGE)
 	@# W3005 (redundant DependsOn) is in what the framework generates, not in serverless.yml.
 	$(BIN)/cfn-lint --non-zero-exit-code error --ignore-checks W3005 \
 	  -- .serverless/cloudformation-template-update-stack.json

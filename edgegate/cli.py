@@ -19,6 +19,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     "bench": ("edgegate.bench", "benchmarks: decode, gate, pipeline"),
     "demo": ("edgegate.demo", "the whole system on loopback, in accelerated time"),
     "fake-claude": ("brain.analyst.cli", "a local fake of Anthropic's Messages API"),
+    "offline": ("edgegate.offline", "the gate under serverless-offline (local stage) on the sim"),
+    "status": ("edgegate.status_command", "the gate's status: one signed v2 call"),
 }
 
 

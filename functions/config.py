@@ -7,6 +7,9 @@ Parameters are fetched in one `GetParameters` call per cold start. A function na
 secrets it needs; a missing one stops it with an error naming the variable. The signing and
 admin secrets must be at least 32 bytes and differ from each other (checked where both are
 configured: each deployed function holds only the one its routes verify).
+`EDGEGATE_SECRETS_SOURCE=environment` (serverless.yml's `local` stage, run by
+serverless-offline) ignores the `_PARAM` names: nothing reaches for SSM, and a missing value
+stops the function at once naming the variable instead of timing out on AWS credentials.
 """
 
 from __future__ import annotations
@@ -146,19 +149,44 @@ def ssm_fetcher(region: str) -> ParameterFetcher:
     return fetch
 
 
+class SecretsSource(StrEnum):
+    """Where the secrets come from (`EDGEGATE_SECRETS_SOURCE`)."""
+
+    # The value when it is set, else the SSM parameter its `_PARAM` names (deployed).
+    SSM = "ssm"
+    # The values only: the `_PARAM` names are ignored (the `local` stage).
+    ENVIRONMENT = "environment"
+
+
+def _secrets_source(env: Mapping[str, str]) -> SecretsSource:
+    raw = env.get("EDGEGATE_SECRETS_SOURCE", "").strip() or SecretsSource.SSM.value
+    try:
+        return SecretsSource(raw)
+    except ValueError:
+        allowed = ", ".join(source.value for source in SecretsSource)
+        raise ConfigError(
+            "EDGEGATE_SECRETS_SOURCE", f"must be one of {allowed}, got {raw!r}"
+        ) from None
+
+
 def _secrets(
     env: Mapping[str, str], needs: Iterable[Need], fetch: ParameterFetcher | None, region: str
 ) -> dict[Need, Secret]:
     needed = frozenset(needs)
+    from_ssm = _secrets_source(env) is SecretsSource.SSM
     found: dict[Need, Secret] = {}
     by_parameter: dict[str, Need] = {}
     for need in Need:
         value = env.get(need.value, "")
-        parameter = env.get(f"{need.value}_PARAM", "").strip()
+        parameter = env.get(f"{need.value}_PARAM", "").strip() if from_ssm else ""
         if value:
             found[need] = Secret(value)
         elif parameter:
             by_parameter[parameter] = need
+        elif need in needed and not from_ssm:
+            raise ConfigError(
+                need.value, "is not set (EDGEGATE_SECRETS_SOURCE=environment: no SSM)"
+            )
         elif need in needed:
             raise ConfigError(need.value, f"is not set (nor {need.value}_PARAM)")
     sources = {need: need.value for need in found}

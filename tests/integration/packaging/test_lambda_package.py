@@ -38,6 +38,7 @@ def test_package_when_listed_then_holds_the_gate_and_its_dependencies_only() -> 
     assert "infra/constitution.toml" in names
     assert not [n for n in names if n.startswith(("brain/", "tests/", "tradier/sim/"))]
     assert not [n for n in names if n.startswith("functions/local/")]
+    assert "tradier/stream_client.py" not in names  # the brain's; websockets is not vendored
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     for dep in ("httpx", "msgspec", "tenacity", "tzdata"):
         assert f"build/vendor/{dep}/__init__.py" in names, dep
@@ -106,3 +107,49 @@ def test_package_when_run_on_python312_then_handler_answers_from_vendored_deps(
     vendor = str(task_root / "build" / "vendor")
     assert result["msgspec"].startswith(vendor)
     assert result["httpx"].startswith(vendor)
+
+
+_IMPORT_ALL = r"""
+import importlib, json, pathlib, sys
+root = pathlib.Path(sys.argv[1])
+sys.path.insert(0, str(root))
+import functions  # puts build/vendor on sys.path, as in Lambda
+modules = sorted(
+    ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+    for top in ("functions", "gatekeeper", "tradier")
+    for path in (root / top).rglob("*.py")
+)
+failed = {}
+for name in modules:
+    try:
+        importlib.import_module(name)
+    except Exception as exc:  # every failure is reported, not only the first
+        failed[name] = f"{type(exc).__name__}: {exc}"
+print(json.dumps({"modules": modules, "failed": failed, "python": list(sys.version_info[:2])}))
+"""
+
+
+def test_package_when_every_module_imported_on_python312_then_none_fails(
+    tmp_path: Path,
+) -> None:
+    artifact = _artifact()
+    if not PY312.exists():
+        pytest.skip("no python3.12 virtualenv (.venv312): `make .venv312/.installed`")
+    task_root = tmp_path / "task"
+    artifact.extractall(task_root)
+    done = subprocess.run(
+        [str(PY312), "-I", "-c", _IMPORT_ALL, str(task_root)],
+        cwd=task_root,
+        env={"PATH": os.environ.get("PATH", ""), "LAMBDA_TASK_ROOT": str(task_root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["python"] == [3, 12]
+    assert result["failed"] == {}
+    assert "functions.proposals" in result["modules"]
+    assert "gatekeeper.service" in result["modules"]
+    assert not [m for m in result["modules"] if m.startswith(("tradier.sim", "functions.local"))]

@@ -169,3 +169,36 @@ def test_load_config_when_only_admin_secret_held_then_length_still_checked(
     with pytest.raises(ConfigError) as caught:
         load_config(env, {Need.ADMIN_SECRET})
     assert caught.value.variable == "EDGEGATE_ADMIN_SECRET"
+
+
+def test_load_config_when_secrets_source_environment_then_parameter_names_never_fetched(
+    constitution: Path,
+) -> None:
+    env = env_with(constitution, EDGEGATE_SECRETS_SOURCE="environment")
+    del env["TRADIER_TRADE_TOKEN"]
+    env["TRADIER_TRADE_TOKEN_PARAM"] = "/edgegate/local/tradier-token"
+    fetched: list[list[str]] = []
+
+    def fetch(names: list[str]) -> dict[str, str]:
+        fetched.append(names)
+        return {name: "from-ssm" for name in names}
+
+    with pytest.raises(ConfigError) as caught:
+        load_config(env, ALL_NEEDS, fetch)
+    assert caught.value.variable == "TRADIER_TRADE_TOKEN"
+    assert fetched == []
+
+
+def test_load_config_when_secrets_source_environment_and_values_set_then_used(
+    constitution: Path,
+) -> None:
+    env = env_with(constitution, EDGEGATE_SECRETS_SOURCE="environment")
+    env["EDGEGATE_SIGNING_SECRET_PARAM"] = "/edgegate/local/signing-secret"
+    config = load_config(env, ALL_NEEDS, lambda names: {})
+    assert config.secret(Need.SIGNING_SECRET) == "test-signing-secret-" + "x" * 20
+
+
+def test_load_config_when_secrets_source_unknown_then_error_names_it(constitution: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(env_with(constitution, EDGEGATE_SECRETS_SOURCE="vault"))
+    assert caught.value.variable == "EDGEGATE_SECRETS_SOURCE"

@@ -114,3 +114,34 @@ def test_serverless_ssm_parameters_when_function_env_names_one_then_its_role_may
         ssm = next(s for s in statements if s["Action"] == ["ssm:GetParameters"])
         granted = {repr(r).rsplit("/", 1)[1].split("'")[0] for r in ssm["Resource"]}
         assert wanted == granted, name
+
+
+def test_serverless_alarms_when_read_then_errors_throttles_and_reducing_notify_alerts_topic(
+    serverless: dict[str, Any],
+) -> None:
+    from tests.support.serverless import inline_resources
+
+    resources = inline_resources(serverless)
+    alarms = {k: v for k, v in resources.items() if v["Type"] == "AWS::CloudWatch::Alarm"}
+    metrics = {a["Properties"].get("MetricName") for a in alarms.values()}
+    assert {"Errors", "Throttles", "WatchdogReducing"} <= metrics
+    for name, alarm in alarms.items():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlertsTopic"}], name
+    assert serverless["provider"]["logRetentionInDays"] == "${param:logRetentionDays}"
+    assert serverless["provider"]["versionFunctions"] is True
+
+
+def test_serverless_local_stage_when_read_then_no_ssm_no_schedule_no_sns(
+    serverless: dict[str, Any],
+) -> None:
+    local = serverless["params"]["local"]
+    assert local["secretsSource"] == "environment"
+    assert local["schedulesEnabled"] is False
+    assert local["alertsTopicArn"] == ""
+    assert local["tradierBaseUrl"].startswith("${env:TRADIER_TRADE_BASE_URL")
+    env = serverless["provider"]["environment"]
+    assert env["EDGEGATE_SECRETS_SOURCE"] == "${param:secretsSource}"
+    for spec in serverless["functions"].values():
+        for event in spec.get("events", []):
+            if "schedule" in event:
+                assert event["schedule"]["enabled"] == "${param:schedulesEnabled}"
