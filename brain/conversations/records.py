@@ -27,6 +27,15 @@ def valid_id(value: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class GenerateRequest:
+    """One turn as the trader asked it (validated by `brain.api.requests`)."""
+
+    prompt: str
+    watchlist: tuple[str, ...]
+    session_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Session:
     """A conversation's header."""
 
