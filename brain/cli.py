@@ -51,6 +51,16 @@ def register(parser: argparse.ArgumentParser) -> None:
     replay.add_argument("--gate", default=None, help="gate URL (default: in-process gate)")
     replay.add_argument("--dry-run", action="store_true", help="build proposals, send none")
     replay.add_argument("--chains", default=None, help="FILE replay: REST base for chains")
+    replay.add_argument(
+        "--review",
+        nargs="?",
+        const="fake",
+        choices=["fake", "offline", "env"],
+        default=None,
+        help="--sim: review each signal before it becomes a proposal; fake (the default): "
+        "Claude's client against the local fake Messages API; offline: the offline "
+        "analyst; env: ANTHROPIC_API_KEY/ANTHROPIC_BASE_URL as set (else offline)",
+    )
     replay.add_argument("--log-level", default="WARNING")
 
 
@@ -90,6 +100,45 @@ def format_summary(result: ReplayResult) -> str:
         f"heartbeats={result.heartbeats} dead_tasks={len(result.dead_tasks)} "
         f"wall_s={result.wall_s:.1f}"
     )
+
+
+def format_analyst(result: ReplayResult) -> list[str]:
+    """The analyst's figures after a reviewed replay (nothing when review was off)."""
+    a = result.analyst
+    if not a:
+        return []
+    reviews: dict[str, int] = {}
+    for event in result.events:
+        if event.kind == "review":
+            status = event.detail.split(" ", 1)[0]
+            reviews[status] = reviews.get(status, 0) + 1
+    lines = [
+        f"analyst {a.get('analyst')} reviews={sum(reviews.values())} "
+        + " ".join(f"{k}={v}" for k, v in sorted(reviews.items()))
+    ]
+    figures = a.get("figures")
+    if figures:
+        budget = a.get("budget", {})
+        lines.append(
+            f"analyst calls={figures['calls']} attempts={figures['attempts']} "
+            f"retries={figures['retries']} outcomes={figures['outcomes']} "
+            f"cost=${figures['cost']} (budget ${budget.get('budget')}, prices of "
+            f"{a.get('prices_effective')})"
+        )
+        lines.append(
+            f"analyst prompt_tokens median={figures['prompt_tokens_median']} "
+            f"max={figures['prompt_tokens_max']} prefix={a.get('prefix_tokens')} tokens "
+            f"({a.get('prefix_bytes')} bytes, min cacheable {a.get('min_cacheable_tokens')}) "
+            f"cache_read_share={figures['cache_read_share']} "
+            f"cache_misses={figures['cache_misses']}"
+        )
+    overhead = a.get("review_overhead_ms")
+    if overhead:
+        lines.append(
+            f"analyst brain overhead per review excluding model time: "
+            f"median={overhead['median']}ms p99={overhead['p99']}ms (n={overhead['n']})"
+        )
+    return lines
 
 
 def run(args: argparse.Namespace, gate_factory: GateFactory | None = None) -> int:
@@ -133,7 +182,11 @@ def run(args: argparse.Namespace, gate_factory: GateFactory | None = None) -> in
         dry_run=args.dry_run,
         speed=args.speed,
         gate_factory=gate_factory,
+        review=args.review,
     )
+    if args.review and not args.sim:
+        print("edgegate brain replay: --review needs --sim", file=sys.stderr)
+        return 2
     if args.gate:
         options.gate_secret = secret
     if args.sim:
@@ -146,5 +199,7 @@ def run(args: argparse.Namespace, gate_factory: GateFactory | None = None) -> in
         result = asyncio.run(
             replay_file(args.file, options, _print, base_url=args.chains, token=token)
         )
+    for line in format_analyst(result):
+        print(line, flush=True)
     print(format_summary(result), flush=True)
     return 0

@@ -12,6 +12,9 @@ Optional: `TRADIER_ACCOUNT_TOKEN`, `TRADIER_ACCOUNT_ID`, `TRADIER_ACCOUNT_BASE_U
 positions found at the broker on start are adopted and sizing uses the real equity;
 `EDGEGATE_STATE_DIR` (default `./state`) is where state is written atomically;
 `EDGEGATE_EQUITY` is the equity used for sizing when no account is configured.
+The analyst's variables (`ANTHROPIC_API_KEY`, `EDGEGATE_ANALYST_*`, `EDGEGATE_REVIEW*`)
+are read by `brain.analyst.config`; `EDGEGATE_SESSIONS_TABLE` names the brain's DynamoDB
+sessions table, where the analyst's daily spend is kept (unset: a file in the state dir).
 """
 
 from __future__ import annotations
@@ -21,9 +24,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from gatekeeper.signing import secret_problem
+
+if TYPE_CHECKING:
+    from brain.analyst.config import AnalystConfig
 
 DEFAULT_DATA_BASE_URL = "https://api.tradier.com/v1"
 DEFAULT_STREAM_URL = "wss://ws.tradier.com/v1/markets/events"
@@ -57,6 +64,8 @@ class BrainConfig:
     account_base_url: str = DEFAULT_ACCOUNT_BASE_URL
     state_dir: Path = Path(DEFAULT_STATE_DIR)
     equity: Decimal = DEFAULT_EQUITY
+    analyst: AnalystConfig | None = None  # None: the analyst's defaults
+    sessions_table: str | None = None
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
@@ -121,6 +130,14 @@ def load_config(env: Mapping[str, str]) -> BrainConfig:
         raise ConfigError("EDGEGATE_EQUITY", f"not a decimal number: {equity_raw!r}") from exc
     if not equity.is_finite() or equity <= 0:
         raise ConfigError("EDGEGATE_EQUITY", "must be a positive number")
+    # Imported here: the analyst package imports the brain's market modules.
+    from brain.analyst.config import load_analyst_config
+    from brain.analyst.errors import AnalystConfigError
+
+    try:
+        analyst = load_analyst_config(env)
+    except AnalystConfigError as exc:
+        raise ConfigError(exc.name, exc.detail) from exc
     return BrainConfig(
         data_token=data_token,
         data_base_url=_url(env, "TRADIER_DATA_BASE_URL", DEFAULT_DATA_BASE_URL, _HTTP),
@@ -133,6 +150,8 @@ def load_config(env: Mapping[str, str]) -> BrainConfig:
         account_base_url=_url(env, "TRADIER_ACCOUNT_BASE_URL", DEFAULT_ACCOUNT_BASE_URL, _HTTP),
         state_dir=Path(env.get("EDGEGATE_STATE_DIR", "").strip() or DEFAULT_STATE_DIR),
         equity=equity,
+        analyst=analyst,
+        sessions_table=env.get("EDGEGATE_SESSIONS_TABLE", "").strip() or None,
     )
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from msgspec import to_builtins
 
+from brain.analyst.review import ReviewOutcome, SignalReviewer
 from brain.exits import ExitReason
 from brain.gate_client import GateClient, GateClientError, GateUnavailable
 from brain.legs import NetPrice
@@ -68,12 +69,13 @@ class EngineEvent:
     """One thing the engine did: a signal seen, skipped, proposed or decided."""
 
     at_ms: int
-    kind: str  # signal | skip | proposal | decision | error
+    kind: str  # signal | skip | review | proposal | decision | notice | error
     symbol: str
     strategy: str
     detail: str
     proposal: Proposal | None = None
     decision: Decision | None = None
+    review: ReviewOutcome | None = None  # kind == "review": what the analyst decided
 
 
 @dataclass
@@ -88,6 +90,7 @@ class EngineStats:
     rejected: int = 0
     unknown: int = 0
     closes: int = 0
+    reviews: dict[str, int] = field(default_factory=dict)  # by outcome status
 
 
 @dataclass
@@ -118,6 +121,8 @@ class Engine:
     # position keeps this id as its close: a new id would be a second close of one position.
     _unknown_closes: dict[str, tuple[Proposal, str]] = field(default_factory=dict)
     _by_name: dict[str, OptionStrategy] = field(default_factory=dict)
+    # Signal review (None: off). It can only hold a signal back or make it smaller.
+    reviewer: SignalReviewer | None = None
 
     def __post_init__(self) -> None:
         self._last_unknown: str | None = None
@@ -193,13 +198,29 @@ class Engine:
         quantity = await self._quantity(planned)
         if quantity <= 0:
             return self._skip(signal, "size_zero")
+        review_context: dict[str, Any] = {}
+        if self.reviewer is not None:
+            outcome = await self._review(signal, planned, quantity)
+            if not outcome.proceeds:
+                # Remembered like a sent signal, so the same signal is not asked again
+                # (and paid for again) on every bar.
+                self.limiter.record(signal.symbol, key)
+                held = "review_veto" if outcome.status == "vetoed" else "review_held"
+                return self._skip(signal, held)
+            # Never larger than sized, whatever the reviewer returned.
+            quantity = min(quantity, outcome.quantity)
+            review_context = {"review": outcome.context()}
         proposal = open_proposal(
             planned,
             quantity,
             proposal_id=self.ids(),
             created_at_ms=self.clock.now_ms(),
             source_name=signal.strategy,
-            context={"reason": signal.reason[:200], "regime": str(signal.params.get("regime", ""))},
+            context={
+                "reason": signal.reason[:200],
+                "regime": str(signal.params.get("regime", "")),
+                **review_context,
+            },
         )
         self.limiter.record(signal.symbol, key)
         decision = await self._send(proposal, signal.strategy, plan_summary(planned.plan))
@@ -209,6 +230,25 @@ class Engine:
         if decision is not None and decision.decision is DecisionKind.APPROVED:
             self.monitor.add(opened_position(proposal, self.clock.now_ms()))
         return decision
+
+    async def _review(self, signal: Signal, planned: PlannedTrade, quantity: int) -> ReviewOutcome:
+        assert self.reviewer is not None
+        outcome = await self.reviewer.review(signal, [(planned, quantity)])
+        self.stats.reviews[outcome.status] = self.stats.reviews.get(outcome.status, 0) + 1
+        size = f" x{outcome.quantity}" if outcome.status == "adjusted" else ""
+        self._emit(
+            "review",
+            signal.symbol,
+            signal.strategy,
+            f"{outcome.status}{size} by {outcome.analyst}: {outcome.rationale[:160]}",
+            review=outcome,
+        )
+        return outcome
+
+    def notify(self, detail: str, symbol: str = "-", strategy: str = "analyst") -> None:
+        """Report something the trader must know that is not about one signal (e.g. the
+        analyst's cost cap was reached)."""
+        self._emit("notice", symbol, strategy, detail)
 
     async def settle_unknown(self) -> None:
         """Ask the gate what became of proposals sent while it was unreachable. Never
@@ -396,9 +436,12 @@ class Engine:
         *,
         proposal: Proposal | None = None,
         decision: Decision | None = None,
+        review: ReviewOutcome | None = None,
     ) -> None:
         self.report(
-            EngineEvent(self.clock.now_ms(), kind, symbol, strategy, detail, proposal, decision)
+            EngineEvent(
+                self.clock.now_ms(), kind, symbol, strategy, detail, proposal, decision, review
+            )
         )
 
     def summary(self) -> dict[str, Any]:
@@ -410,6 +453,7 @@ class Engine:
             "approved": s.approved,
             "rejected": s.rejected,
             "pending": self.pending,
+            **({"reviews": dict(s.reviews)} if s.reviews else {}),
         }
 
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import statistics
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager
@@ -31,6 +33,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from brain.analyst import (
+    Analyst,
+    AnalystConfig,
+    ClaudeAnalyst,
+    OfflineAnalyst,
+    SignalReviewer,
+    build_analyst,
+    check_analyst,
+    load_analyst_config,
+)
+from brain.analyst.calls import percentile
 from brain.bars import Bar
 from brain.engine import EngineEvent
 from brain.gate_client import GateClient
@@ -110,6 +123,10 @@ class ReplayOptions:
     # (simulator API URL, clock, signing secret) -> a context yielding a gate URL
     gate_factory: GateFactory | None = None
     observer: ReplayObserver | None = None
+    # Signal review: None (off), "fake" (Claude's client against the local fake Messages
+    # API), "offline" (the offline analyst), "env" (as configured by the environment:
+    # ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL, else offline)
+    review: str | None = None
 
 
 @dataclass
@@ -128,6 +145,7 @@ class ReplayResult:
     wall_s: float = 0.0
     start_ms: int = 0
     end_ms: int = 0
+    analyst: dict[str, Any] = field(default_factory=dict)  # the analyst's status and figures
 
     @property
     def signals(self) -> list[EngineEvent]:
@@ -164,6 +182,47 @@ def check_replay_options(day: date | None, minutes: int, step_s: float) -> str |
 def session_open_ms(day: date) -> int:
     """09:30 New York on `day`, epoch ms."""
     return from_datetime(datetime.combine(day, dtime(9, 30), tzinfo=NEW_YORK))
+
+
+@contextlib.asynccontextmanager
+async def _analyst(options: ReplayOptions, clock: Clock) -> AsyncIterator[Analyst | None]:
+    """The replay's analyst; with "fake", the fake Messages API runs on loopback."""
+    if options.review is None:
+        yield None
+        return
+    if options.review == "offline":
+        yield OfflineAnalyst()
+        return
+    if options.review == "env":
+        yield build_analyst(load_analyst_config(os.environ), clock)
+        return
+    from brain.analyst.fake_claude import fake_in_thread
+
+    # Its own thread and loop: the fake's work is not counted as the brain's overhead.
+    with fake_in_thread() as fake:
+        # The fake accepts any key; this one is not a credential anywhere.
+        yield build_analyst(AnalystConfig(api_key="fake-claude", base_url=fake.url), clock)
+
+
+def analyst_figures(analyst: Analyst | None, reviewer: SignalReviewer | None) -> dict[str, Any]:
+    """The analyst's status plus, for Claude, per-call figures and the prefix's size, and
+    the brain's own time per review (the whole review less the model's time)."""
+    if analyst is None:
+        return {}
+    out = analyst.status()
+    model_ms: dict[str, float] = {}
+    if isinstance(analyst, ClaudeAnalyst):
+        out["figures"] = analyst.client.calls.figures()
+        out["prefix_bytes"] = analyst.prefix.size_bytes
+        model_ms = {r.call_id: r.model_ms for r in analyst.client.calls.records}
+    if reviewer is not None:
+        overheads = reviewer.overheads_ms(model_ms)
+        out["review_overhead_ms"] = {
+            "median": round(statistics.median(overheads), 3) if overheads else 0.0,
+            "p99": round(percentile(overheads, 99), 3),
+            "n": len(overheads),
+        }
+    return out
 
 
 @contextlib.contextmanager
@@ -234,45 +293,68 @@ async def replay_sim(
     counter = _FrameBarrier(sim)
     wall0 = time.monotonic()
     try:
-        with _gate(options, sim.api_url, clock) as gate_url:
-            gate = GateClient(gate_url, options.gate_secret, clock) if gate_url else None
-            market = AsyncTradierClient(sim.api_url, SIM_TOKEN, SIM_ACCOUNT)
-            account = AsyncTradierClient(sim.api_url, SIM_TOKEN, SIM_ACCOUNT)
-            pace = LockstepPace(clock, ORDER)
-            recorder = BarRecorder()
-
-            def stream() -> MarketStream:
-                return MarketStream(
-                    sim.api_url,
-                    sim.ws_url,
-                    SIM_TOKEN,
-                    stream_symbols(options.symbols),
-                    backoff=Backoff(initial_s=0.002, max_s=0.02),
-                    watchdog_s=3600.0,
-                    clock=clock,
-                )
-
-            brain = build_brain(
-                symbols=options.symbols,
-                clock=clock,
-                market=market,
-                stream_factory=stream,
-                gate=gate,
-                pace=pace,
-                equity=Decimal(100_000),
-                ids=seeded_ids(options.seed),
-                account=account,
-                report=record,
-                extra_strategies=[recorder] if options.record_bars else (),
-            )
-            await _drive(brain, sim, counter, pace, clock, options, result, end_ms)
-            result.bars = recorder.bars
-            if options.observer is not None:
-                await options.observer.finished(sim)
+        async with _analyst(options, clock) as analyst:
+            await _replay_with(options, sim, counter, clock, result, record, end_ms, analyst)
     finally:
         await sim.stop()
     result.wall_s = time.monotonic() - wall0
     return result
+
+
+async def _replay_with(
+    options: ReplayOptions,
+    sim: SimServer,
+    counter: _FrameBarrier,
+    clock: ManualClock,
+    result: ReplayResult,
+    record: Callable[[EngineEvent], None],
+    end_ms: int,
+    analyst: Analyst | None,
+) -> None:
+    if analyst is not None:
+        check = await check_analyst(analyst)
+        if check is not None:
+            result.analyst["prefix_tokens"] = check.tokens
+            result.analyst["min_cacheable_tokens"] = check.minimum
+    with _gate(options, sim.api_url, clock) as gate_url:
+        gate = GateClient(gate_url, options.gate_secret, clock) if gate_url else None
+        market = AsyncTradierClient(sim.api_url, SIM_TOKEN, SIM_ACCOUNT)
+        account = AsyncTradierClient(sim.api_url, SIM_TOKEN, SIM_ACCOUNT)
+        pace = LockstepPace(clock, ORDER)
+        recorder = BarRecorder()
+
+        def stream() -> MarketStream:
+            return MarketStream(
+                sim.api_url,
+                sim.ws_url,
+                SIM_TOKEN,
+                stream_symbols(options.symbols),
+                backoff=Backoff(initial_s=0.002, max_s=0.02),
+                watchdog_s=3600.0,
+                clock=clock,
+            )
+
+        brain = build_brain(
+            symbols=options.symbols,
+            clock=clock,
+            market=market,
+            stream_factory=stream,
+            gate=gate,
+            pace=pace,
+            equity=Decimal(100_000),
+            ids=seeded_ids(options.seed),
+            account=account,
+            report=record,
+            extra_strategies=[recorder] if options.record_bars else (),
+            analyst=analyst,
+        )
+        try:
+            await _drive(brain, sim, counter, pace, clock, options, result, end_ms)
+        finally:
+            result.analyst.update(analyst_figures(analyst, brain.engine.reviewer))
+        result.bars = recorder.bars
+        if options.observer is not None:
+            await options.observer.finished(sim)
 
 
 async def _drive(

@@ -19,6 +19,17 @@ from decimal import Decimal
 from typing import Any
 
 from brain.adoption import adopt_positions
+from brain.analyst import (
+    Analyst,
+    AnalystConfig,
+    Fallback,
+    SignalReviewer,
+    build_analyst,
+    check_analyst,
+)
+from brain.analyst.analysts import on_cap_notice
+from brain.analyst.errors import AnalystConfigError
+from brain.analyst.spend import FileSpendStore, SpendStore
 from brain.config import BrainConfig
 from brain.engine import Engine, EngineEvent
 from brain.exits import ExitPolicy
@@ -68,6 +79,7 @@ class Brain:
     account: AsyncTradierClient | None = None
     supervisor: Supervisor | None = None
     warmed: dict[str, int] = field(default_factory=dict)
+    analyst: Analyst | None = None
 
     def start(self, supervisor: Supervisor, *, with_feed: bool = True) -> None:
         """Start every supervised task."""
@@ -167,10 +179,13 @@ class Brain:
             **self.engine.summary(),
             **self.monitor.summary(),
             "restarts": sum(self.supervisor.summary().values()) if self.supervisor else 0,
+            **({"analyst": self.analyst.status()} if self.analyst is not None else {}),
         }
 
     async def aclose(self) -> None:
         """Close the HTTP clients."""
+        if self.analyst is not None:
+            await self.analyst.aclose()
         if self.gate is not None:
             await self.gate.aclose()
         await self.market.aclose()
@@ -196,8 +211,11 @@ def build_brain(
     sizing: SizingPolicy | None = None,
     exit_policy: ExitPolicy | None = None,
     extra_strategies: Sequence[Any] = (),
+    analyst: Analyst | None = None,
+    review_fallback: Fallback = Fallback.PROCEED,
 ) -> Brain:
-    """Wire a brain from its outside parts (clients, clock, pace)."""
+    """Wire a brain from its outside parts (clients, clock, pace); with `analyst`, every
+    signal is reviewed before it becomes a proposal."""
     chosen = list(strategies) if strategies is not None else build_strategies()
     policy = exit_policy or ExitPolicy()
     limiter = SignalLimiter(clock)
@@ -226,6 +244,22 @@ def build_brain(
         gate_state=lambda: holder["hb"].trading_state if "hb" in holder else None,
     )
     pipeline = Pipeline(symbols, [*chosen, *extra_strategies], clock)
+    if analyst is not None:
+
+        def gate_view() -> dict[str, Any]:
+            hb = holder.get("hb")
+            state = hb.trading_state if hb is not None else None
+            return {"trading_state": state.value if state is not None else None}
+
+        engine.reviewer = SignalReviewer(
+            analyst,
+            clock,
+            review_fallback,
+            state_of=pipeline.states.get,
+            positions=lambda: list(monitor.positions.values()),
+            gate=gate_view,
+        )
+        on_cap_notice(analyst, lambda reason, detail: engine.notify(detail))
     feed = Feed(pipeline, stream_factory, engine.submit_signal, clock)
     brain_ref: list[Brain] = []
     heartbeat = Heartbeat(
@@ -250,6 +284,7 @@ def build_brain(
         pace=pace,
         store=store,
         account=account,
+        analyst=analyst,
     )
     brain_ref.append(brain)
     return brain
@@ -274,9 +309,37 @@ async def data_token_accepted(market: AsyncTradierClient) -> bool:
     return True
 
 
+def spend_store(config: BrainConfig, clock: Clock) -> SpendStore:
+    """Where the analyst's spend is kept: the sessions table when one is named, else a
+    file in the state directory (both survive a restart)."""
+    if config.sessions_table:
+        import boto3
+
+        from brain.analyst.spend_dynamo import DynamoSpendStore
+
+        client = boto3.client("dynamodb")
+        return DynamoSpendStore(client, config.sessions_table, lambda: clock.now_ms() / 1000)
+    return FileSpendStore(StateStore(config.state_dir))
+
+
+def live_analyst(config: BrainConfig, clock: Clock) -> Analyst | None:
+    """The live brain's analyst (None when review is off); AnalystConfigError when its
+    model has no price."""
+    settings = config.analyst or AnalystConfig()
+    if not settings.review:
+        return None
+    transcript = config.state_dir / "analyst-calls.jsonl"
+    return build_analyst(settings, clock, spend=spend_store(config, clock), transcript=transcript)
+
+
 async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | None = None) -> int:
     """`edgegate brain run`: stream through each trading day until SIGTERM."""
     clock = SystemClock()
+    try:
+        analyst = live_analyst(config, clock)
+    except AnalystConfigError as exc:
+        log.error("%s", exc)
+        return 2
     market = AsyncTradierClient(config.data_base_url, config.data_token)
     account = (
         AsyncTradierClient(config.account_base_url, config.account_token, config.account_id)
@@ -310,7 +373,12 @@ async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | 
         store=StateStore(config.state_dir),
         report=report,
         brain_id=f"brain-{os.getpid()}",
+        analyst=analyst,
+        review_fallback=(config.analyst or AnalystConfig()).fallback,
     )
+    if analyst is not None:
+        log.info("signals are reviewed by the %s analyst", analyst.kind)
+        await check_analyst(analyst)
     if not await data_token_accepted(market):
         await brain.aclose()
         return 2

@@ -1,4 +1,4 @@
-"""`edgegate bench {decode,gate,pipeline}`: each sub-command runs one subsystem's benchmark.
+"""`edgegate bench {decode,gate,pipeline,analyst}`: each sub-command runs one subsystem's benchmark.
 
 A benchmark module is imported only when its sub-command runs (the gate's pulls in moto,
 the pipeline's the brain), and parses its own options: everything after the sub-command
@@ -18,6 +18,7 @@ BENCHES: dict[str, tuple[str, str]] = {
     "decode": ("tradier.bench", "stream frame decoding and streaming throughput"),
     "gate": ("functions.local.bench", "the gate's proposal handler: latency and calls"),
     "pipeline": ("brain.bench", "the brain's frame-to-signal pipeline"),
+    "analyst": ("brain.analyst.bench", "signal review: the brain's own time per review"),
 }
 
 

@@ -18,6 +18,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "brain": ("edgegate.brain_command", "the brain: live run or replay"),
     "bench": ("edgegate.bench", "benchmarks: decode, gate, pipeline"),
     "demo": ("edgegate.demo", "the whole system on loopback, in accelerated time"),
+    "fake-claude": ("brain.analyst.cli", "a local fake of Anthropic's Messages API"),
 }
 
 

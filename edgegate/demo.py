@@ -20,7 +20,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from brain.cli import format_event, format_summary
+from brain.cli import format_analyst, format_event, format_summary
 from brain.replay import (
     DEFAULT_SYMBOLS,
     ReplayOptions,
@@ -38,7 +38,8 @@ DEMO_CONSTITUTION = Path(__file__).with_name("demo_constitution.toml")
 BANNER = """edgegate demo — everything on loopback, in simulated time:
   tradier simulator  REST + WebSocket, seeded market, Black-Scholes chains, sandbox broker
   gate               real handlers behind a local API Gateway v2 adapter, embedded DynamoDB
-  brain              stream -> 1-min bars -> indicators -> regime -> strategies -> proposals
+  brain              stream -> 1-min bars -> indicators -> regime -> strategies -> review
+                     -> proposals (the offline analyst reviews unless ANTHROPIC_API_KEY is set)
 Columns: New York time, kind, symbol, strategy, details. Ctrl-C stops it.
 """
 
@@ -91,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
         speed=args.speed,
         gate_factory=gate,
         observer=recorder,
+        # DESIGN: the demo reviews with the offline analyst unless ANTHROPIC_API_KEY is set.
+        review="env",
     )
     try:
         with LiveProgress(recorder.tally, start_ms, end_ms) as progress:
@@ -102,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         print("demo stopped", flush=True)
         return 130
     record = recorder.record(gate.audit, constitution=_shown(args.constitution))
-    for line in closing_summary(record):
+    for line in [*closing_summary(record), *format_analyst(result)]:
         print(line, flush=True)
     print(format_summary(result), flush=True)
     page, trades = write_report(record, args.report_dir)

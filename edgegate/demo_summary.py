@@ -37,6 +37,9 @@ def trader_summary(events: Sequence[EngineEvent]) -> list[str]:
         f"  refused by the gate: {sum(refused.values())} ({_counts(refused)})",
         f"  held back by the brain's own limits: {sum(skipped.values())} ({_counts(skipped)})",
     ]
+    reviews = Counter(e.detail.split(" ", 1)[0] for e in events if e.kind == "review")
+    if reviews:
+        lines.append(f"  reviewed before sending: {sum(reviews.values())} ({_counts(reviews)})")
     if errors:
         lines.append(f"  errors: {errors} (see the ERROR lines above)")
     return lines

@@ -136,6 +136,37 @@ class RunRecorder:
             equity=tuple(self.equity),
             prices=self.prices,
             audit=tuple(audit),
-            reviews=tuple(reviews),
+            reviews=tuple(reviews) or reviews_of(self.events),
             constitution=constitution,
         )
+
+
+def reviews_of(events: Sequence[EngineEvent]) -> tuple[AnalystReview, ...]:
+    """The analyst's reviews among the engine's events, each with the proposal it let
+    through (the next proposal of the same symbol and strategy), if any."""
+    out: list[AnalystReview] = []
+    for i, event in enumerate(events):
+        outcome = event.review
+        if event.kind != "review" or outcome is None:
+            continue
+        proposal_id = None
+        if outcome.proceeds:
+            for later in events[i + 1 :]:
+                same = (later.symbol, later.strategy) == (event.symbol, event.strategy)
+                if same and later.kind == "proposal" and later.proposal is not None:
+                    proposal_id = later.proposal.id
+                    break
+        out.append(
+            AnalystReview(
+                at_ms=event.at_ms,
+                symbol=event.symbol,
+                strategy=event.strategy,
+                verdict=outcome.status,
+                rationale=outcome.rationale,
+                reviewer=outcome.analyst,
+                proposal_id=proposal_id,
+                # The offline analyst costs nothing; a model call's cost is in its call log.
+                cost_usd=Decimal(0) if outcome.analyst == "offline" else None,
+            )
+        )
+    return tuple(out)

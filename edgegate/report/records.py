@@ -95,7 +95,7 @@ class AnalystReview:
     rationale: str
     reviewer: str  # the model id, or the offline analyst's name (never Claude's)
     proposal_id: str | None = None
-    cost_usd: Decimal = Decimal(0)
+    cost_usd: Decimal | None = None  # None: not known here (the call log has it)
 
 
 @dataclass(frozen=True)
