@@ -10,6 +10,8 @@ context alone, says it is not Claude, and is counted by the offline estimate.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from brain.analyst.analysts import OFFLINE_MARK
@@ -39,17 +41,28 @@ def _documents(prompt: Prompt) -> list[Document]:
 class SdkCounter:
     """`TokenCounter` through the SDK's `messages.count_tokens` (the analyst's client)."""
 
-    def __init__(self, client: ClaudeClient, prefix: StaticPrefix) -> None:
+    def __init__(
+        self,
+        client: ClaudeClient,
+        prefix: StaticPrefix,
+        perf: Callable[[], float] = time.perf_counter,
+    ) -> None:
         self._client = client
         self._prefix = prefix
+        self._perf = perf
         self.calls = 0
+        self.seconds = 0.0  # waiting on the API's count: model time, not the brain's
 
     async def count(self, prompt: Prompt) -> int:
         """The API's count of what `ClaudeSpeaker.answer(prompt)` would send."""
         self.calls += 1
-        return await self._client.count(
-            self._prefix, _documents(prompt), ConversationAnswer, ask=prompt.ask
-        )
+        t0 = self._perf()
+        try:
+            return await self._client.count(
+                self._prefix, _documents(prompt), ConversationAnswer, ask=prompt.ask
+            )
+        finally:
+            self.seconds += self._perf() - t0
 
 
 class ClaudeSpeaker:
@@ -60,7 +73,7 @@ class ClaudeSpeaker:
     def __init__(self, client: ClaudeClient, prefix: StaticPrefix) -> None:
         self.client = client
         self.prefix = prefix
-        self.counter: TokenCounter = SdkCounter(client, prefix)
+        self.counter = SdkCounter(client, prefix)
 
     async def answer(self, prompt: Prompt) -> Reply[ConversationAnswer]:
         """Ask Claude; the prompt's documents are data blocks."""

@@ -22,16 +22,15 @@ from brain.analyst.fake_claude import FakeClaude
 from brain.analyst.prices import load_prices
 from brain.analyst.spend import MemorySpendStore
 from brain.api.server import Api, serve
+from brain.conversations.compose import build_service
 from brain.conversations.confirm import ConfirmConfig, Confirmer
 from brain.conversations.context import LiveBrainState
-from brain.conversations.plans import RecommendationPlanner
 from brain.conversations.prefix import conversation_prefix
 from brain.conversations.service import ConversationService
 from brain.conversations.speakers import ClaudeSpeaker, OfflineSpeaker, Speaker
 from brain.conversations.store import SessionStore
 from brain.gate_client import GateClient
 from brain.market import SymbolState
-from brain.proposals import Planner
 from brain.replay import REPLAY_SECRET
 from tradier.client import AsyncTradierClient
 from tradier.clock import ManualClock
@@ -115,17 +114,16 @@ async def harness(
         async def equity() -> Decimal:
             return Decimal(100_000)
 
-        planner = RecommendationPlanner(Planner(market), brain, equity, clock)
-        confirmer = Confirmer(store, planner, gate, clock, confirm)
         speaker: Speaker = claude_speaker(fake.url, clock) if fake else OfflineSpeaker()
-        service = ConversationService(
+        service = build_service(
             store=store,
             speaker=speaker,
             brain=brain,
-            planner=planner,
-            confirmer=confirmer,
-            prefix=conversation_prefix(),
+            chains=market,
+            gate=gate,
             clock=clock,
+            equity=equity,
+            confirm=confirm,
         )
         runner, port = await serve(Api(service, TOKEN), "127.0.0.1", 0)
         headers = {"Authorization": f"Bearer {TOKEN}"}
@@ -133,7 +131,7 @@ async def harness(
             async with httpx.AsyncClient(
                 base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=60
             ) as http:
-                yield Harness(http, service, store, clock, states, fake, confirmer)
+                yield Harness(http, service, store, clock, states, fake, service.confirmer)
         finally:
             await runner.cleanup()
             if isinstance(speaker, ClaudeSpeaker):
