@@ -27,7 +27,11 @@ class Speaker(Protocol):
     """Answers one fitted prompt."""
 
     kind: str
-    counter: TokenCounter
+
+    @property
+    def counter(self) -> TokenCounter:
+        """What counts this speaker's prompts."""
+        ...
 
     async def answer(self, prompt: Prompt) -> Reply[ConversationAnswer]:
         """The typed answer, or an abstention with its reason."""
