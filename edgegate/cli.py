@@ -19,6 +19,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "bench": ("edgegate.bench", "benchmarks: decode, gate, pipeline"),
     "demo": ("edgegate.demo", "the whole system on loopback, in accelerated time"),
     "fake-claude": ("brain.analyst.cli", "a local fake of Anthropic's Messages API"),
+    "chat": ("brain.api.cli", "talk strategy with the brain's API; confirm before trading"),
 }
 
 

@@ -216,10 +216,17 @@ def report(figures: list[TurnFigure], calibration: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def register(parser: argparse.ArgumentParser) -> None:
+    """The bench's options."""
+    parser.add_argument(
+        "--turns", type=int, default=20, help="turns of the one session (default 20)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the bench and print its figures."""
     parser = argparse.ArgumentParser(prog="edgegate bench conversation")
-    parser.add_argument("--turns", type=int, default=20)
+    register(parser)
     args = parser.parse_args(argv)
     figures, calibration = asyncio.run(run(args.turns))
     print(report(figures, calibration))
