@@ -19,8 +19,8 @@ from brain.analyst.review_request import alternative_of
 from brain.conversations.answer import DIRECTIONS, Idea
 from brain.conversations.context import BrainState
 from brain.market import Signal
-from brain.proposals import Planner, Skip
-from brain.sizing import SizingPolicy, shares_for, size
+from brain.proposals import Planner, Skip, planned_quantity
+from brain.sizing import SizingPolicy
 from brain.strategies.base import EquityPlan, PlannedTrade
 from brain.strategies.registry import BUILT_INS
 from tradier.clock import Clock, to_new_york
@@ -119,16 +119,8 @@ class RecommendationPlanner:
         planned = await self._planner.plan(signal, strategy, to_new_york(now).date())
         if isinstance(planned, Skip):
             return planned
-        quantity = min(idea.quantity, await self._quantity(planned))
+        allowed = planned_quantity(planned, await self._equity(), self._sizing)
+        quantity = min(idea.quantity, allowed)
         if quantity <= 0:
             return Skip("size_zero: the structure's risk is over the sizing policy")
         return Built(planned, quantity)
-
-    async def _quantity(self, planned: PlannedTrade) -> int:
-        equity = await self._equity()
-        plan = planned.plan
-        if isinstance(plan, EquityPlan):
-            return shares_for(equity, plan.price, plan.stop, self._sizing).quantity
-        biggest_ratio = max(leg.ratio for leg in plan.legs)
-        sized = size(equity, plan.max_loss_each, self._sizing).quantity
-        return min(sized, self._sizing.cap // biggest_ratio)
