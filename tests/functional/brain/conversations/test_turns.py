@@ -5,11 +5,12 @@ an abstention as a normal answer."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 from brain.analyst.fake_claude import FakeClaude, Recorded, Reply, Scripted
-from brain.conversations.store import MemorySessionStore
+from brain.conversations.store import MemorySessionStore, SessionStore
 from tests.functional.brain.conversations.support import answer, harness, idea
 from tradier.clock import ManualClock
 from tradier.sim.server import RunningSim
@@ -172,3 +173,22 @@ async def test_turn_when_claude_refuses_then_200_with_no_recommendations_and_the
     assert response.status_code == 200
     body = response.json()
     assert body["recommendations"] == [] and body["abstained"] == "refusal"
+
+
+async def test_turns_when_five_race_in_one_session_then_every_message_kept(
+    store: SessionStore, sim: RunningSim, clock: ManualClock
+) -> None:
+    async with harness(
+        store=store, clock=clock, sim_url=sim.api_url, gate_url=None, fake=None
+    ) as h:
+        first = (await h.generate("opening question")).json()
+        sid = first["session_id"]
+        clock.advance(MIN)
+        replies = await asyncio.gather(
+            *(h.generate(f"question {i}", session_id=sid) for i in range(5))
+        )
+        assert all(r.json()["session_id"] == sid for r in replies)
+        transcript = (await h.http.get(f"/api/sessions/{sid}")).json()["messages"]
+    asked = sorted(m["text"] for m in transcript if m["role"] == "user")
+    assert asked == sorted(["opening question", *(f"question {i}" for i in range(5))])
+    assert sum(m["role"] == "assistant" for m in transcript) == 6
