@@ -39,10 +39,11 @@ from brain.proposals import (
     open_proposal,
     opened_position,
     plan_summary,
+    planned_quantity,
     signal_key,
 )
-from brain.sizing import SizingPolicy, shares_for, size
-from brain.strategies.base import EquityPlan, OptionStrategy, PlannedTrade
+from brain.sizing import SizingPolicy
+from brain.strategies.base import OptionStrategy, PlannedTrade
 from gatekeeper.contract import (
     ContractError,
     Decision,
@@ -297,14 +298,7 @@ class Engine:
         return decision
 
     async def _quantity(self, planned: PlannedTrade) -> int:
-        equity = await self.equity()
-        plan = planned.plan
-        if isinstance(plan, EquityPlan):
-            return shares_for(equity, plan.price, plan.stop, self.sizing).quantity
-        biggest_ratio = max(leg.ratio for leg in plan.legs)
-        sized = size(equity, plan.max_loss_each, self.sizing).quantity
-        # The gate counts contracts as quantity x the largest ratio: stay within the cap.
-        return min(sized, self.sizing.cap // biggest_ratio)
+        return planned_quantity(planned, await self.equity(), self.sizing)
 
     async def close(
         self, position: OpenPosition, reason: ExitReason, price: NetPrice

@@ -22,6 +22,7 @@ from brain.exits import ExitPolicy, Targets, equity_targets, option_targets
 from brain.legs import HeldLeg, NetPrice, Side, pick_expiration, to_contracts
 from brain.market import Signal
 from brain.monitor import OpenPosition
+from brain.sizing import SizingPolicy, shares_for, size
 from brain.strategies.base import (
     ChainView,
     EquityPlan,
@@ -137,6 +138,17 @@ class Planner:
         else:
             targets = option_targets(plan.net.signed, plan.max_loss_each, self._exit_policy)
         return PlannedTrade(plan, targets)
+
+
+def planned_quantity(trade: PlannedTrade, equity: Decimal, policy: SizingPolicy) -> int:
+    """How many structures (or shares) of a planned trade the sizing policy allows."""
+    plan = trade.plan
+    if isinstance(plan, EquityPlan):
+        return shares_for(equity, plan.price, plan.stop, policy).quantity
+    biggest_ratio = max(leg.ratio for leg in plan.legs)
+    sized = size(equity, plan.max_loss_each, policy).quantity
+    # The gate counts contracts as quantity x the largest ratio: stay within the cap.
+    return min(sized, policy.cap // biggest_ratio)
 
 
 def _price(net: NetPrice) -> str | None:

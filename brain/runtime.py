@@ -437,9 +437,21 @@ async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | 
                 in_window["open"] = False
                 brain.flush_state()
 
+    # The brain's API (conversations, confirmations) when EDGEGATE_API_TOKEN is set.
+    from brain.api.auth import TokenError
+    from brain.api.live import start_api
+
+    try:
+        api = await start_api(brain, analyst, os.environ)
+    except TokenError as exc:
+        log.error("%s", exc)
+        await brain.aclose()
+        return 2
     brain.start(supervisor, with_feed=False)
     supervisor.supervise("sessions", sessions)
     await supervisor.wait_stopped()
+    if api is not None:
+        await api.cleanup()
     await brain.aclose()
     return exit_code["code"]
 

@@ -1,4 +1,4 @@
-"""`edgegate bench {decode,gate,pipeline,analyst}`: each sub-command runs one subsystem's benchmark.
+"""`edgegate bench {decode,gate,pipeline,analyst,conversation}`: one subsystem's benchmark each.
 
 A benchmark module is imported only when its sub-command runs (the gate's pulls in moto,
 the pipeline's the brain), and parses its own options: everything after the sub-command
@@ -19,6 +19,10 @@ BENCHES: dict[str, tuple[str, str]] = {
     "gate": ("functions.local.bench", "the gate's proposal handler: latency and calls"),
     "pipeline": ("brain.bench", "the brain's frame-to-signal pipeline"),
     "analyst": ("brain.analyst.bench", "signal review: the brain's own time per review"),
+    "conversation": (
+        "brain.conversations.bench",
+        "a 20-turn session: tokens, cache, cost, latency",
+    ),
 }
 
 
