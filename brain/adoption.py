@@ -22,7 +22,7 @@ from typing import Any
 from brain.exits import ExitPolicy, Targets, equity_targets, option_targets
 from brain.legs import HeldLeg, Side
 from brain.monitor import OpenPosition
-from brain.sizing import debit_max_loss, spread_max_loss
+from brain.sizing import debit_max_loss, ratio_spread_max_loss, spread_max_loss
 from gatekeeper.contract import EquitySide, Strategy
 from tradier.money import EQUITY_MULTIPLIER, OPTION_MULTIPLIER, NetKind, cash_value, to_decimal
 from tradier.occ import OccSymbol, OptionType, parse_occ
@@ -276,7 +276,7 @@ def _calendars_and_ratios(
                         members,
                         [1, 2],
                         units,
-                        spread_max_loss(width, abs(entry), _kind(entry)),
+                        ratio_spread_max_loss(width, abs(entry), _kind(entry)),
                         now_ms,
                         policy,
                     )
