@@ -149,6 +149,18 @@ def previous_trading_day(day: date) -> date:
     return prev
 
 
+def sessions_until(today: date, expiry: date) -> int:
+    """Trading sessions after `today` up to and including `expiry` (0 on expiry day or
+    after): a Friday before a Monday expiry has 1, however many calendar days lie between."""
+    count = 0
+    day = today
+    while day < expiry:
+        day = next_trading_day(day)
+        if day <= expiry:
+            count += 1
+    return count
+
+
 @dataclass(frozen=True, slots=True)
 class ClockReading:
     """The market clock at one instant, as Tradier's /markets/clock reports it."""

@@ -22,7 +22,7 @@ from brain.legs import Contract, NetPrice, Side, StructureLeg, natural_price, wi
 from brain.market import Bar, Regime, Session, Signal, SignalKind, SymbolState
 from brain.sizing import spread_max_loss
 from gatekeeper.contract import EquitySide, Strategy
-from tradier.money import CENT, OPTION_MULTIPLIER, NetKind, to_decimal
+from tradier.money import CENT, OPTION_MULTIPLIER, NetKind, cash_value, to_decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,9 @@ class OptionPlan:
     net: NetPrice
     max_loss_each: Decimal
     multiplier: int = OPTION_MULTIPLIER
+    # dollars the structure makes at best; None for long-volatility structures, whose
+    # profit depends on the size of a move (their targets come from the risk instead)
+    max_profit_each: Decimal | None = None
 
     @property
     def nearest_expiry(self) -> date:
@@ -224,6 +227,7 @@ def option_plan(
     legs: tuple[StructureLeg, ...],
     net: NetPrice,
     max_loss_each: Decimal,
+    max_profit_each: Decimal | None = None,
 ) -> OptionPlan:
     """The plan of `legs` priced at `net` for `signal`'s symbol and kind."""
     return OptionPlan(
@@ -233,6 +237,7 @@ def option_plan(
         legs=legs,
         net=net,
         max_loss_each=max_loss_each,
+        max_profit_each=max_profit_each,
     )
 
 
@@ -249,6 +254,7 @@ def credit_plan(
     width = widest_wing(legs)
     if net.kind is not NetKind.CREDIT or net.price < width * min_credit_ratio:
         return None
+    credit = cash_value(net.price, 1, OPTION_MULTIPLIER)
     return option_plan(
-        signal, view, strategy, legs, net, spread_max_loss(width, net.price, net.kind)
+        signal, view, strategy, legs, net, spread_max_loss(width, net.price, net.kind), credit
     )

@@ -16,6 +16,7 @@ from tradier.calendar import (
     next_trading_day,
     previous_trading_day,
     read_clock,
+    sessions_until,
     trading_day,
 )
 from tradier.clock import NEW_YORK, from_datetime
@@ -124,3 +125,19 @@ def test_calendar_day_json_when_closed_then_only_date_status_description() -> No
     half = calendar_day_json(date(2026, 12, 24))
     assert half["open"] == {"start": "09:30", "end": "13:00"}
     assert half["premarket"] == {"start": "07:00", "end": "09:24"}
+
+
+@pytest.mark.parametrize(
+    ("today", "expiry", "sessions"),
+    [
+        (date(2026, 12, 11), date(2026, 12, 14), 1),  # Friday -> Monday: one session
+        (date(2026, 12, 10), date(2026, 12, 14), 2),
+        (date(2026, 12, 14), date(2026, 12, 14), 0),  # expiry day itself
+        (date(2026, 12, 15), date(2026, 12, 14), 0),
+        (date(2026, 12, 23), date(2026, 12, 28), 2),  # Christmas Day is not a session
+    ],
+)
+def test_sessions_until_when_weekends_and_holidays_between_then_trading_sessions_only(
+    today: date, expiry: date, sessions: int
+) -> None:
+    assert sessions_until(today, expiry) == sessions
