@@ -139,10 +139,14 @@ class OptionMark:
 
 
 def mark(occ: OccSymbol, spot: float, now_ms: int, vix: float) -> OptionMark:
-    """Price one contract from the underlying's spot and the VIX level."""
-    years = max(settlement_ms(occ.root, occ.expiration) - now_ms, 60_000) / YEAR_MS
+    """Price one contract from the underlying's spot and the VIX level (once its settlement
+    is fixed, pass the settlement value as `spot`: it is worth its intrinsic value)."""
+    remaining = settlement_ms(occ.root, occ.expiration) - now_ms
     strike = float(occ.strike)
     is_call = occ.option_type is OptionType.CALL
+    if remaining <= 0:
+        return _settled(occ, spot, strike, is_call)
+    years = max(remaining, 60_000) / YEAR_MS
     iv = implied_vol(occ.root, spot, strike, years, vix)
     info = root_info(occ.root)
     g = black_scholes(spot, strike, years, iv, is_call, RATE, info.dividend if info else 0.0)
@@ -154,6 +158,15 @@ def mark(occ: OccSymbol, spot: float, now_ms: int, vix: float) -> OptionMark:
     bid_iv = max(0.0, iv - (theo - bid) / vega_pts) if bid > 0 else 0.0
     ask_iv = iv + (ask - theo) / vega_pts
     return OptionMark(occ, str(occ), theo, round(bid, 2), round(ask, 2), iv, bid_iv, ask_iv, g)
+
+
+def _settled(occ: OccSymbol, spot: float, strike: float, is_call: bool) -> OptionMark:
+    # no time value is left to quote: intrinsic, delta 1 in the money, no other greeks
+    value = round(max(0.0, spot - strike) if is_call else max(0.0, strike - spot), 2)
+    itm = value > 0
+    delta = (1.0 if is_call else -1.0) if itm else 0.0
+    g = Greeks(value, delta, 0.0, 0.0, 0.0, 0.0, 0.0)
+    return OptionMark(occ, str(occ), value, value, value, 0.0, 0.0, 0.0, g)
 
 
 def parse_listed(symbol: str) -> OccSymbol | None:
