@@ -22,6 +22,7 @@ from typing import Any
 
 from msgspec import to_builtins
 
+from brain.correlation import GroupLimits
 from brain.exits import ExitReason
 from brain.gate_client import GateClient, GateClientError, GateUnavailable
 from brain.legs import NetPrice
@@ -106,6 +107,8 @@ class Engine:
     # The brain's own ceiling on managed positions, kept at or under the gate's limits so
     # it does not send openings the gate must refuse anyway.
     max_open: int = 6
+    # correlated exposure: one bet per strategy per group of symbols that move together
+    groups: GroupLimits = field(default_factory=GroupLimits)
     report: Callable[[EngineEvent], None] = lambda event: None
     gate_state: Callable[[], TradingState | None] = lambda: None
     stats: EngineStats = field(default_factory=EngineStats)
@@ -148,7 +151,7 @@ class Engine:
         returns how many signals were handled."""
         if self._unknown or self._unknown_closes:
             await self.settle_unknown()
-        batch = sorted(self._queue, key=lambda s: (s.created_at_ms, s.symbol, s.strategy, s.kind))
+        batch = self.groups.rank(self._queue)
         self._queue.clear()
         for signal in batch:
             try:
@@ -182,6 +185,11 @@ class Engine:
             return self._skip(signal, "outcome_unknown")
         if len(self.monitor.positions) >= self.max_open:
             return self._skip(signal, "max_open_positions")
+        held = [(p.symbol, p.source) for p in self.monitor.positions.values()]
+        held += [(p.symbol, p.source.name) for p in self._unknown.values()]
+        capped = self.groups.check(signal.symbol, signal.strategy, held)
+        if capped is not None:
+            return self._skip(signal, capped)
         key = signal_key(signal)
         hit = self.limiter.check(signal.symbol, key)
         if hit is not None:

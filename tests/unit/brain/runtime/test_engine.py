@@ -342,3 +342,15 @@ async def test_engine_when_close_expired_unfilled_then_position_closed_again_wit
     clock.advance(600_000)
     await eng.monitor.check()
     assert _ids([p for p in working.proposals if p.intent is Intent.CLOSE]) == 2
+
+
+async def test_engine_when_same_bet_on_two_index_etfs_in_a_minute_then_strongest_only():
+    eng, gate, events, _ = engine()
+    # the weaker arrives first and sorts first by symbol: strength decides, not the order
+    weak = Signal("DIA", "iron_condor", "iron_condor", NOW, 0.5, "", {"price": "500.00"})
+    strong = Signal("SPY", "iron_condor", "iron_condor", NOW + 5, 0.9, "", {"price": "500.00"})
+    eng.submit_signal(weak)
+    eng.submit_signal(strong)
+    await eng.process_pending()
+    assert [p.symbol for p in gate.proposals] == ["SPY"]
+    assert events[-1].symbol == "DIA" and events[-1].detail == "group_strategy_cap"
