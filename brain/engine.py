@@ -54,6 +54,7 @@ from gatekeeper.contract import (
     encode,
 )
 from tradier.clock import Clock, to_new_york
+from tradier.money import to_wire
 
 log = logging.getLogger(__name__)
 EquitySource = Callable[[], Awaitable[Decimal]]
@@ -210,7 +211,13 @@ class Engine:
             context={"reason": signal.reason[:200], "regime": str(signal.params.get("regime", ""))},
         )
         self.limiter.record(signal.symbol, key)
-        decision = await self._send(proposal, signal.strategy, plan_summary(planned.plan))
+        t = planned.targets
+        # the exit levels and their reward-to-risk, so a replay shows what each entry risks
+        summary = (
+            f"{plan_summary(planned.plan)} tp {to_wire(t.take_profit_each)}"
+            f" sl {to_wire(t.stop_loss_each)} rr {t.reward_risk:.2f}"
+        )
+        decision = await self._send(proposal, signal.strategy, summary)
         if decision is None and self._last_unknown == proposal.id:
             self._unknown[proposal.id] = proposal
             self.save_unknown()

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from tradier.money import EQUITY_MULTIPLIER, OPTION_MULTIPLIER, cash_value
+from tradier.money import CENT, EQUITY_MULTIPLIER, OPTION_MULTIPLIER, cash_value
 
 
 class ExitReason(StrEnum):
@@ -109,11 +109,13 @@ def option_targets(
     stop = max_loss_each * policy.stop_loss
     spread = max(spread_each, Decimal(0))
     if max_profit_each is None:
-        return Targets(stop * policy.long_vol_reward, stop, spread)
-    if entry_signed > 0:
-        premium = cash_value(entry_signed, 1, OPTION_MULTIPLIER)
-        stop = min(stop, premium * policy.credit_stop_multiple)
-    return Targets(max_profit_each * policy.take_profit, stop, spread)
+        take = stop * policy.long_vol_reward
+    else:
+        take = max_profit_each * policy.take_profit
+        if entry_signed > 0:
+            premium = cash_value(entry_signed, 1, OPTION_MULTIPLIER)
+            stop = min(stop, premium * policy.credit_stop_multiple)
+    return Targets(take.quantize(CENT), stop.quantize(CENT), spread.quantize(CENT))
 
 
 def refusal(targets: Targets, policy: ExitPolicy) -> str | None:
