@@ -153,9 +153,12 @@ class OptionStrategy:
         """Signal once when the conditions turn true; then wait out the cooldown."""
         kind = self.conditions(state, bar) if ready(state, bar) else None
         symbol = state.symbol
-        was_active = self._armed.get(symbol, False)
+        was_active = self._armed.get(symbol)
         self._armed[symbol] = kind is not None
-        if kind is None or was_active:
+        # The first bar a strategy sees (the open, after a warm-up that runs no strategy)
+        # only arms the edge: conditions that already held overnight did not "turn true" at
+        # 09:31, and firing then put every such entry into the open's widest spreads.
+        if kind is None or was_active is None or was_active:
             return []
         last = self._last_signal_bar.get(symbol)
         if last is not None and bar.start_ms - last < self.cooldown_bars * 60_000:
