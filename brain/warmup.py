@@ -115,6 +115,11 @@ async def warm_up(
             counts[symbol] = 0
             continue
         bars = bars_from_timesales(pipeline, symbol, rows, now - now % MINUTE_MS)
+        # A brain that runs for days warms up every morning: bars it has already seen
+        # (live or at an earlier warm-up) must not count twice in the regime's baselines.
+        seen = state.last_bar
+        if seen is not None:
+            bars = [b for b in bars if b.start_ms > seen.start_ms]
         for bar in bars:
             state.apply_bar(bar)
         counts[symbol] = len(bars)
