@@ -49,6 +49,7 @@ from gatekeeper.contract import (
     DecisionKind,
     OrderState,
     Proposal,
+    ReasonCode,
     TradingState,
     decode_proposal,
     encode,
@@ -110,6 +111,9 @@ class Engine:
     max_open: int = 6
     # correlated exposure: one bet per strategy per group of symbols that move together
     groups: GroupLimits = field(default_factory=GroupLimits)
+    # after the gate refuses an opening for its correlation-group cap, the group's other
+    # symbols are held back this long instead of being offered one after another
+    group_backoff_ms: int = 15 * 60_000
     report: Callable[[EngineEvent], None] = lambda event: None
     gate_state: Callable[[], TradingState | None] = lambda: None
     stats: EngineStats = field(default_factory=EngineStats)
@@ -125,6 +129,7 @@ class Engine:
 
     def __post_init__(self) -> None:
         self._last_unknown: str | None = None
+        self._group_refused: dict[str, int] = {}
         self._by_name = {s.name: s for s in self.strategies}
         self.monitor.close = self.close
         self.monitor.review_close = self.review_close
@@ -191,6 +196,10 @@ class Engine:
         capped = self.groups.check(signal.symbol, signal.strategy, held)
         if capped is not None:
             return self._skip(signal, capped)
+        group = self.groups.group_of(signal.symbol)
+        refused_at = self._group_refused.get(group)
+        if refused_at is not None and self.clock.now_ms() - refused_at < self.group_backoff_ms:
+            return self._skip(signal, "gate_group_full")
         key = signal_key(signal)
         hit = self.limiter.check(signal.symbol, key)
         if hit is not None:
@@ -223,6 +232,8 @@ class Engine:
             self.save_unknown()
         if decision is not None and decision.decision is DecisionKind.APPROVED:
             self.monitor.add(opened_position(proposal, self.clock.now_ms()))
+        elif decision is not None and decision.reason_code is ReasonCode.CORRELATION_GROUP_LIMIT:
+            self._group_refused[self.groups.group_of(signal.symbol)] = self.clock.now_ms()
         return decision
 
     async def settle_unknown(self) -> None:
