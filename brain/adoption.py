@@ -22,7 +22,7 @@ from typing import Any
 from brain.exits import ExitPolicy, Targets, equity_targets, option_targets
 from brain.legs import HeldLeg, Side
 from brain.monitor import OpenPosition
-from brain.sizing import debit_max_loss, spread_max_loss
+from brain.sizing import debit_max_loss, ratio_spread_max_loss, spread_max_loss
 from gatekeeper.contract import EquitySide, Strategy
 from tradier.money import EQUITY_MULTIPLIER, OPTION_MULTIPLIER, NetKind, cash_value, to_decimal
 from tradier.occ import OccSymbol, OptionType, parse_occ, underlying_of
@@ -105,6 +105,14 @@ def _kind(entry: Decimal) -> NetKind:
     return NetKind.CREDIT if entry > 0 else NetKind.DEBIT if entry < 0 else NetKind.EVEN
 
 
+def _spread_max_profit(width: Decimal, entry: Decimal) -> Decimal:
+    """Best case of a 1:1 spread opened at signed `entry`: the credit, or width less debit."""
+    premium = cash_value(abs(entry), 1, OPTION_MULTIPLIER)
+    if entry > 0:
+        return premium
+    return max(cash_value(width, 1, OPTION_MULTIPLIER) - premium, Decimal(0))
+
+
 def _position(
     pid: str,
     strategy: Strategy,
@@ -114,6 +122,7 @@ def _position(
     max_loss_each: Decimal,
     now_ms: int,
     policy: ExitPolicy,
+    max_profit_each: Decimal | None = None,
 ) -> OpenPosition:
     entry = _entry(lots, units)
     acquired = [lot.acquired_ms for lot in lots if lot.acquired_ms is not None]
@@ -123,7 +132,7 @@ def _position(
         strategy=strategy,
         quantity=units,
         entry_signed=entry,
-        targets=option_targets(entry, max_loss_each, policy),
+        targets=option_targets(entry, max_loss_each, policy, max_profit_each),
         opened_at_ms=min(acquired) if acquired else now_ms,
         legs=tuple(
             HeldLeg(lot.symbol, Side.SELL if lot.quantity < 0 else Side.BUY, ratio)
@@ -181,6 +190,7 @@ def adopt_positions(
                     loss,
                     now_ms,
                     policy,
+                    _spread_max_profit(width, entry),
                 )
             )
             used.update({id(put_pair), id(call_pair)})
@@ -190,7 +200,8 @@ def adopt_positions(
         short, long = pair
         units = -short.quantity
         entry = _entry(pair, units)
-        loss = spread_max_loss(abs(short.occ.strike - long.occ.strike), abs(entry), _kind(entry))
+        width = abs(short.occ.strike - long.occ.strike)
+        loss = spread_max_loss(width, abs(entry), _kind(entry))
         members = [short, long]
         out.append(
             _position(
@@ -202,6 +213,7 @@ def adopt_positions(
                 loss,
                 now_ms,
                 policy,
+                _spread_max_profit(width, entry),
             )
         )
     left = _calendars_and_ratios(left, out, now_ms, policy, pid)
@@ -221,6 +233,7 @@ def adopt_positions(
                 loss,
                 now_ms,
                 policy,
+                None if lot.quantity > 0 else premium,  # a short keeps its premium at best
             )
         )
     for share in shares:
@@ -276,7 +289,7 @@ def _calendars_and_ratios(
                         members,
                         [1, 2],
                         units,
-                        spread_max_loss(width, abs(entry), _kind(entry)),
+                        ratio_spread_max_loss(width, abs(entry), _kind(entry)),
                         now_ms,
                         policy,
                     )

@@ -23,6 +23,7 @@ from typing import Any
 from msgspec import to_builtins
 
 from brain.analyst.review import ReviewOutcome, SignalReviewer
+from brain.correlation import GroupLimits
 from brain.exits import ExitReason
 from brain.gate_client import GateClient, GateClientError, GateUnavailable
 from brain.legs import NetPrice
@@ -50,11 +51,13 @@ from gatekeeper.contract import (
     DecisionKind,
     OrderState,
     Proposal,
+    ReasonCode,
     TradingState,
     decode_proposal,
     encode,
 )
 from tradier.clock import Clock, to_new_york
+from tradier.money import to_wire
 
 log = logging.getLogger(__name__)
 EquitySource = Callable[[], Awaitable[Decimal]]
@@ -110,6 +113,11 @@ class Engine:
     # The brain's own ceiling on managed positions, kept at or under the gate's limits so
     # it does not send openings the gate must refuse anyway.
     max_open: int = 6
+    # correlated exposure: one bet per strategy per group of symbols that move together
+    groups: GroupLimits = field(default_factory=GroupLimits)
+    # after the gate refuses an opening for its correlation-group cap, the group's other
+    # symbols are held back this long instead of being offered one after another
+    group_backoff_ms: int = 15 * 60_000
     report: Callable[[EngineEvent], None] = lambda event: None
     gate_state: Callable[[], TradingState | None] = lambda: None
     stats: EngineStats = field(default_factory=EngineStats)
@@ -127,6 +135,7 @@ class Engine:
 
     def __post_init__(self) -> None:
         self._last_unknown: str | None = None
+        self._group_refused: dict[str, int] = {}
         self._by_name = {s.name: s for s in self.strategies}
         self.monitor.close = self.close
         self.monitor.review_close = self.review_close
@@ -154,7 +163,7 @@ class Engine:
         returns how many signals were handled."""
         if self._unknown or self._unknown_closes:
             await self.settle_unknown()
-        batch = sorted(self._queue, key=lambda s: (s.created_at_ms, s.symbol, s.strategy, s.kind))
+        batch = self.groups.rank(self._queue)
         self._queue.clear()
         for signal in batch:
             try:
@@ -188,6 +197,15 @@ class Engine:
             return self._skip(signal, "outcome_unknown")
         if len(self.monitor.positions) >= self.max_open:
             return self._skip(signal, "max_open_positions")
+        held = [(p.symbol, p.source) for p in self.monitor.positions.values()]
+        held += [(p.symbol, p.source.name) for p in self._unknown.values()]
+        capped = self.groups.check(signal.symbol, signal.strategy, held)
+        if capped is not None:
+            return self._skip(signal, capped)
+        group = self.groups.group_of(signal.symbol)
+        refused_at = self._group_refused.get(group)
+        if refused_at is not None and self.clock.now_ms() - refused_at < self.group_backoff_ms:
+            return self._skip(signal, "gate_group_full")
         key = signal_key(signal)
         hit = self.limiter.check(signal.symbol, key)
         if hit is not None:
@@ -206,8 +224,8 @@ class Engine:
                 # Remembered like a sent signal, so the same signal is not asked again
                 # (and paid for again) on every bar.
                 self.limiter.record(signal.symbol, key)
-                held = "review_veto" if outcome.status == "vetoed" else "review_held"
-                return self._skip(signal, held)
+                why = "review_veto" if outcome.status == "vetoed" else "review_held"
+                return self._skip(signal, why)
             # Never larger than sized, whatever the reviewer returned.
             quantity = min(quantity, outcome.quantity)
             review_context = {"review": outcome.context()}
@@ -224,12 +242,20 @@ class Engine:
             },
         )
         self.limiter.record(signal.symbol, key)
-        decision = await self._send(proposal, signal.strategy, plan_summary(planned.plan))
+        t = planned.targets
+        # the exit levels and their reward-to-risk, so a replay shows what each entry risks
+        summary = (
+            f"{plan_summary(planned.plan)} tp {to_wire(t.take_profit_each)}"
+            f" sl {to_wire(t.stop_loss_each)} rr {t.reward_risk:.2f}"
+        )
+        decision = await self._send(proposal, signal.strategy, summary)
         if decision is None and self._last_unknown == proposal.id:
             self._unknown[proposal.id] = proposal
             self.save_unknown()
         if decision is not None and decision.decision is DecisionKind.APPROVED:
             self.monitor.add(opened_position(proposal, self.clock.now_ms()))
+        elif decision is not None and decision.reason_code is ReasonCode.CORRELATION_GROUP_LIMIT:
+            self._group_refused[self.groups.group_of(signal.symbol)] = self.clock.now_ms()
         return decision
 
     async def _review(self, signal: Signal, planned: PlannedTrade, quantity: int) -> ReviewOutcome:

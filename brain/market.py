@@ -240,4 +240,5 @@ class SymbolState:
             atr / c if atr is not None and c > 0.0 else None,
             self.bb.width,
             self.vix.value,
+            bar.ny_minute,
         )

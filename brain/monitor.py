@@ -29,6 +29,7 @@ from brain.exits import ExitPolicy, ExitReason, Targets, evaluate, pnl_each
 from brain.legs import HeldLeg, NetPrice, Side, net_of
 from brain.persist import StateFileError, StateStore
 from gatekeeper.contract import EquitySide, Strategy
+from tradier.calendar import sessions_until
 from tradier.clock import Clock, to_new_york
 from tradier.money import EQUITY_MULTIPLIER, OPTION_MULTIPLIER, NetKind, to_decimal, to_wire
 from tradier.occ import parse_occ
@@ -259,14 +260,14 @@ class PositionMonitor:
         marked = pnl_each(position.entry_signed, mark, position.multiplier)
         realisable = pnl_each(position.entry_signed, price.signed, position.multiplier)
         self.positions[position.id] = replace(position, last_pnl_each=marked)
+        expiry = position.nearest_expiry
         reason = evaluate(
             marked,
             realisable,
             position.targets,
             position.opened_at_ms,
             now,
-            position.nearest_expiry,
-            today,
+            None if expiry is None else sessions_until(today, expiry),
             self.policy,
         )
         if reason is None or self.close is None:
@@ -349,6 +350,7 @@ def to_json(p: OpenPosition) -> dict[str, Any]:
         "entry_signed": to_wire(p.entry_signed),
         "take_profit_each": to_wire(p.targets.take_profit_each),
         "stop_loss_each": to_wire(p.targets.stop_loss_each),
+        "spread_each": to_wire(p.targets.spread_each),
         "opened_at_ms": p.opened_at_ms,
         "legs": [[leg.option_symbol, leg.side.value, leg.ratio] for leg in p.legs],
         "equity_side": p.equity_side.value if p.equity_side else None,
@@ -367,7 +369,11 @@ def from_json(raw: dict[str, Any]) -> OpenPosition:
         strategy=Strategy(raw["strategy"]),
         quantity=int(raw["quantity"]),
         entry_signed=to_decimal(raw["entry_signed"]),
-        targets=Targets(to_decimal(raw["take_profit_each"]), to_decimal(raw["stop_loss_each"])),
+        targets=Targets(
+            to_decimal(raw["take_profit_each"]),
+            to_decimal(raw["stop_loss_each"]),
+            to_decimal(raw.get("spread_each", "0")),
+        ),
         opened_at_ms=int(raw["opened_at_ms"]),
         legs=tuple(HeldLeg(str(s), Side(side), int(r)) for s, side, r in raw.get("legs", [])),
         equity_side=EquitySide(raw["equity_side"]) if raw.get("equity_side") else None,

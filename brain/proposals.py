@@ -18,8 +18,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from brain.exits import ExitPolicy, Targets, equity_targets, option_targets
-from brain.legs import HeldLeg, NetPrice, Side, pick_expiration, to_contracts
+from brain.exits import ExitPolicy, Targets, equity_targets, option_targets, refusal
+from brain.legs import HeldLeg, NetPrice, Side, mid_price, pick_expiration, to_contracts
 from brain.market import Signal
 from brain.monitor import OpenPosition
 from brain.sizing import SizingPolicy, shares_for, size
@@ -44,7 +44,7 @@ from gatekeeper.contract import (
     SourceKind,
     Strategy,
 )
-from tradier.money import NetKind, signed_net, to_decimal, to_wire
+from tradier.money import NetKind, cash_value, signed_net, to_decimal, to_wire
 
 IdFactory = Callable[[], str]
 
@@ -135,8 +135,16 @@ class Planner:
             return Skip("no_structure_fits")
         if isinstance(plan, EquityPlan):
             targets = equity_targets(abs(plan.price - plan.stop), plan.reward_multiple)
-        else:
-            targets = option_targets(plan.net.signed, plan.max_loss_each, self._exit_policy)
+            return PlannedTrade(plan, targets)
+        # the mark at entry sits above the natural price by the bid/ask: the stop ignores it
+        spread = cash_value(mid_price(plan.legs).signed - plan.net.signed, 1, plan.multiplier)
+        policy = self._exit_policy
+        targets = option_targets(
+            plan.net.signed, plan.max_loss_each, policy, plan.max_profit_each, spread
+        )
+        why = refusal(targets, policy)
+        if why is not None:
+            return Skip(why)
         return PlannedTrade(plan, targets)
 
 
@@ -170,6 +178,8 @@ def open_proposal(
         "kind": plan.kind,
         "take_profit_each": to_wire(trade.targets.take_profit_each),
         "stop_loss_each": to_wire(trade.targets.stop_loss_each),
+        "spread_each": to_wire(trade.targets.spread_each),
+        "reward_risk": to_wire(trade.targets.reward_risk.quantize(Decimal("0.01"))),
         **(context or {}),
     }
     source = Source(kind=SourceKind.SIGNAL, name=source_name)
@@ -302,7 +312,9 @@ def opened_position(proposal: Proposal, opened_at_ms: int) -> OpenPosition:
     price = proposal.price_decimal or Decimal(0)
     context = proposal.context
     targets = Targets(
-        to_decimal(context["take_profit_each"]), to_decimal(context["stop_loss_each"])
+        to_decimal(context["take_profit_each"]),
+        to_decimal(context["stop_loss_each"]),
+        to_decimal(context.get("spread_each", "0")),
     )
     if proposal.side is not None:  # shares
         entry = price if proposal.side is EquitySide.SELL_SHORT else -price

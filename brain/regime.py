@@ -1,9 +1,12 @@
 """Market regime with hysteresis: trending, low-volatility chop, compressed, expansion.
 
 Inputs per closed bar: ADX, a volatility measure (the pipeline passes ATR / close), the
-Bollinger width ((upper - lower) / middle) and the VIX. Volatility and width are ranked
-against their own recent history (percentiles over `lookback_bars`), so thresholds do not
-depend on the symbol's price level.
+Bollinger width ((upper - lower) / middle), the VIX and the bar's minute of the New York
+day. Volatility and width are first divided by what is normal for that minute of the
+session (`TimeOfDayBaseline`, learned across days), then ranked against their own recent
+history (percentiles over `lookback_bars`), so thresholds depend neither on the symbol's
+price level nor on the clock: the open's ordinary volatility is not an expansion. Without
+a minute (or with `time_of_day` off) the raw measures are ranked, as before.
 
 Raw classification, first match wins:
 1. high-volatility expansion: volatility percentile >= `vol_high_pct`, or VIX >= `vix_high`
@@ -23,6 +26,8 @@ from bisect import bisect_left, bisect_right
 from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
+
+from brain.indicators.time_of_day import TimeOfDayBaseline
 
 
 class Regime(StrEnum):
@@ -53,6 +58,12 @@ class RegimeThresholds:
     confirm_bars: int = 5
     lookback_bars: int = 390
     min_history: int = 30  # percentiles need this many samples before they count
+    # per-minute-of-day normalisation, learned over ~N days and counted from 2 of them:
+    # one-minute buckets because the open's volatility falls within its first minutes
+    time_of_day: bool = True
+    time_bucket_minutes: int = 1
+    time_baseline_days: int = 10
+    time_min_days: int = 2
 
     def __post_init__(self) -> None:
         if self.adx_trend_exit > self.adx_trend:
@@ -112,6 +123,8 @@ class RegimeDetector:
     __slots__ = (
         "_candidate",
         "_candidate_n",
+        "_tod_vol",
+        "_tod_width",
         "_vol",
         "_width",
         "bars_in_regime",
@@ -126,12 +139,18 @@ class RegimeDetector:
         self.t = thresholds or RegimeThresholds()
         self._vol = RollingPercentile(self.t.lookback_bars)
         self._width = RollingPercentile(self.t.lookback_bars)
+        t = self.t
+        need = t.time_min_days * t.time_bucket_minutes
+        self._tod_vol = TimeOfDayBaseline(t.time_bucket_minutes, t.time_baseline_days, need)
+        self._tod_width = TimeOfDayBaseline(t.time_bucket_minutes, t.time_baseline_days, need)
         self.reset()
 
     def reset(self) -> None:
         """Back to UNKNOWN with no history."""
         self._vol.clear()
         self._width.clear()
+        self._tod_vol.reset()
+        self._tod_width.reset()
         self.regime = Regime.UNKNOWN
         self.raw = Regime.UNKNOWN
         self.bars_in_regime = 0
@@ -167,12 +186,20 @@ class RegimeDetector:
         vol: float | None,
         width: float | None,
         vix: float | None = None,
+        minute: int | None = None,
     ) -> Regime:
-        """Feed one bar's inputs; returns the (possibly unchanged) regime."""
+        """Feed one bar's inputs (`minute`: of the New York day, 0..1439); returns the
+        (possibly unchanged) regime."""
         self.bars_in_regime += 1
         if vol is None or width is None:
             self.raw = Regime.UNKNOWN
             return self.regime
+        if minute is not None and self.t.time_of_day:
+            vol = self._tod_vol.normalise(minute, vol)
+            width = self._tod_width.normalise(minute, width)
+            if vol is None or width is None:  # this minute has no baseline yet
+                self.raw = Regime.UNKNOWN
+                return self.regime
         vol_pct = self._vol.push(vol)
         width_pct = self._width.push(width)
         if adx is None or len(self._vol) < self.t.min_history:

@@ -54,14 +54,31 @@ class Sizing:
     skip: SizingSkip | None = None
 
 
-def spread_max_loss(width: Decimal, net_price: Decimal, kind: NetKind) -> Decimal:
-    """Dollars at risk on one defined-risk spread of strike `width` opened at `net_price`."""
+def _gross_and_premium(width: Decimal, net_price: Decimal) -> tuple[Decimal, Decimal]:
     if width <= 0:
         raise ValueError("width: must be > 0")
     if net_price < 0:
         raise ValueError("net_price: must be >= 0")
-    gross = cash_value(width, 1, OPTION_MULTIPLIER)
-    premium = cash_value(net_price, 1, OPTION_MULTIPLIER)
+    return cash_value(width, 1, OPTION_MULTIPLIER), cash_value(net_price, 1, OPTION_MULTIPLIER)
+
+
+def spread_max_loss(width: Decimal, net_price: Decimal, kind: NetKind) -> Decimal:
+    """Dollars at risk on one 1:1 spread (vertical, iron condor or butterfly) of strike
+    `width` opened at `net_price`: width less the credit, or the debit paid (a long
+    vertical is worth between 0 and the width, so it can never lose more than its cost)."""
+    gross, premium = _gross_and_premium(width, net_price)
+    if kind is NetKind.CREDIT:
+        return gross - premium
+    if kind is NetKind.DEBIT:
+        return min(premium, gross)
+    return gross  # even: nothing known about which side pays, so the conservative width
+
+
+def ratio_spread_max_loss(width: Decimal, net_price: Decimal, kind: NetKind) -> Decimal:
+    """Dollars at risk on one 1x2 backspread (sell one nearer strike, buy two further
+    ones `width` away): at the long strike the short leg is worth the width and the longs
+    nothing, so the loss is the width plus the debit, or less the credit."""
+    gross, premium = _gross_and_premium(width, net_price)
     if kind is NetKind.CREDIT:
         return gross - premium
     if kind is NetKind.DEBIT:

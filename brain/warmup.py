@@ -85,10 +85,12 @@ def bars_from_timesales(
 
 
 async def warm_up(
-    pipeline: Pipeline, history: HistorySource, clock: Clock, sessions_back: int = 1
+    pipeline: Pipeline, history: HistorySource, clock: Clock, sessions_back: int = 3
 ) -> dict[str, int]:
     """Apply the bars of today so far and of the previous `sessions_back` weekdays;
-    returns the number of bars per symbol."""
+    returns the number of bars per symbol. Three sessions: the regime's time-of-day
+    baseline learns on the first and its percentiles have history from the others, so
+    the open is classified on the first bar rather than half an hour later."""
     now = clock.now_ms()
     today = to_new_york(now).date()
     first = today - timedelta(days=1)
@@ -113,6 +115,11 @@ async def warm_up(
             counts[symbol] = 0
             continue
         bars = bars_from_timesales(pipeline, symbol, rows, now - now % MINUTE_MS)
+        # A brain that runs for days warms up every morning: bars it has already seen
+        # (live or at an earlier warm-up) must not count twice in the regime's baselines.
+        seen = state.last_bar
+        if seen is not None:
+            bars = [b for b in bars if b.start_ms > seen.start_ms]
         for bar in bars:
             state.apply_bar(bar)
         counts[symbol] = len(bars)

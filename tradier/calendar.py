@@ -5,7 +5,10 @@ Memorial Day, Juneteenth (since 2022), Independence Day, Labor Day, Thanksgiving
 Christmas. A holiday on a Sunday is observed the Monday after and one on a Saturday the
 Friday before, except New Year's Day: the NYSE does not close on the Friday, Dec 31.
 Early closes (13:00 ET): the day after Thanksgiving, Christmas Eve and July 3 when those are
-trading days.
+trading days. The rules cannot know history's one-off events: the special closures and
+early closes of 2000-2030 are in the tables below (checked day by day against the XNYS
+calendar of `exchange_calendars` in the tests), so a replay over history never trades on
+a day the market was shut.
 """
 
 from __future__ import annotations
@@ -24,6 +27,27 @@ REGULAR_CLOSE = time(16, 0)
 EARLY_CLOSE = time(13, 0)
 POSTMARKET_END = time(20, 0)
 EARLY_POSTMARKET_END = time(17, 0)
+
+
+# Full-day closures the holiday rules do not produce.
+SPECIAL_CLOSURES: dict[date, str] = {
+    date(2001, 9, 11): "the September 11 attacks",
+    date(2001, 9, 12): "the September 11 attacks",
+    date(2001, 9, 13): "the September 11 attacks",
+    date(2001, 9, 14): "the September 11 attacks",
+    date(2004, 6, 11): "the National Day of Mourning for President Reagan",
+    date(2007, 1, 2): "the National Day of Mourning for President Ford",
+    date(2012, 10, 29): "Hurricane Sandy",
+    date(2012, 10, 30): "Hurricane Sandy",
+    date(2018, 12, 5): "the National Day of Mourning for President George H. W. Bush",
+    date(2025, 1, 9): "the National Day of Mourning for President Carter",
+}
+# One-off 13:00 closes the rules do not produce, and rule early closes that did not happen.
+SPECIAL_EARLY_CLOSES: dict[date, str] = {
+    date(2002, 7, 5): "Independence Day early close",
+    date(2003, 12, 26): "Christmas early close",
+}
+NOT_EARLY_CLOSES: frozenset[date] = frozenset({date(2002, 7, 3)})
 
 
 class MarketState(StrEnum):
@@ -105,6 +129,7 @@ def holidays(year: int) -> dict[date, str]:
     result[_nth_weekday(year, 9, 0, 1)] = "Labor Day"
     result[_nth_weekday(year, 11, 3, 4)] = "Thanksgiving Day"
     result[_observed(date(year, 12, 25))] = "Christmas Day"
+    result.update({d: name for d, name in SPECIAL_CLOSURES.items() if d.year == year})
     return result
 
 
@@ -117,7 +142,12 @@ def early_closes(year: int) -> dict[date, str]:
         _nth_weekday(year, 11, 3, 4) + timedelta(days=1): "Thanksgiving early close",
         date(year, 12, 24): "Christmas Eve early close",
     }
-    return {d: name for d, name in candidates.items() if d.weekday() < 5 and d not in closed}
+    candidates.update({d: n for d, n in SPECIAL_EARLY_CLOSES.items() if d.year == year})
+    return {
+        d: name
+        for d, name in candidates.items()
+        if d.weekday() < 5 and d not in closed and d not in NOT_EARLY_CLOSES
+    }
 
 
 def trading_day(day: date) -> TradingDay:
@@ -147,6 +177,18 @@ def previous_trading_day(day: date) -> date:
     while not trading_day(prev).is_open:
         prev -= timedelta(days=1)
     return prev
+
+
+def sessions_until(today: date, expiry: date) -> int:
+    """Trading sessions after `today` up to and including `expiry` (0 on expiry day or
+    after): a Friday before a Monday expiry has 1, however many calendar days lie between."""
+    count = 0
+    day = today
+    while day < expiry:
+        day = next_trading_day(day)
+        if day <= expiry:
+            count += 1
+    return count
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from brain.indicators.base import Indicator, RollingStats
 from brain.indicators.momentum import RSI
 from brain.indicators.options import IvRank, Vix
 from brain.indicators.session import OpeningRange, SessionVwap
+from brain.indicators.time_of_day import TimeOfDayBaseline
 from brain.indicators.trend import ADX
 from brain.indicators.volatility import ATR, BollingerBands, RealizedVolatility
 from brain.indicators.volume import VolumeProfile, VolumeVelocity
@@ -25,6 +26,7 @@ __all__ = [
     "RealizedVolatility",
     "RollingStats",
     "SessionVwap",
+    "TimeOfDayBaseline",
     "Vix",
     "VolumeProfile",
     "VolumeVelocity",

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from brain.legs import Side, by_delta, natural_price, strike_width
 from brain.market import Bar, Regime, Signal, SignalKind, SymbolState
-from brain.sizing import spread_max_loss
+from brain.sizing import ratio_spread_max_loss
 from brain.strategies import base
 from brain.strategies.base import ChainView, DteWindow, OptionPlan, OptionStrategy
 from gatekeeper.contract import Strategy
@@ -57,5 +57,5 @@ class PutRatioBackspread(OptionStrategy):
         net = natural_price(legs)
         if net.kind is NetKind.DEBIT and net.price > self.max_debit:
             return None
-        max_loss = spread_max_loss(strike_width(short, long), net.price, net.kind)
+        max_loss = ratio_spread_max_loss(strike_width(short, long), net.price, net.kind)
         return base.option_plan(signal, view, Strategy.RATIO_SPREAD, legs, net, max_loss)

@@ -22,7 +22,7 @@ from brain.legs import Contract, NetPrice, Side, StructureLeg, natural_price, wi
 from brain.market import Bar, Regime, Session, Signal, SignalKind, SymbolState
 from brain.sizing import spread_max_loss
 from gatekeeper.contract import EquitySide, Strategy
-from tradier.money import CENT, OPTION_MULTIPLIER, NetKind, to_decimal
+from tradier.money import CENT, OPTION_MULTIPLIER, NetKind, cash_value, to_decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,9 @@ class OptionPlan:
     net: NetPrice
     max_loss_each: Decimal
     multiplier: int = OPTION_MULTIPLIER
+    # dollars the structure makes at best; None for long-volatility structures, whose
+    # profit depends on the size of a move (their targets come from the risk instead)
+    max_profit_each: Decimal | None = None
 
     @property
     def nearest_expiry(self) -> date:
@@ -150,9 +153,12 @@ class OptionStrategy:
         """Signal once when the conditions turn true; then wait out the cooldown."""
         kind = self.conditions(state, bar) if ready(state, bar) else None
         symbol = state.symbol
-        was_active = self._armed.get(symbol, False)
+        was_active = self._armed.get(symbol)
         self._armed[symbol] = kind is not None
-        if kind is None or was_active:
+        # The first bar a strategy sees (the open, after a warm-up that runs no strategy)
+        # only arms the edge: conditions that already held overnight did not "turn true" at
+        # 09:31, and firing then put every such entry into the open's widest spreads.
+        if kind is None or was_active is None or was_active:
             return []
         last = self._last_signal_bar.get(symbol)
         if last is not None and bar.start_ms - last < self.cooldown_bars * 60_000:
@@ -224,6 +230,7 @@ def option_plan(
     legs: tuple[StructureLeg, ...],
     net: NetPrice,
     max_loss_each: Decimal,
+    max_profit_each: Decimal | None = None,
 ) -> OptionPlan:
     """The plan of `legs` priced at `net` for `signal`'s symbol and kind."""
     return OptionPlan(
@@ -233,6 +240,7 @@ def option_plan(
         legs=legs,
         net=net,
         max_loss_each=max_loss_each,
+        max_profit_each=max_profit_each,
     )
 
 
@@ -249,6 +257,7 @@ def credit_plan(
     width = widest_wing(legs)
     if net.kind is not NetKind.CREDIT or net.price < width * min_credit_ratio:
         return None
+    credit = cash_value(net.price, 1, OPTION_MULTIPLIER)
     return option_plan(
-        signal, view, strategy, legs, net, spread_max_loss(width, net.price, net.kind)
+        signal, view, strategy, legs, net, spread_max_loss(width, net.price, net.kind), credit
     )

@@ -272,7 +272,12 @@ def last_trade_ms(root: str, expiration: date) -> int:
 
 
 def settlement_ms(root: str, expiration: date) -> int:
-    """When the settlement value is fixed: 09:30 ET (AM) or 16:00 ET (PM) on expiration day."""
+    """When the settlement value is fixed: 09:30 ET (AM) or the close (PM) of expiration
+    day, 13:00 on a half day: trading in an expiring series stops at the session's close,
+    and it settles on that close, not on the after-hours price at 16:00."""
     info = root_info(root)
-    at = time(9, 30) if info is not None and info.settlement is Settlement.AM else time(16, 0)
+    if info is not None and info.settlement is Settlement.AM:
+        at = time(9, 30)
+    else:
+        at = trading_day(expiration).close
     return from_datetime(datetime.combine(expiration, at, tzinfo=NEW_YORK))

@@ -87,17 +87,40 @@ def black_scholes(
     return Greeks(max(price, 0.0), delta, gamma, theta, vega, rho, phi)
 
 
+# Term structure: the at-the-money IV of a contract expiring now is SHORT_CALM x VIX when
+# the VIX is calm (contango) and SHORT_STRESSED x VIX when it is stressed (backwardation),
+# converging to 1 x VIX at TERM_YEARS. The two regimes are blended by a logistic weight
+# centred on TERM_PIVOT: a hard switch there made VIX 19.99 -> 20.00 lift 47-day IVs by
+# 2.7 points, and stops fired on the model rather than the market.
+SHORT_CALM = 0.88
+SHORT_STRESSED = 1.08
+TERM_PIVOT = 20.0
+TERM_SPREAD = 5.0  # VIX points from the pivot where the blend is 12 % or 88 % stressed
+TERM_YEARS = 0.25
+# The smile is a quadratic in standardised moneyness x = ln(K/S) / (atm sqrt(T)), read
+# through a soft saturation L tanh(x / L): a hard clamp of x at +/-4 put a concave kink in
+# the wings (negative butterflies); tanh is smooth and flattens the far wings, and a
+# property test checks butterflies and calendars over the surface's inputs.
+SMILE_SKEW = 0.1
+SMILE_CURVE = 0.025
+SMILE_SATURATION = 4.0
+
+
+def term_factor(years: float, vix: float) -> float:
+    """At-the-money IV over VIX for a contract `years` from expiry: continuous in both."""
+    stressed = 0.5 * (1.0 + math.tanh((vix - TERM_PIVOT) / TERM_SPREAD))
+    short = SHORT_CALM + (SHORT_STRESSED - SHORT_CALM) * stressed
+    return short + (1.0 - short) * min(1.0, years / TERM_YEARS)
+
+
 def implied_vol(root: str, spot: float, strike: float, years: float, vix: float) -> float:
     """The surface: ATM level tied to VIX with a term structure, plus put skew and smile."""
     years = max(years, 1.0 / (365 * 24))
-    term = (
-        0.88 + 0.12 * min(1.0, years / 0.25) if vix < 20 else 1.08 - 0.08 * min(1.0, years / 0.25)
-    )
     info = root_info(root)
-    atm = vix / 100 * (info.vol_mult if info is not None else 1.0) * term
+    atm = vix / 100 * (info.vol_mult if info is not None else 1.0) * term_factor(years, vix)
     x = math.log(strike / spot) / (atm * math.sqrt(years))
-    x = max(-4.0, min(4.0, x))
-    return max(0.05, min(2.5, atm * (1 - 0.1 * x + 0.025 * x * x)))
+    g = SMILE_SATURATION * math.tanh(x / SMILE_SATURATION)
+    return max(0.05, min(2.5, atm * (1 - SMILE_SKEW * g + SMILE_CURVE * g * g)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +139,14 @@ class OptionMark:
 
 
 def mark(occ: OccSymbol, spot: float, now_ms: int, vix: float) -> OptionMark:
-    """Price one contract from the underlying's spot and the VIX level."""
-    years = max(settlement_ms(occ.root, occ.expiration) - now_ms, 60_000) / YEAR_MS
+    """Price one contract from the underlying's spot and the VIX level (once its settlement
+    is fixed, pass the settlement value as `spot`: it is worth its intrinsic value)."""
+    remaining = settlement_ms(occ.root, occ.expiration) - now_ms
     strike = float(occ.strike)
     is_call = occ.option_type is OptionType.CALL
+    if remaining <= 0:
+        return _settled(occ, spot, strike, is_call)
+    years = max(remaining, 60_000) / YEAR_MS
     iv = implied_vol(occ.root, spot, strike, years, vix)
     info = root_info(occ.root)
     g = black_scholes(spot, strike, years, iv, is_call, RATE, info.dividend if info else 0.0)
@@ -131,6 +158,15 @@ def mark(occ: OccSymbol, spot: float, now_ms: int, vix: float) -> OptionMark:
     bid_iv = max(0.0, iv - (theo - bid) / vega_pts) if bid > 0 else 0.0
     ask_iv = iv + (ask - theo) / vega_pts
     return OptionMark(occ, str(occ), theo, round(bid, 2), round(ask, 2), iv, bid_iv, ask_iv, g)
+
+
+def _settled(occ: OccSymbol, spot: float, strike: float, is_call: bool) -> OptionMark:
+    # no time value is left to quote: intrinsic, delta 1 in the money, no other greeks
+    value = round(max(0.0, spot - strike) if is_call else max(0.0, strike - spot), 2)
+    itm = value > 0
+    delta = (1.0 if is_call else -1.0) if itm else 0.0
+    g = Greeks(value, delta, 0.0, 0.0, 0.0, 0.0, 0.0)
+    return OptionMark(occ, str(occ), value, value, value, 0.0, 0.0, 0.0, g)
 
 
 def parse_listed(symbol: str) -> OccSymbol | None:

@@ -12,6 +12,7 @@ from tradier.calendar import MarketState, read_clock
 from tradier.clock import NEW_YORK, Clock, from_datetime, to_new_york
 from tradier.occ import OccSymbol, underlying_of
 from tradier.sim.market import Trade
+from tradier.sim.option_roots import settlement_ms
 from tradier.sim.options import OptionMark, is_listed, mark, parse_listed
 from tradier.sim.symbols import SymbolSpec, SymbolState
 
@@ -138,7 +139,10 @@ class Venue:
 
     def option_mark(self, occ: OccSymbol, ms: int) -> OptionMark:
         """Mark a contract without checking the listing."""
-        under = self.state(underlying_of(occ.root), ms)
+        settled_at = settlement_ms(occ.root, occ.expiration)
+        # once settled, the contract is worth its intrinsic value against the settlement
+        # price (the session's close), whatever the underlying does after hours
+        under = self.state(underlying_of(occ.root), min(ms, settled_at))
         spot = under.mid if under is not None else 100.0
         pin = self.pins.get(str(occ))
         result = mark(occ, spot, ms, self.vix(ms))

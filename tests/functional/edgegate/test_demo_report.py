@@ -18,7 +18,7 @@ from edgegate.report.summary import closing
 from edgegate.report.trades import proposal_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
-MINUTES = 45  # seed 7 fills four openings by 09:33 and meets the gate's group cap at 10:10
+MINUTES = 45  # seed 7 fills two openings by 09:36 and meets the gate's group cap at 09:43
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +82,7 @@ def test_demo_constitution_when_compared_with_infra_then_only_the_group_cap_diff
     infra = tomllib.loads((Path(__file__).parents[3] / "infra/constitution.toml").read_text())
     demo = tomllib.loads(DEMO_CONSTITUTION.read_text())
     assert infra["correlation_groups"][0]["max_open_structures"] == 6
-    assert demo["correlation_groups"][0]["max_open_structures"] == 4
+    # under the brain's own 3 per group, so the gate refuses on a demo day
+    assert demo["correlation_groups"][0]["max_open_structures"] == 2
     demo["correlation_groups"][0]["max_open_structures"] = 6
     assert demo == infra

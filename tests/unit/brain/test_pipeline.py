@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from brain.bars import Bar, Session
 from brain.market import IndicatorConfig, Signal, Strategy, SymbolState
@@ -167,19 +167,24 @@ def test_pipeline_when_many_bars_then_history_is_bounded() -> None:
     assert st.bars[-1].start_ms == start + 198 * 60_000
 
 
-def test_pipeline_when_regular_day_replayed_then_indicators_and_regime_ready() -> None:
+def test_pipeline_when_three_regular_days_replayed_then_indicators_and_regime_ready() -> None:
+    # the regime compares each minute with the same minute of two earlier sessions, so it
+    # is established on the third day; the other indicators are ready on the first
     pipe = Pipeline(["SPY"], [], ManualClock(0))
-    start = ny(9, 30)
-    price = 450.0
-    for i in range(390):
-        price += 0.05 if (i // 30) % 2 == 0 else -0.04
-        ts = start + i * 60_000
-        pipe.on_frame(trade("SPY", round(price, 2), 100, ts + 1_000))
-        pipe.on_frame(trade("SPY", round(price + 0.03, 2), 100, ts + 30_000))
     st = pipe.states["SPY"]
-    for ind in (st.sma_fast, st.ema_slow, st.rsi, st.atr, st.adx, st.bb, st.realized_vol):
-        assert ind.initialized, type(ind).__name__
-    assert st.opening_range.initialized and st.volume_profile.poc is not None
+    price = 450.0
+    for n, day in enumerate((MONDAY, MONDAY + timedelta(days=1), MONDAY + timedelta(days=2))):
+        start = ny(9, 30, day=day)
+        for i in range(390):
+            price += 0.05 if (i // 30) % 2 == 0 else -0.04
+            ts = start + i * 60_000
+            pipe.on_frame(trade("SPY", round(price, 2), 100, ts + 1_000))
+            pipe.on_frame(trade("SPY", round(price + 0.03, 2), 100, ts + 30_000))
+        if n == 0:
+            for ind in (st.sma_fast, st.ema_slow, st.rsi, st.atr, st.adx, st.bb, st.realized_vol):
+                assert ind.initialized, type(ind).__name__
+            assert st.opening_range.initialized and st.volume_profile.poc is not None
+            assert not st.regime.initialized
     assert st.regime.initialized and not st.iv_rank.initialized
 
 
@@ -217,7 +222,8 @@ def test_pipeline_when_generated_days_replayed_then_regime_changes_far_less_than
     from brain.bench import SYMBOLS, generate_days
 
     pipe = Pipeline(list(SYMBOLS), [], ManualClock(0))
-    for day in generate_days(150_000, seed=5, days=3):
+    # five days: the first two teach the regime's time-of-day baseline, three are classified
+    for day in generate_days(150_000, seed=5, days=5):
         for frame in day:
             pipe.on_frame(frame)
     for st in pipe.states.values():

@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from brain.indicators import TimeOfDayBaseline
 from brain.regime import Regime, RegimeDetector, RegimeThresholds, RollingPercentile
 
 # min_history=1 so literal sequences classify from the first bar
@@ -129,3 +130,69 @@ def test_rolling_percentile_when_window_rolls_then_mid_rank_among_last_values() 
 def test_rolling_percentile_when_flat_history_then_middle() -> None:
     rp = RollingPercentile(10)
     assert [rp.push(2.0) for _ in range(20)][-1] == 0.5
+
+
+def _u_shaped(minute: int) -> float:
+    # a session whose open and close are three times as volatile as midday, every day
+    from_open = minute - 570
+    return 0.001 * (
+        1.0 + 2.0 * max(0.0, 1 - from_open / 30) + 2.0 * max(0.0, (from_open - 360) / 30)
+    )
+
+
+def _day_of_regimes(det: RegimeDetector, scale_open: float = 1.0) -> list[Regime]:
+    out = []
+    for minute in range(570, 960):
+        vol = _u_shaped(minute) * (scale_open if minute < 600 else 1.0)
+        out.append(det.update(10.0, vol, 0.01 + 0.00001 * (minute % 7), None, minute))
+    return out
+
+
+def test_regime_when_open_is_as_volatile_as_every_open_then_not_expansion() -> None:
+    det = RegimeDetector()
+    for _ in range(3):
+        _day_of_regimes(det)
+    today = _day_of_regimes(det)
+    assert Regime.HIGH_VOL_EXPANSION not in today[:30]
+
+
+def test_regime_when_open_twice_its_usual_volatility_then_expansion() -> None:
+    det = RegimeDetector()
+    for _ in range(3):
+        _day_of_regimes(det)
+    today = _day_of_regimes(det, scale_open=2.0)
+    assert Regime.HIGH_VOL_EXPANSION in today[:30]
+
+
+def test_regime_when_clock_ignored_then_ordinary_open_reads_as_expansion() -> None:
+    # what the time-of-day baseline fixes: ranked raw against the last 390 bars, the open is
+    # the most volatile part of every day
+    det = RegimeDetector(RegimeThresholds(time_of_day=False))
+    for _ in range(3):
+        _day_of_regimes(det)
+    assert Regime.HIGH_VOL_EXPANSION in _day_of_regimes(det)[:30]
+
+
+def test_regime_when_minute_has_no_baseline_yet_then_regime_unchanged() -> None:
+    det = RegimeDetector()
+    regimes = _day_of_regimes(det)
+    assert set(regimes) == {Regime.UNKNOWN}
+
+
+def test_time_of_day_baseline_when_literal_sequence_then_ratio_to_earlier_same_bucket() -> None:
+    base = TimeOfDayBaseline(bucket_minutes=5, days=10, min_samples=2)
+    assert base.normalise(570, 2.0) is None  # bucket 570-574 has nothing yet
+    assert base.normalise(574, 4.0) is None  # one sample: not ready
+    assert base.normalise(571, 6.0) == 6.0 / 3.0  # mean of 2 and 4
+    assert base.normalise(575, 1.0) is None  # the next bucket is separate
+    assert base.baseline(572) == 4.0  # (2 + 4 + 6) / 3
+    base.reset()
+    assert base.baseline(572) is None
+
+
+def test_time_of_day_baseline_when_more_than_horizon_then_exponential_weight() -> None:
+    base = TimeOfDayBaseline(bucket_minutes=1, days=2, min_samples=1)
+    for x in (1.0, 3.0, 3.0, 3.0):
+        base.normalise(600, x)
+    # 1, then 2 (mean of 1 and 3), then weight 1/2 per sample: 2.5, 2.75
+    assert base.baseline(600) == 2.75

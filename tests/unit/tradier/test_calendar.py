@@ -16,6 +16,7 @@ from tradier.calendar import (
     next_trading_day,
     previous_trading_day,
     read_clock,
+    sessions_until,
     trading_day,
 )
 from tradier.clock import NEW_YORK, from_datetime
@@ -124,3 +125,53 @@ def test_calendar_day_json_when_closed_then_only_date_status_description() -> No
     half = calendar_day_json(date(2026, 12, 24))
     assert half["open"] == {"start": "09:30", "end": "13:00"}
     assert half["premarket"] == {"start": "07:00", "end": "09:24"}
+
+
+@pytest.mark.parametrize(
+    ("today", "expiry", "sessions"),
+    [
+        (date(2026, 12, 11), date(2026, 12, 14), 1),  # Friday -> Monday: one session
+        (date(2026, 12, 10), date(2026, 12, 14), 2),
+        (date(2026, 12, 14), date(2026, 12, 14), 0),  # expiry day itself
+        (date(2026, 12, 15), date(2026, 12, 14), 0),
+        (date(2026, 12, 23), date(2026, 12, 28), 2),  # Christmas Day is not a session
+    ],
+)
+def test_sessions_until_when_weekends_and_holidays_between_then_trading_sessions_only(
+    today: date, expiry: date, sessions: int
+) -> None:
+    assert sessions_until(today, expiry) == sessions
+
+
+def test_calendar_when_every_day_2000_to_2035_then_same_as_exchange_calendars_xnys() -> None:
+    # an independent oracle: every session, closure and early close of the NYSE
+    import warnings
+    from datetime import timedelta
+
+    xc = pytest.importorskip("exchange_calendars")
+    first, last = date(2000, 1, 1), date(2035, 12, 31)
+    with warnings.catch_warnings():
+        # the oracle's own use of pandas is deprecated upstream; not ours to fix
+        warnings.simplefilter("ignore")
+        xnys = xc.get_calendar("XNYS", start=first.isoformat(), end=last.isoformat())
+        closes = {
+            s.date(): c.tz_convert("America/New_York").time()
+            for s, c in zip(xnys.sessions, xnys.closes, strict=True)
+        }
+    differences = []
+    day = first
+    while day <= last:
+        ours = trading_day(day)
+        theirs = closes.get(day)
+        if ours.is_open != (theirs is not None) or (ours.is_open and ours.close != theirs):
+            differences.append((day, ours.close if ours.is_open else None, theirs))
+        day += timedelta(days=1)
+    assert differences == []
+
+
+def test_trading_day_when_special_closure_then_closed_with_its_reason() -> None:
+    sandy = trading_day(date(2012, 10, 29))
+    assert not sandy.is_open and "Hurricane Sandy" in sandy.description
+    assert next_trading_day(date(2012, 10, 26)) == date(2012, 10, 31)
+    assert trading_day(date(2002, 7, 5)).is_half_day
+    assert not trading_day(date(2002, 7, 3)).is_half_day

@@ -60,6 +60,28 @@ def test_adopt_when_two_puts_one_long_one_short_then_vertical():
     ]
 
 
+def test_adopt_when_long_call_vertical_bought_for_3_then_max_loss_is_the_debit():
+    # long 500 / short 510 call vertical bought for 3.00: it can lose $300, never $1,300
+    found = adopt(
+        P("SPY261218C00500000", 1, Decimal("800")), P("SPY261218C00510000", -1, Decimal("-500"))
+    )
+    stop = Decimal("300") * ExitPolicy().stop_loss
+    assert [(p.strategy, p.entry_signed, p.targets.stop_loss_each) for p in found] == [
+        (Strategy.VERTICAL, Decimal("-3"), stop)
+    ]
+
+
+def test_adopt_when_one_by_two_puts_for_a_debit_then_max_loss_width_plus_debit():
+    # short 1 410 put, long 2 396 puts for a net 0.20 debit: at 396 it loses 14 + 0.20
+    found = adopt(
+        P("DIA270104P00410000", -1, Decimal("-600")), P("DIA270104P00396000", 2, Decimal("620"))
+    )
+    stop = Decimal("1420") * ExitPolicy().stop_loss
+    assert [(p.strategy, p.targets.stop_loss_each) for p in found] == [
+        (Strategy.RATIO_SPREAD, stop)
+    ]
+
+
 def test_adopt_when_same_strike_two_expirations_then_calendar():
     found = adopt(
         P("SPY261218C00500000", -1, Decimal("-800")), P("SPY270115C00500000", 1, Decimal("1100"))

@@ -14,6 +14,7 @@ from gatekeeper.contract import (
     DecisionKind,
     Intent,
     OrderState,
+    ReasonCode,
     TradingState,
     decode_proposal,
     encode,
@@ -342,3 +343,44 @@ async def test_engine_when_close_expired_unfilled_then_position_closed_again_wit
     clock.advance(600_000)
     await eng.monitor.check()
     assert _ids([p for p in working.proposals if p.intent is Intent.CLOSE]) == 2
+
+
+async def test_engine_when_same_bet_on_two_index_etfs_in_a_minute_then_strongest_only():
+    eng, gate, events, _ = engine()
+    # the weaker arrives first and sorts first by symbol: strength decides, not the order
+    weak = Signal("DIA", "iron_condor", "iron_condor", NOW, 0.5, "", {"price": "500.00"})
+    strong = Signal("SPY", "iron_condor", "iron_condor", NOW + 5, 0.9, "", {"price": "500.00"})
+    eng.submit_signal(weak)
+    eng.submit_signal(strong)
+    await eng.process_pending()
+    assert [p.symbol for p in gate.proposals] == ["SPY"]
+    assert events[-1].symbol == "DIA" and events[-1].detail == "group_strategy_cap"
+
+
+class GroupFullGate(FakeGate):
+    """Refuses every opening for the gate's correlation-group cap."""
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        proposal = decode_proposal(request.content)
+        self.proposals.append(proposal)
+        decision = Decision(
+            proposal_id=proposal.id,
+            decision=DecisionKind.REJECTED,
+            reason_code=ReasonCode.CORRELATION_GROUP_LIMIT,
+            reason="group full",
+        )
+        return httpx.Response(200, content=encode(decision))
+
+
+async def test_engine_when_gate_refuses_for_group_cap_then_group_held_back_for_a_while():
+    eng, _, events, clock = engine()
+    gate = GroupFullGate()
+    eng.gate = GateClient("http://gate.test", SECRET, clock, transport=httpx.MockTransport(gate))
+    await eng.handle(signal("iron_condor", "iron_condor"))
+    clock.advance(120_000)
+    other = Signal("DIA", "iron_butterfly", "iron_butterfly", clock.now_ms(), 1.0, "", {})
+    await eng.handle(other)
+    assert len(gate.proposals) == 1 and events[-1].detail == "gate_group_full"
+    clock.advance(eng.group_backoff_ms)
+    await eng.handle(signal("iron_condor", "iron_condor"))
+    assert len(gate.proposals) == 2

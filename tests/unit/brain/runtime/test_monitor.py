@@ -2,7 +2,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from brain.exits import ExitPolicy, ExitReason, Targets, option_targets
+from brain.exits import ExitPolicy, ExitReason, Targets, evaluate, option_targets, refusal
 from brain.legs import HeldLeg, NetPrice, Side
 from brain.monitor import OpenPosition, PositionMonitor, closing_price
 from gatekeeper.contract import EquitySide, Strategy
@@ -57,7 +57,7 @@ def spread(opened_at: int = NOW, credit: str = "1.00") -> OpenPosition:
         strategy=Strategy.VERTICAL,
         quantity=2,
         entry_signed=entry,
-        targets=option_targets(entry, Decimal(500) - entry * 100, ExitPolicy()),
+        targets=option_targets(entry, Decimal(500) - entry * 100, ExitPolicy(), entry * 100),
         opened_at_ms=opened_at,
         legs=(HeldLeg(SHORT, Side.SELL), HeldLeg(LONG, Side.BUY)),
         source="credit_spread",
@@ -71,9 +71,30 @@ def monitor(book, clock=None, store=None) -> tuple[PositionMonitor, Closer, Fake
     return m, closer, quotes
 
 
-def test_option_targets_when_credit_then_half_credit_profit_and_half_max_loss_stop():
-    targets = option_targets(Decimal("1.00"), Decimal(400), ExitPolicy())
-    assert targets == Targets(Decimal("50.0000"), Decimal("200.00"))
+def test_option_targets_when_credit_then_half_max_profit_and_stop_at_twice_the_credit():
+    # 5-wide spread for 1.00: max profit 100, max loss 400; half the max loss (200) would
+    # risk four times the target, so the stop is buying it back at 2.00 (a $100 loss)
+    targets = option_targets(Decimal("1.00"), Decimal(400), ExitPolicy(), Decimal(100))
+    assert targets == Targets(Decimal("50.00"), Decimal("100.0"))
+    assert targets.reward_risk == Decimal("0.5")
+
+
+def test_option_targets_when_rich_credit_butterfly_then_stop_on_half_the_max_loss():
+    # 10-wide iron butterfly for 7.57: max profit 757, max loss 243
+    targets = option_targets(Decimal("7.57"), Decimal(243), ExitPolicy(), Decimal(757))
+    assert (targets.take_profit_each, targets.stop_loss_each) == (
+        Decimal("378.50"),
+        Decimal("121.50"),
+    )
+
+
+def test_option_targets_when_debit_vertical_then_half_of_width_less_debit():
+    # 10-wide call vertical bought for 3.00: max profit 700, max loss 300
+    targets = option_targets(Decimal("-3.00"), Decimal(300), ExitPolicy(), Decimal(700))
+    assert (targets.take_profit_each, targets.stop_loss_each) == (
+        Decimal("350.00"),
+        Decimal("150.00"),
+    )
 
 
 async def test_monitor_when_spread_decayed_to_half_then_take_profit_close_at_natural():
@@ -109,6 +130,28 @@ async def test_monitor_when_expiry_within_min_dte_then_days_to_expiry_exit():
     m, _, _ = monitor({SHORT: ("1.00", "1.05"), LONG: ("0.20", "0.25")}, clock)
     m.add(spread(opened_at=NOW + 29 * 86_400_000))
     assert await m.check() == [("p1", ExitReason.DAYS_TO_EXPIRY)]
+
+
+def monday_spread(opened_at: int) -> OpenPosition:
+    short, long = "SPY261214P00490000", "SPY261214P00485000"  # expiring Monday 2026-12-14
+    return replace(spread(opened_at), legs=(HeldLeg(short, Side.SELL), HeldLeg(long, Side.BUY)))
+
+
+async def test_monitor_when_friday_before_a_monday_expiry_then_days_to_expiry_exit():
+    # three calendar days but one session away: closed on Friday, not held into Monday
+    friday = NOW + 23 * 86_400_000  # 2026-12-11
+    book = {"SPY261214P00490000": ("1.00", "1.05"), "SPY261214P00485000": ("0.20", "0.25")}
+    m, _, _ = monitor(book, ManualClock(friday))
+    m.add(monday_spread(friday))
+    assert await m.check() == [("p1", ExitReason.DAYS_TO_EXPIRY)]
+
+
+async def test_monitor_when_thursday_before_a_monday_expiry_then_held():
+    thursday = NOW + 22 * 86_400_000  # 2026-12-10: Friday and Monday are still ahead
+    book = {"SPY261214P00490000": ("1.00", "1.05"), "SPY261214P00485000": ("0.20", "0.25")}
+    m, _, _ = monitor(book, ManualClock(thursday))
+    m.add(monday_spread(thursday))
+    assert await m.check() == []
 
 
 async def test_monitor_when_held_too_long_then_time_exit():
@@ -201,10 +244,35 @@ def backspread(debit: str = "0.13") -> OpenPosition:
     )
 
 
-def test_option_targets_when_small_debit_then_stop_on_half_the_max_loss_not_the_debit():
+def test_option_targets_when_small_debit_backspread_then_target_from_the_risk_not_the_debit():
+    # a re-entry at 0.13 debit used to target $6.50 against an $806.50 stop
     targets = option_targets(Decimal("-0.13"), Decimal(1613), ExitPolicy())
     assert targets.stop_loss_each == Decimal(1613) * Decimal("0.50")
-    assert targets.take_profit_each == Decimal("13.00") * Decimal("0.50")
+    assert targets.take_profit_each == targets.stop_loss_each * ExitPolicy().long_vol_reward
+    assert targets.reward_risk >= ExitPolicy().min_reward_risk
+
+
+def test_refusal_when_target_below_reward_risk_floor_then_refused():
+    policy = ExitPolicy(min_reward_risk=Decimal("0.6"))
+    targets = option_targets(Decimal("1.00"), Decimal(400), policy, Decimal(100))  # 0.5
+    assert refusal(targets, policy) == "reward_risk_below_floor"
+    assert refusal(targets, ExitPolicy()) is None
+
+
+def test_refusal_when_bid_ask_uses_most_of_the_stop_then_refused():
+    policy = ExitPolicy()
+    wide = option_targets(Decimal("7.57"), Decimal(243), policy, Decimal(757), Decimal(70))
+    assert refusal(wide, policy) == "spread_too_wide_for_stop"  # 70 > 121.50 / 2
+    tight = option_targets(Decimal("7.57"), Decimal(243), policy, Decimal(757), Decimal(30))
+    assert refusal(tight, policy) is None
+
+
+def test_evaluate_when_mark_down_by_the_entry_spread_only_then_no_stop():
+    targets = Targets(Decimal(100), Decimal(50), Decimal(40))
+    hold = evaluate(Decimal(-85), Decimal(-120), targets, NOW, NOW, 10, ExitPolicy())
+    assert hold is None  # 85 below the entry's mark is 45 below the mid at entry
+    stop = evaluate(Decimal(-91), Decimal(-120), targets, NOW, NOW, 10, ExitPolicy())
+    assert stop is ExitReason.STOP_LOSS
 
 
 async def test_monitor_when_only_the_spread_costs_then_small_debit_backspread_not_stopped():

@@ -6,6 +6,7 @@ from brain.sizing import (
     SizingPolicy,
     SizingSkip,
     debit_max_loss,
+    ratio_spread_max_loss,
     shares_for,
     size,
     spread_max_loss,
@@ -17,8 +18,12 @@ def test_spread_max_loss_when_credit_then_width_times_100_minus_credit():
     assert spread_max_loss(Decimal("5"), Decimal("1.20"), NetKind.CREDIT) == Decimal("380.00")
 
 
-def test_spread_max_loss_when_debit_then_width_plus_debit():
-    assert spread_max_loss(Decimal("5"), Decimal("0.30"), NetKind.DEBIT) == Decimal("530.00")
+def test_spread_max_loss_when_debit_vertical_then_the_debit():
+    assert spread_max_loss(Decimal("10"), Decimal("3.00"), NetKind.DEBIT) == Decimal("300.00")
+
+
+def test_ratio_spread_max_loss_when_debit_then_width_plus_debit():
+    assert ratio_spread_max_loss(Decimal("5"), Decimal("0.30"), NetKind.DEBIT) == Decimal("530.00")
 
 
 def test_debit_max_loss_when_calendar_then_debit_times_100():

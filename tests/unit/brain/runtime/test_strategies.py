@@ -127,9 +127,26 @@ def test_equity_plan_when_long_then_limit_at_ask_with_atr_stop():
     assert plan.stop == Decimal("499.02")
 
 
+def primed(strategy, st):
+    """A strategy that has seen one bar already: the first bar it sees only arms its edge."""
+    strategy.on_bar(st, replace(bar(500.0, -1), session=Session.PRE))
+    return strategy
+
+
+def test_strategy_when_conditions_already_hold_on_its_first_bar_then_no_signal_at_the_open():
+    st = state(Regime.LOW_VOL_CHOP, adx=12.0, rsi=50.0, bb_upper=505.0, bb_lower=495.0)
+    condor = IronCondor()
+    assert condor.on_bar(st, bar(500.0, 0)) == []  # held overnight: not a fresh edge
+    assert condor.on_bar(st, bar(500.0, 1)) == []
+    st.adx.value = 40.0  # conditions lapse ...
+    assert condor.on_bar(st, bar(500.0, 2)) == []
+    st.adx.value = 12.0  # ... and return: that is an edge
+    assert [s.kind for s in condor.on_bar(st, bar(500.0, 3))] == ["iron_condor"]
+
+
 def test_credit_spread_when_trending_up_then_bull_put_signal_once():
-    strategy = CreditSpreads()
     st = state(Regime.TRENDING, ema_fast=501.0, ema_slow=499.0, vwap=499.5, rsi=60.0)
+    strategy = primed(CreditSpreads(), st)
     first = strategy.on_bar(st, bar(500.5, 0))
     assert [s.kind for s in first] == ["bull_put"]
     assert first[0].params["price"] == "500.00"
@@ -139,8 +156,8 @@ def test_credit_spread_when_trending_up_then_bull_put_signal_once():
 
 
 def test_credit_spread_when_conditions_return_within_cooldown_then_no_signal():
-    strategy = CreditSpreads(cooldown_bars=30)
     st = state(Regime.TRENDING, ema_fast=501.0, ema_slow=499.0, vwap=499.5, rsi=60.0)
+    strategy = primed(CreditSpreads(cooldown_bars=30), st)
     assert strategy.on_bar(st, bar(500.5, 0))
     st.rsi.value = 80.0
     assert strategy.on_bar(st, bar(500.5, 1)) == []
@@ -154,7 +171,7 @@ def test_credit_spread_when_conditions_return_within_cooldown_then_no_signal():
 
 def test_credit_spread_when_trending_down_then_bear_call():
     st = state(Regime.TRENDING, ema_fast=498.0, ema_slow=499.0, vwap=500.5, rsi=40.0)
-    assert [s.kind for s in CreditSpreads().on_bar(st, bar(499.0))] == ["bear_call"]
+    assert [s.kind for s in primed(CreditSpreads(), st).on_bar(st, bar(499.0))] == ["bear_call"]
 
 
 def test_strategies_when_wrong_regime_then_silent():
@@ -177,24 +194,29 @@ def test_strategies_when_wrong_regime_then_silent():
 
 def test_iron_condor_when_quiet_chop_then_signal():
     st = state(Regime.LOW_VOL_CHOP, adx=12.0, rsi=50.0, bb_upper=505.0, bb_lower=495.0)
-    assert [s.kind for s in IronCondor().on_bar(st, bar(500.0))] == ["iron_condor"]
+    assert [s.kind for s in primed(IronCondor(), st).on_bar(st, bar(500.0))] == ["iron_condor"]
 
 
 def test_iron_butterfly_when_pinned_to_vwap_then_signal():
     st = state(Regime.LOW_VOL_CHOP, vwap=500.1, atr=1.0, rsi=50.0)
-    assert [s.kind for s in IronButterfly().on_bar(st, bar(500.0))] == ["iron_butterfly"]
+    assert [s.kind for s in primed(IronButterfly(), st).on_bar(st, bar(500.0))] == [
+        "iron_butterfly"
+    ]
 
 
 def test_calendar_when_compressed_and_iv_rank_high_then_silent():
     st = state(Regime.COMPRESSED, iv_rank=0.9)
-    assert CalendarSpread().on_bar(st, bar(500.0)) == []
+    calendar = primed(CalendarSpread(), st)
+    assert calendar.on_bar(st, bar(500.0)) == []
     st.iv_rank.value = 0.1
-    assert [s.kind for s in CalendarSpread().on_bar(st, bar(500.0))] == ["calendar"]
+    assert [s.kind for s in calendar.on_bar(st, bar(500.0, 1))] == ["calendar"]
 
 
 def test_backspread_when_expansion_falling_then_signal():
     st = state(Regime.HIGH_VOL_EXPANSION, ema_fast=498.0, ema_slow=499.0, vwap=501.0)
-    assert [s.kind for s in PutRatioBackspread().on_bar(st, bar(499.0))] == ["put_ratio_backspread"]
+    assert [s.kind for s in primed(PutRatioBackspread(), st).on_bar(st, bar(499.0))] == [
+        "put_ratio_backspread"
+    ]
 
 
 def test_equity_trend_when_fresh_cross_up_in_trend_then_long_with_quote_and_atr():
