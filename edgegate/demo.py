@@ -75,7 +75,7 @@ def register(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=DEMO_CONSTITUTION,
         help="the gate's risk constitution (default: the demo's, infra/constitution.toml with "
-        "the index group capped at 4 open structures, under the brain's own 6)",
+        "the index group capped at 2 open structures, under the brain's own 3 per group)",
     )
 
 

@@ -214,7 +214,6 @@ def test_brain_replay_when_watchlist_given_then_its_gate_approves_proposals_on_i
     decisions = [
         line.split()[2:5] for line in capsys.readouterr().out.splitlines() if " DECISION " in line
     ]
-    assert sorted(decisions) == [
-        ["AAPL", "put_ratio_backspread", "APPROVED"],
-        ["MSFT", "put_ratio_backspread", "APPROVED"],
-    ]
+    # Which strategy fires is the strategies' business; the gate approving both is this test's.
+    approved = {symbol for symbol, _strategy, decision in decisions if decision == "APPROVED"}
+    assert approved == {"AAPL", "MSFT"}, decisions

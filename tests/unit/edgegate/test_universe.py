@@ -58,4 +58,4 @@ def test_derived_constitution_when_written_then_demo_limits_with_the_watchlist(
     assert path.parent == tmp_path
     derived, demo = load(path), load(DEMO_CONSTITUTION)
     assert derived.symbols == demo.symbols | {"AAPL", "MSFT"}
-    assert derived.group_caps == demo.group_caps == {"us_equity_index": 4}
+    assert derived.group_caps == demo.group_caps == {"us_equity_index": 2}
