@@ -84,10 +84,18 @@ def conversation_service(
     )
 
 
-def dashboard_api(brain: Brain, analyst: Analyst | None, store: SessionStore, token: str) -> Api:
-    """The API with its dashboard over a wired brain (the engine's reports are watched)."""
-    activity = Activity()
-    watch(brain, activity)
+def dashboard_api(
+    brain: Brain,
+    analyst: Analyst | None,
+    store: SessionStore,
+    token: str,
+    activity: Activity | None = None,
+) -> Api:
+    """The API with its dashboard over a wired brain; the engine's reports are watched
+    from now on unless `activity` is given (already fed by the caller since the start)."""
+    if activity is None:
+        activity = Activity()
+        watch(brain, activity)
     return Api(
         conversation_service(brain, analyst, store, activity),
         token,
