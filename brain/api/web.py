@@ -103,7 +103,9 @@ def add_routes(app: web.Application, sessions: WebSessions, view: DashboardView 
             return web.json_response(
                 {"error": {"code": "not_found", "message": "no brain"}}, status=404
             )
-        return web.json_response(view.snapshot())
+        response = web.json_response(view.snapshot())
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     app.router.add_get("/", index)
     app.router.add_post("/login", login)

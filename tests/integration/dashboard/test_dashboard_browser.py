@@ -2,9 +2,10 @@
 
 The brain is wired for real (the simulator on loopback, the gate in-process over moto,
 the analyst's client on the local fake Messages API) and its API is served on a free
-port. Chromium signs in through the page's form, asks the strategy chat for an idea,
-places it with the page's button, and the test reads the state, positions and proposals
-tables the page drew from the run; a screenshot is kept in tests/artifacts/ (gitignored).
+port. Chromium signs in through the page's form (a wrong token first: refused), asks the
+strategy chat for an idea, places it with the page's button, and the test reads the
+state, positions and proposals tables the page drew from the run; a screenshot is kept in
+tests/artifacts/ (gitignored).
 """
 
 from __future__ import annotations
@@ -62,14 +63,20 @@ async def _brain(market: AsyncTradierClient, gate_url: str, clock: ManualClock) 
     return brain
 
 
+async def _submit_token(page: Page, token: str) -> None:
+    await page.wait_for("document.getElementById('token') !== null")
+    await page.evaluate(
+        f"document.getElementById('token').value = {token!r};"
+        "document.getElementById('sign-in').click(); true"
+    )
+
+
 async def _sign_in(page: Page, url: str) -> None:
     await page.send("Page.enable")
     await page.send("Page.navigate", url=url)
-    await page.wait_for("document.getElementById('token') !== null")
-    await page.evaluate(
-        f"document.getElementById('token').value = {TOKEN!r};"
-        "document.getElementById('sign-in').click(); true"
-    )
+    await _submit_token(page, "a-wrong-token-of-enough-length-" + "w" * 16)
+    await page.wait_for("document.getElementById('login-message')?.innerText === 'Wrong token.'")
+    await _submit_token(page, TOKEN)
     await page.wait_for("document.getElementById('trading-state') !== null")
 
 
