@@ -40,7 +40,11 @@ class Activity:
         elif event.kind == "proposal" and event.proposal is not None:
             self._proposal(
                 str(event.proposal.id),
-                {**base, "source": "strategy", "intent": event.detail},
+                {
+                    **base,
+                    "source": "strategy",
+                    "intent": f"{event.proposal.intent.value} x{event.proposal.quantity}",
+                },
             )
         elif event.kind == "decision" and event.decision is not None:
             self._decided(str(event.decision.proposal_id), base, event.decision)
