@@ -24,7 +24,7 @@ import logging
 import os
 import statistics
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -129,6 +129,8 @@ class ReplayOptions:
     # API), "offline" (the offline analyst), "env" (as configured by the environment:
     # ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL, else offline)
     review: str | None = None
+    # After the last step, before teardown (the demo's --keep-running serves the dashboard)
+    hold: Callable[[Brain], Awaitable[None]] | None = None
 
 
 @dataclass
@@ -423,6 +425,8 @@ async def _drive(
                     await asyncio.sleep(lag)
         if gap_start is not None:
             result.gaps.append((gap_start, now))
+        if options.hold is not None:
+            await options.hold(brain)
         result.dead_tasks = supervisor.dead()
     finally:
         result.connects = brain.feed.connects

@@ -16,13 +16,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from brain.api.activity import Activity
+from brain.api.auth import TokenError
+from brain.api.keep_running import keep_serving
 from brain.cli import format_analyst, format_event, format_summary
 from brain.config import ConfigError, parse_symbols
+from brain.engine import EngineEvent
 from brain.replay import (
     DEFAULT_SYMBOLS,
     ReplayOptions,
@@ -78,6 +84,16 @@ def register(parser: argparse.ArgumentParser) -> None:
         "the index group capped at 2 open structures, under the brain's own 3 per group)",
     )
 
+    parser.add_argument(
+        "--keep-running",
+        action="store_true",
+        help="after the replay keep the system up with the dashboard on "
+        "http://127.0.0.1:8702/ until Ctrl-C (default: exit)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=8702, help="the dashboard's port with --keep-running"
+    )
+
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo, show what happens, summarise it and write the report."""
@@ -108,6 +124,12 @@ def _run(args: argparse.Namespace, symbols: tuple[str, ...], constitution: Path)
     day = args.day or default_day()
     start_ms = session_open_ms(day)
     end_ms = start_ms + args.minutes * 60_000
+    activity = Activity()  # what the dashboard shows with --keep-running
+    try:
+        hold = keep_serving(os.environ, activity, args.port) if args.keep_running else None
+    except TokenError as exc:
+        print(f"edgegate demo: {exc}", file=sys.stderr)
+        return 2
     gate = AuditKeepingGate(constitution)
     recorder = RunRecorder(day, args.seed, start_ms, end_ms, symbols)
     options = ReplayOptions(
@@ -121,13 +143,14 @@ def _run(args: argparse.Namespace, symbols: tuple[str, ...], constitution: Path)
         observer=recorder,
         # DESIGN: the demo reviews with the offline analyst unless ANTHROPIC_API_KEY is set.
         review="env",
+        hold=hold,
     )
     try:
         with LiveProgress(recorder.tally, start_ms, end_ms) as progress:
             recorder.on_event = lambda e: progress.event_line(format_event(e))
             recorder.on_step = progress.update
             recorder.on_finish = gate.quiesce
-            result = asyncio.run(replay_sim(options, recorder.event))
+            result = asyncio.run(replay_sim(options, both(activity.engine_event, recorder.event)))
     except ConfigError as exc:
         print(f"edgegate demo: {exc}", file=sys.stderr)
         return 2
@@ -144,6 +167,16 @@ def _run(args: argparse.Namespace, symbols: tuple[str, ...], constitution: Path)
     page, trades = write_report(record, args.report_dir)
     print(f"report: {page}  trades: {trades}", flush=True)
     return 0 if not result.dead_tasks else 1
+
+
+def both(*listeners: Callable[[EngineEvent], None]) -> Callable[[EngineEvent], None]:
+    """One report callback calling each of `listeners` in turn."""
+
+    def report(event: EngineEvent) -> None:
+        for listener in listeners:
+            listener(event)
+
+    return report
 
 
 def _shown(path: Path) -> str:

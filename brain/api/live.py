@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 from brain.analyst.analysts import Analyst, ClaudeAnalyst
+from brain.api.activity import Activity, BrainView, watch
 from brain.api.auth import TOKEN_ENV, api_token
 from brain.api.server import DEFAULT_HOST, DEFAULT_PORT, Api, serve
 from brain.conversations.compose import build_service
@@ -45,7 +46,7 @@ def sessions_store(table: str | None) -> SessionStore:
 
 
 def conversation_service(
-    brain: Brain, analyst: Analyst | None, store: SessionStore
+    brain: Brain, analyst: Analyst | None, store: SessionStore, activity: Activity | None = None
 ) -> ConversationService:
     """The conversations over a wired brain."""
     speaker: Speaker = (
@@ -57,6 +58,8 @@ def conversation_service(
 
     def approved(proposal: Proposal) -> None:
         brain.monitor.add(opened_position(proposal, clock.now_ms()))
+        if activity is not None:
+            activity.chat_proposal(proposal, clock.now_ms())
 
     def extra() -> dict[str, Any]:
         return {"analyst_status": analyst.status()} if analyst is not None else {}
@@ -81,6 +84,27 @@ def conversation_service(
     )
 
 
+def dashboard_api(
+    brain: Brain,
+    analyst: Analyst | None,
+    store: SessionStore,
+    token: str,
+    activity: Activity | None = None,
+) -> Api:
+    """The API with its dashboard over a wired brain; the engine's reports are watched
+    from now on unless `activity` is given (already fed by the caller since the start)."""
+    if activity is None:
+        activity = Activity()
+        watch(brain, activity)
+    return Api(
+        conversation_service(brain, analyst, store, activity),
+        token,
+        view=BrainView(brain, activity, analyst),
+        activity=activity,
+        now_ms=brain.clock.now_ms,
+    )
+
+
 async def start_api(
     brain: Brain,
     analyst: Analyst | None,
@@ -95,6 +119,6 @@ async def start_api(
         return None
     token = api_token(env)
     store = sessions_store(env.get("EDGEGATE_SESSIONS_TABLE", "").strip() or None)
-    runner, bound = await serve(Api(conversation_service(brain, analyst, store), token), host, port)
-    log.info("the brain's API listens on http://%s:%d", host, bound)
+    runner, bound = await serve(dashboard_api(brain, analyst, store, token), host, port)
+    log.info("the brain's API and dashboard listen on http://%s:%d/", host, bound)
     return runner

@@ -1,7 +1,8 @@
 """The brain's API server (aiohttp) on 127.0.0.1:8702: one place maps outcomes to HTTP.
 
-Every route needs the bearer token (401 before the body is read). Bad input is a 400
-naming the field, raised by `brain.api.requests` before the service is called, so
+Every `/api/` route needs the bearer token or the dashboard's session cookie (401 before
+the body is read); a POST under the cookie also needs its CSRF token (403, nothing done).
+Bad input is a 400 naming the field, raised by `brain.api.requests` before the service is called, so
 nothing is stored and Claude is not asked. Error bodies have the gate's shape:
 `{"error": {"code", "message", "field"}}`.
 """
@@ -9,12 +10,14 @@ nothing is stored and Claude is not asked. Error bodies have the gate's shape:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from aiohttp import web
 
+from brain.api.activity import Activity
 from brain.api.auth import check_token
 from brain.api.requests import (
     MAX_BODY_BYTES,
@@ -22,6 +25,8 @@ from brain.api.requests import (
     parse_confirm,
     parse_generate,
 )
+from brain.api.web import PUBLIC, DashboardView, add_routes
+from brain.api.web_auth import CSRF_HEADER, SESSION_COOKIE, WebSessions
 from brain.conversations.budget import BudgetConfig
 from brain.conversations.errors import BadRequest, StoreUnavailable
 from brain.conversations.outcomes import (
@@ -119,21 +124,48 @@ class Api:
 
     service: Conversations
     token: str
+    view: DashboardView | None = None
+    activity: Activity | None = None
+    now_ms: Callable[[], int] = field(default=lambda: int(time.time() * 1000))
+    sessions: WebSessions = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = WebSessions(self.token, self.now_ms)
 
     def app(self) -> web.Application:
         """The aiohttp application."""
         app = web.Application(middlewares=[self._guard], client_max_size=MAX_BODY_BYTES + 1)
+        add_routes(app, self.sessions, self.view)
         app.router.add_post("/api/strategies/generate", self._generate)
         app.router.add_post("/api/strategies/{id}/confirm", self._confirm)
         app.router.add_get("/api/sessions/{id}", self._session)
         app.router.add_get("/api/status", self._status)
         return app
 
-    @web.middleware
-    async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        wrong = check_token(self.token, request.headers.get("Authorization"))
+    def _refusal(self, request: web.Request) -> web.Response | None:
+        """None when the request may proceed: a public page, the bearer token, or a live
+        session cookie (with its CSRF token on anything but GET)."""
+        if request.path in PUBLIC and request.method in ("GET", "HEAD", "POST"):
+            return None
+        header = request.headers.get("Authorization")
+        session_id = request.cookies.get(SESSION_COOKIE)
+        if header is None and self.sessions.valid(session_id):
+            assert session_id is not None
+            if request.method in ("GET", "HEAD"):
+                return None
+            if self.sessions.csrf_ok(session_id, request.headers.get(CSRF_HEADER)):
+                return None
+            return error(403, "csrf", f"missing or wrong {CSRF_HEADER} header", CSRF_HEADER)
+        wrong = check_token(self.token, header)
         if wrong is not None:
             return error(401, "unauthorized", wrong, "Authorization")
+        return None
+
+    @web.middleware
+    async def _guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        refused = self._refusal(request)
+        if refused is not None:
+            return refused
         try:
             return await handler(request)
         except BadRequest as exc:
@@ -153,7 +185,10 @@ class Api:
     async def _confirm(self, request: web.Request) -> web.Response:
         rec_id = check_session_id(request.match_info["id"], "id")
         confirmed = parse_confirm(await request.read())
-        return confirm_response(await self.service.confirm(rec_id, confirmed))
+        outcome = await self.service.confirm(rec_id, confirmed)
+        if isinstance(outcome, Confirmed) and self.activity is not None:
+            self.activity.confirmed(self.now_ms(), outcome.decision)
+        return confirm_response(outcome)
 
     async def _session(self, request: web.Request) -> web.Response:
         session_id = check_session_id(request.match_info["id"], "id")
