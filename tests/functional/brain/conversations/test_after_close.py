@@ -7,8 +7,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -34,39 +33,12 @@ from gatekeeper.messages import (
     SourceKind,
     Strategy,
 )
+from tests.functional.brain.conversations.support import Calendar
 from tradier.clock import NEW_YORK, ManualClock, from_datetime, to_new_york
 
 THURSDAY = date(2026, 12, 3)
 FRIDAY = date(2026, 12, 4)
 MORNING = from_datetime(datetime.combine(THURSDAY, time(10, 30), tzinfo=NEW_YORK))
-
-
-@dataclass
-class Hours:
-    start: time
-    end: time
-
-
-@dataclass
-class Day:
-    date: date
-    status: str
-    open: Hours | None
-
-
-class Calendar:
-    """Tradier's calendar: weekdays open 09:30-16:00, weekends closed."""
-
-    async def calendar(self, year: int, month: int) -> list[Any]:
-        first = date(year, month, 1)
-        days = [first + timedelta(days=n) for n in range(31)]
-        return [
-            Day(d, "closed", None)
-            if d.weekday() >= 5
-            else Day(d, "open", Hours(time(9, 30), time(16)))
-            for d in days
-            if d.month == month
-        ]
 
 
 class Counting:
