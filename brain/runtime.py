@@ -3,8 +3,9 @@
 `Brain` holds the parts and starts the supervised tasks; `run_live(config)` is
 `edgegate brain run`: it follows Tradier's calendar, connects before the open, warms up
 from history (once per session, away from the reconnect path), disconnects after the
-close, and on SIGTERM flushes state atomically and exits. Replay (`brain.replay`) builds
-the very same `Brain` against the simulator with a lockstep pace and a manual clock.
+close (then learns the day's insights from its outcomes), and on SIGTERM flushes state
+atomically and exits. Replay (`brain.replay`) builds the very same `Brain` against the
+simulator with a lockstep pace and a manual clock.
 """
 
 from __future__ import annotations
