@@ -180,6 +180,10 @@ class PositionMonitor:
     store: StateStore | None = None
     positions: dict[str, OpenPosition] = field(default_factory=dict)
     stats: MonitorStats = field(default_factory=MonitorStats)
+    # Told (position id, dollars) when a position the monitor closed is gone: the P&L at
+    # the close's limit price (its natural price), which a fill can only better.
+    on_closed: Callable[[str, Decimal], None] | None = None
+    _closing_pnl: dict[str, Decimal] = field(default_factory=dict)
 
     def add(self, position: OpenPosition) -> None:
         """Start managing `position`."""
@@ -204,9 +208,16 @@ class PositionMonitor:
         """Stop managing a position (it is closed)."""
         if self.positions.pop(position_id, None) is not None:
             self.save()
+            pnl = self._closing_pnl.pop(position_id, None)
+            if pnl is not None and self.on_closed is not None:
+                try:
+                    self.on_closed(position_id, pnl)
+                except Exception:  # a listener must never hold a close back
+                    log.exception("monitor: on_closed failed for %s", position_id)
 
     def close_failed(self, position_id: str) -> None:
         """A close was not accepted: the position is open again and will be re-checked."""
+        self._closing_pnl.pop(position_id, None)
         position = self.positions.get(position_id)
         if position is not None:
             self.positions[position_id] = replace(position, closing_id=None, closing_since_ms=None)
@@ -272,8 +283,12 @@ class PositionMonitor:
         )
         if reason is None or self.close is None:
             return None
+        # Known before the close is sent: a close that fills at once removes the position
+        # inside `self.close`.
+        self._closing_pnl[position.id] = realisable * position.quantity
         closing_id = await self.close(position, reason, price)
         if closing_id is None:
+            self._closing_pnl.pop(position.id, None)
             return None
         self.stats.exits += 1
         current = self.positions.get(position.id)

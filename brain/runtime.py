@@ -3,8 +3,9 @@
 `Brain` holds the parts and starts the supervised tasks; `run_live(config)` is
 `edgegate brain run`: it follows Tradier's calendar, connects before the open, warms up
 from history (once per session, away from the reconnect path), disconnects after the
-close, and on SIGTERM flushes state atomically and exits. Replay (`brain.replay`) builds
-the very same `Brain` against the simulator with a lockstep pace and a manual clock.
+close (then learns the day's insights from its outcomes), and on SIGTERM flushes state
+atomically and exits. Replay (`brain.replay`) builds the very same `Brain` against the
+simulator with a lockstep pace and a manual clock.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from brain.analyst.analysts import on_cap_notice
 from brain.analyst.errors import AnalystConfigError
 from brain.analyst.spend import FileSpendStore, SpendStore
 from brain.config import BrainConfig
+from brain.conversations.after_close import AfterClose
+from brain.conversations.daybook import DayBook
 from brain.engine import Engine, EngineEvent
 from brain.exits import ExitPolicy
 from brain.feed import EventStream, Feed
@@ -365,6 +368,13 @@ async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | 
     warmed_day: dict[str, object] = {}
     exit_code = {"code": 0}
 
+    book = DayBook(clock)  # the day's outcomes, for the insights after the close
+
+    def reported(event: EngineEvent) -> None:
+        book.record(event)
+        if report is not None:
+            report(event)
+
     def stream() -> EventStream:
         return MarketStream(
             config.data_base_url,
@@ -385,7 +395,7 @@ async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | 
         equity=config.equity,
         account=account,
         store=StateStore(config.state_dir),
-        report=report,
+        report=reported,
         brain_id=f"brain-{os.getpid()}",
         analyst=analyst,
         review_fallback=(config.analyst or AnalystConfig()).fallback,
@@ -439,16 +449,22 @@ async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | 
 
     # The brain's API (conversations, confirmations) when EDGEGATE_API_TOKEN is set.
     from brain.api.auth import TokenError
-    from brain.api.live import start_api
+    from brain.api.live import insights_learner, sessions_store, start_api
 
+    conversations = sessions_store(config.sessions_table)  # shared with the API
+    brain.monitor.on_closed = book.closed
+    after_close = AfterClose(
+        schedule, clock, asyncio.sleep, book, insights_learner(analyst), conversations
+    )
     try:
-        api = await start_api(brain, analyst, os.environ)
+        api = await start_api(brain, analyst, os.environ, store=conversations)
     except TokenError as exc:
         log.error("%s", exc)
         await brain.aclose()
         return 2
     brain.start(supervisor, with_feed=False)
     supervisor.supervise("sessions", sessions)
+    supervisor.supervise("insights", after_close.run)
     await supervisor.wait_stopped()
     if api is not None:
         await api.cleanup()

@@ -22,6 +22,7 @@ from brain.api.auth import TOKEN_ENV, api_token
 from brain.api.server import DEFAULT_HOST, DEFAULT_PORT, Api, serve
 from brain.conversations.compose import build_service
 from brain.conversations.context import LiveBrainState
+from brain.conversations.insights import ClaudeLearner, Learner, OfflineLearner
 from brain.conversations.prefix import conversation_prefix
 from brain.conversations.service import ConversationService
 from brain.conversations.speakers import ClaudeSpeaker, OfflineSpeaker, Speaker
@@ -43,6 +44,11 @@ def sessions_store(table: str | None) -> SessionStore:
         return DynamoSessionStore(boto3.client("dynamodb"), table)
     log.warning("no EDGEGATE_SESSIONS_TABLE: conversations are kept in memory only")
     return MemorySessionStore()
+
+
+def insights_learner(analyst: Analyst | None) -> Learner:
+    """The learner of the conversation's speaker: Claude (same budgeted client) or offline."""
+    return ClaudeLearner(analyst.client) if isinstance(analyst, ClaudeAnalyst) else OfflineLearner()
 
 
 def conversation_service(
@@ -111,14 +117,17 @@ async def start_api(
     env: Mapping[str, str],
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
+    store: SessionStore | None = None,
 ) -> web.AppRunner | None:
     """Serve the API when `EDGEGATE_API_TOKEN` is set (TokenError when it is too short);
-    None, with a log line, when it is not set."""
+    None, with a log line, when it is not set. `store`: the sessions store to share (else
+    the one `EDGEGATE_SESSIONS_TABLE` names)."""
     if not env.get(TOKEN_ENV):
         log.info("%s is not set: the brain's API (port %d) is not started", TOKEN_ENV, port)
         return None
     token = api_token(env)
-    store = sessions_store(env.get("EDGEGATE_SESSIONS_TABLE", "").strip() or None)
+    if store is None:
+        store = sessions_store(env.get("EDGEGATE_SESSIONS_TABLE", "").strip() or None)
     runner, bound = await serve(dashboard_api(brain, analyst, store, token), host, port)
     log.info("the brain's API and dashboard listen on http://%s:%d/", host, bound)
     return runner

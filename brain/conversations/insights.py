@@ -23,6 +23,7 @@ from brain.analyst.claude import ClaudeClient, Document
 from brain.analyst.prefix import StaticPrefix
 from brain.conversations.records import Insight
 from brain.conversations.store import SessionStore
+from tradier.occ import SYMBOL_PATTERN
 
 INSIGHT_TTL_MS = 30 * 86_400_000
 KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{2,59}$"
@@ -46,7 +47,7 @@ class LearnedInsight(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    symbol: str = Field(pattern=r"^[A-Z][A-Z0-9.]{0,9}$")
+    symbol: str = Field(pattern=SYMBOL_PATTERN)
     key: str = Field(pattern=KEY_PATTERN, description="short slug: the same lesson, same key")
     text: str = Field(max_length=300)
     provenance: list[str] = Field(min_length=1, max_length=20, description="proposal ids")

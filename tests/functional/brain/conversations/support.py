@@ -8,7 +8,7 @@ import json
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -159,3 +159,31 @@ def idea(
         "quantity": quantity,
         "rationale": "test idea",
     }
+
+
+@dataclass
+class Hours:
+    start: time
+    end: time
+
+
+@dataclass
+class Day:
+    date: date
+    status: str
+    open: Hours | None
+
+
+class Calendar:
+    """Tradier's calendar: weekdays open 09:30-16:00, weekends closed."""
+
+    async def calendar(self, year: int, month: int) -> list[Any]:
+        first = date(year, month, 1)
+        days = [first + timedelta(days=n) for n in range(31)]
+        return [
+            Day(d, "closed", None)
+            if d.weekday() >= 5
+            else Day(d, "open", Hours(time(9, 30), time(16)))
+            for d in days
+            if d.month == month
+        ]

@@ -57,3 +57,25 @@ def test_spend_store_when_sessions_table_named_then_dynamodb(
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # boto3 needs one; nothing is called
     store = spend_store(_config(tmp_path, EDGEGATE_SESSIONS_TABLE="sessions"), ManualClock(0))
     assert type(store).__name__ == "DynamoSpendStore"
+
+
+async def test_insights_learner_when_claude_analyst_then_claude_through_its_budgeted_client(
+    tmp_path: Path,
+) -> None:
+    from brain.api.live import insights_learner
+    from brain.conversations.insights import ClaudeLearner
+
+    config = _config(tmp_path, ANTHROPIC_API_KEY="k", ANTHROPIC_BASE_URL="http://127.0.0.1:9")
+    analyst = live_analyst(config, ManualClock(0))
+    assert isinstance(analyst, ClaudeAnalyst)
+    learner = insights_learner(analyst)
+    assert isinstance(learner, ClaudeLearner) and learner.client is analyst.client
+    await analyst.aclose()
+
+
+def test_insights_learner_when_offline_or_no_analyst_then_offline_learner() -> None:
+    from brain.api.live import insights_learner
+    from brain.conversations.insights import OfflineLearner
+
+    assert isinstance(insights_learner(OfflineAnalyst()), OfflineLearner)
+    assert isinstance(insights_learner(None), OfflineLearner)

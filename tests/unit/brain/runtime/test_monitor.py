@@ -293,3 +293,41 @@ async def test_monitor_when_mark_loses_past_the_stop_then_stop_loss_close():
     m.positions["b1"] = replace(position, targets=Targets(Decimal("6.5"), Decimal("800")))
     assert await m.check() == [("b1", ExitReason.STOP_LOSS)]
     assert closer.asked[0][2] == NetPrice(Decimal("8.15"), NetKind.DEBIT)  # 9.05 - 2 x 0.45
+
+
+async def test_monitor_when_closed_position_removed_then_on_closed_gets_pnl_at_close_price():
+    m, _, _ = monitor({SHORT: ("0.40", "0.45"), LONG: ("0.05", "0.08")})
+    told: list[tuple[str, Decimal]] = []
+    m.on_closed = lambda pid, pnl: told.append((pid, pnl))
+    m.add(spread())
+    await m.check()
+    assert told == []  # asked, not yet filled
+    m.remove("p1")
+    # Sold for 1.00, bought back at the natural 0.40: +60 a structure, two of them.
+    assert told == [("p1", Decimal("120.00"))]
+
+
+async def test_monitor_when_close_fills_at_once_then_on_closed_told_once():
+    m, _, _ = monitor({SHORT: ("0.40", "0.45"), LONG: ("0.05", "0.08")})
+    told: list[tuple[str, Decimal]] = []
+    m.on_closed = lambda pid, pnl: told.append((pid, pnl))
+
+    async def filled(position, reason, price):
+        m.remove(position.id)  # the engine removes a position whose close filled at once
+        return "close-1"
+
+    m.close = filled
+    m.add(spread())
+    await m.check()
+    m.remove("p1")
+    assert told == [("p1", Decimal("120.00"))]
+
+
+async def test_monitor_when_position_removed_without_a_close_then_on_closed_not_told():
+    m, _, _ = monitor({SHORT: ("1.00", "1.05"), LONG: ("0.05", "0.08")})
+    told: list[tuple[str, Decimal]] = []
+    m.on_closed = lambda pid, pnl: told.append((pid, pnl))
+    m.add(spread())
+    await m.check()  # within targets: held
+    m.remove("p1")
+    assert told == []
