@@ -56,5 +56,8 @@ class AuditKeepingGate:
             return
         if gate.scheduler is not None:
             gate.scheduler.stop()
-        self.audit = gate.gate.store.audit_for_day(trading_day(gate.clock.now_ms()))
+        # The whole day: the store's default page of 1,000 lines can be filled by a loaded
+        # day's alerts and reconciles, leaving later decisions out of the report.
+        day = trading_day(gate.clock.now_ms())
+        self.audit = gate.gate.store.audit_for_day(day, limit=1_000_000)
         self._quiesced = True
