@@ -57,14 +57,29 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="do not run reconcile / watchdog / report on the clock",
     )
     serve.add_argument(
-        "--log-level", default="INFO", help="DEBUG, INFO, WARNING... (default: INFO)"
+        "--log-level",
+        type=_log_level,
+        default="INFO",
+        help=f"one of {', '.join(LEVELS)} (default: %(default)s)",
     )
+
+
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(text: str) -> str:
+    # A typo must not silently mean INFO: argparse refuses it with the choices.
+    name = text.strip().upper()
+    if name not in LEVELS:
+        raise argparse.ArgumentTypeError(f"must be one of {', '.join(LEVELS)}, got {text!r}")
+    return name
 
 
 def configure_logging(level_name: str) -> None:
     """Log at `level_name`, but keep the embedded DynamoDB's per-request lines quiet."""
-    level = getattr(logging, level_name.upper(), logging.INFO)
-    logging.basicConfig(level=level, format="%(asctime)s %(name)s %(message)s")
+    level = logging.getLevelNamesMapping()[_log_level(level_name)]
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))
     # The embedded DynamoDB (a moto server on werkzeug) logs every request at INFO.
     logging.getLogger("werkzeug").setLevel(max(level, logging.WARNING))
 
