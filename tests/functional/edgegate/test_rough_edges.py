@@ -6,11 +6,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from edgegate.cli import main
+from functions.local.embedded import local_gate
+from tests.functional.functions.conftest import SIGNING_SECRET, gate_env
+from tradier.sim.core import SimConfig
+from tradier.sim.server import RunningSim, run_in_thread
 
 REPO = Path(__file__).resolve().parents[3]
 SECRET = "test-signing-secret-" + "x" * 20
@@ -87,3 +92,67 @@ def test_brain_run_when_one_account_variable_set_then_message_names_both(
     assert capsys.readouterr().err.strip() == (
         f"edgegate brain run: {missing}: is required when {given} is set"
     )
+
+
+@pytest.fixture(scope="module")
+def sim() -> Iterator[RunningSim]:
+    with run_in_thread(SimConfig(seed=2, follow_calendar=True)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def gate_url(sim: RunningSim) -> Iterator[str]:
+    with local_gate(gate_env(sim, "edgegate-rough-edges"), schedules=False) as running:
+        yield running.url
+
+
+def _brain_env(sim: RunningSim, tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        "TRADIER_DATA_TOKEN": "sim-token",
+        "TRADIER_DATA_BASE_URL": sim.api_url,
+        "TRADIER_STREAM_URL": sim.ws_url,
+        "EDGEGATE_GATE_URL": "http://127.0.0.1:9",
+        "EDGEGATE_SIGNING_SECRET": SIGNING_SECRET.decode(),
+        "EDGEGATE_SYMBOLS": "SPY",
+        "EDGEGATE_STATE_DIR": str(tmp_path / "state"),
+        **extra,
+    }
+
+
+def _brain_run(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return _edgegate("brain", "run", "--log-level", "ERROR", env=env)
+
+
+def test_brain_run_when_gate_unreachable_then_exit_2_naming_the_gate_url(sim, tmp_path):
+    done = _brain_run(_brain_env(sim, tmp_path))
+    assert done.returncode == 2
+    assert "EDGEGATE_GATE_URL: cannot reach the gate at http://127.0.0.1:9" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_brain_run_when_secret_not_the_gates_then_exit_2_naming_the_secret(sim, gate_url, tmp_path):
+    wrong = "test-wrong-signing-secret-" + "y" * 16
+    done = _brain_run(
+        _brain_env(sim, tmp_path, EDGEGATE_GATE_URL=gate_url, EDGEGATE_SIGNING_SECRET=wrong)
+    )
+    assert done.returncode == 2
+    assert f"EDGEGATE_SIGNING_SECRET: the gate at {gate_url} refused the signature" in done.stderr
+    assert wrong not in done.stderr
+
+
+def test_brain_run_when_data_token_wrong_then_exit_2_saying_wrong_not_sandbox(sim, tmp_path):
+    done = _brain_run(_brain_env(sim, tmp_path, TRADIER_DATA_TOKEN="test-not-a-token"))
+    assert done.returncode == 2
+    assert "TRADIER_DATA_TOKEN: refused by" in done.stderr
+    assert "the token is wrong or expired" in done.stderr
+    assert "sandbox" not in done.stderr
+
+
+def test_brain_run_when_state_dir_unwritable_then_exit_2_in_one_line(sim, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    done = _brain_run(_brain_env(sim, tmp_path, EDGEGATE_STATE_DIR=str(blocker / "state")))
+    assert done.returncode == 2
+    assert "EDGEGATE_STATE_DIR:" in done.stderr and "is not a writable directory" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
