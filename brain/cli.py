@@ -191,21 +191,26 @@ def run(args: argparse.Namespace, gate_factory: GateFactory | None = None) -> in
         return 2
     if args.gate:
         options.gate_secret = secret
-    if args.sim:
-        try:
-            result = asyncio.run(replay_sim(options, _print))
-        except ConfigError as exc:
-            print(f"edgegate brain replay: {exc}", file=sys.stderr)
-            return 2
-    else:
-        if not args.file.is_file():
-            print(f"edgegate brain replay: no such file: {args.file}", file=sys.stderr)
-            return 2
-        token = os.environ.get("TRADIER_DATA_TOKEN", "").strip() or SIM_TOKEN
-        result = asyncio.run(
-            replay_file(args.file, options, _print, base_url=args.chains, token=token)
-        )
+    if not args.sim and not args.file.is_file():
+        print(f"edgegate brain replay: no such file: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        result = _replay(args, options)
+    except ConfigError as exc:
+        print(f"edgegate brain replay: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        # Ctrl-C is how a user ends a replay early: a line, not every task's traceback.
+        print("edgegate brain replay: interrupted; nothing more was replayed", file=sys.stderr)
+        return 130
     for line in format_analyst(result):
         print(line, flush=True)
     print(format_summary(result), flush=True)
     return 0
+
+
+def _replay(args: argparse.Namespace, options: ReplayOptions) -> ReplayResult:
+    if args.sim:
+        return asyncio.run(replay_sim(options, _print))
+    token = os.environ.get("TRADIER_DATA_TOKEN", "").strip() or SIM_TOKEN
+    return asyncio.run(replay_file(args.file, options, _print, base_url=args.chains, token=token))

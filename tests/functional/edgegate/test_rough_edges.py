@@ -4,8 +4,10 @@ one line the user reads."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -156,3 +158,42 @@ def test_brain_run_when_state_dir_unwritable_then_exit_2_in_one_line(sim, tmp_pa
     assert "EDGEGATE_STATE_DIR:" in done.stderr and "is not a writable directory" in done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_brain_replay_sim_when_gate_on_wall_clock_then_exit_2_before_replaying(gate_url):
+    done = _edgegate(
+        "brain",
+        "replay",
+        "--sim",
+        "--minutes",
+        "5",
+        "--gate",
+        gate_url,
+        env={"EDGEGATE_SIGNING_SECRET": SIGNING_SECRET.decode()},
+    )
+    assert done.returncode == 2
+    assert f"--gate: the gate at {gate_url} refused a request signed at the replay's" in (
+        done.stderr
+    )
+    assert "replay signals=" not in done.stdout  # refused up front, nothing replayed
+
+
+def test_brain_replay_when_interrupted_then_exit_130_in_one_line():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "edgegate", "brain", "replay", "--sim", "--speed", "60"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(5)  # well into the replay: the simulator, feed and engine all running
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130
+    assert err.strip() == "edgegate brain replay: interrupted; nothing more was replayed"
