@@ -21,6 +21,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "fake-claude": ("brain.analyst.cli", "a local fake of Anthropic's Messages API"),
     "offline": ("edgegate.offline", "the gate under serverless-offline (local stage) on the sim"),
     "status": ("edgegate.status_command", "the gate's status: one signed v2 call"),
+    "constitution": ("edgegate.constitution_command", "check a risk constitution file"),
 }
 
 

@@ -16,6 +16,7 @@ import sys
 import threading
 
 from functions.errors import ConfigError
+from gatekeeper.errors import ConstitutionError
 
 ENVIRONMENT_HELP = """environment:
   EDGEGATE_SIGNING_SECRET     HMAC secret the brain signs requests with (required,
@@ -107,6 +108,11 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
                 (stop or threading.Event()).wait()
     except ConfigError as exc:
         print(f"edgegate gate: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except ConstitutionError as exc:
+        # One line naming the key; `edgegate constitution check FILE` says the same.
+        where = os.environ.get("EDGEGATE_CONSTITUTION", "") or "infra/constitution.toml"
+        print(f"edgegate gate: EDGEGATE_CONSTITUTION {where}: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # e.g. the port is taken
         print(f"edgegate gate: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)

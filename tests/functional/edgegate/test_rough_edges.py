@@ -197,3 +197,33 @@ def test_brain_replay_when_interrupted_then_exit_130_in_one_line():
             proc.wait()
     assert proc.returncode == 130
     assert err.strip() == "edgegate brain replay: interrupted; nothing more was replayed"
+
+
+def test_constitution_check_when_valid_then_exit_0_with_its_digest():
+    done = _edgegate("constitution", "check", "infra/constitution.toml")
+    assert done.returncode == 0
+    assert done.stdout.startswith("infra/constitution.toml: valid (sandbox only;")
+
+
+def test_constitution_check_when_key_wrong_then_exit_1_in_one_line_naming_it(tmp_path):
+    bad = tmp_path / "constitution.toml"
+    good = (REPO / "infra" / "constitution.toml").read_text()
+    bad.write_text(good.replace("max_notional = ", "max_notional = -", 1))
+    done = _edgegate("constitution", "check", str(bad))
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"{bad}: constitution key 'limits.max_notional': must be > 0 and <= 1000000000 [range]"
+    ]
+
+
+def test_gate_serve_when_constitution_bad_then_exit_2_in_one_line_naming_the_key(sim, tmp_path):
+    bad = tmp_path / "constitution.toml"
+    bad.write_text("[limits]\nmax_notional = 1\n")
+    env = gate_env(sim, "edgegate-bad-constitution", EDGEGATE_CONSTITUTION=str(bad))
+    done = _edgegate("gate", "serve", "--port", "0", "--log-level", "ERROR", env=env)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"edgegate gate: EDGEGATE_CONSTITUTION {bad}: constitution key 'trading': "
+        "is missing [required]"
+    ]
