@@ -15,6 +15,8 @@ positions found at the broker on start are adopted and sizing uses the real equi
 The analyst's variables (`ANTHROPIC_API_KEY`, `EDGEGATE_ANALYST_*`, `EDGEGATE_REVIEW*`)
 are read by `brain.analyst.config`; `EDGEGATE_SESSIONS_TABLE` names the brain's DynamoDB
 sessions table, where the analyst's daily spend is kept (unset: a file in the state dir).
+`EDGEGATE_WEBHOOK_URL` (a Discord or Slack webhook) is told of the analyst's notices and
+bursts of rejections (`brain.alerts`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlparse
 
 from gatekeeper.signing import secret_problem
+from gatekeeper.webhook import webhook_problem
 from tradier.occ import SYMBOL_PATTERN
 
 if TYPE_CHECKING:
@@ -70,6 +73,7 @@ class BrainConfig:
     equity: Decimal = DEFAULT_EQUITY
     analyst: AnalystConfig | None = None  # None: the analyst's defaults
     sessions_table: str | None = None
+    webhook_url: str | None = field(default=None, repr=False)  # may carry its own token
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
@@ -164,6 +168,7 @@ def load_config(env: Mapping[str, str]) -> BrainConfig:
     account_base_url = checked(
         lambda: _url(env, "TRADIER_ACCOUNT_BASE_URL", DEFAULT_ACCOUNT_BASE_URL, _HTTP), ""
     )
+    webhook_url = checked(lambda: _webhook(env), None)
     if errors:
         raise ConfigErrors(errors)
     return BrainConfig(
@@ -180,7 +185,18 @@ def load_config(env: Mapping[str, str]) -> BrainConfig:
         equity=equity,
         analyst=analyst,
         sessions_table=env.get("EDGEGATE_SESSIONS_TABLE", "").strip() or None,
+        webhook_url=webhook_url,
     )
+
+
+def _webhook(env: Mapping[str, str]) -> str | None:
+    url = env.get("EDGEGATE_WEBHOOK_URL", "").strip()
+    if not url:
+        return None
+    problem = webhook_problem(url)
+    if problem is not None:
+        raise ConfigError("EDGEGATE_WEBHOOK_URL", problem)
+    return url
 
 
 def _equity(env: Mapping[str, str]) -> Decimal:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from brain.adoption import adopt_positions
+from brain.alerts import BrainAlerts, fan_out
 from brain.analyst import (
     Analyst,
     AnalystConfig,
@@ -320,6 +321,14 @@ def live_analyst(config: BrainConfig, clock: Clock) -> Analyst | None:
     return build_analyst(settings, clock, spend=spend_store(config, clock), transcript=transcript)
 
 
+def _alerts(config: BrainConfig) -> BrainAlerts | None:
+    if config.webhook_url is None:
+        return None
+    from gatekeeper.webhook import WebhookPoster
+
+    return BrainAlerts(WebhookPoster(config.webhook_url))
+
+
 async def symbols_listed(market: AsyncTradierClient, symbols: Sequence[str]) -> bool:
     """Whether the market-data API knows every one of `symbols`, asked once at start; an
     unknown one stops the brain naming it. A network fault is not a verdict."""
@@ -374,7 +383,7 @@ async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | 
         equity=config.equity,
         account=account,
         store=StateStore(config.state_dir),
-        report=report,
+        report=fan_out(report, _alerts(config)),
         brain_id=f"brain-{os.getpid()}",
         analyst=analyst,
         review_fallback=(config.analyst or AnalystConfig()).fallback,
