@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import threading
+from pathlib import Path
 
 from functions.errors import ConfigError
 from gatekeeper.errors import ConstitutionError
@@ -58,6 +59,19 @@ def register(parser: argparse.ArgumentParser) -> None:
         help="do not run reconcile / watchdog / report on the clock",
     )
     serve.add_argument(
+        "--state-dir",
+        type=Path,
+        default=Path(".edgegate/gate-state"),
+        help="where the embedded DynamoDB's tables are kept across restarts, so that the "
+        "gate remembers its state and open structures (default: %(default)s; ignored with "
+        "EDGEGATE_DYNAMODB_ENDPOINT)",
+    )
+    serve.add_argument(
+        "--forget-state",
+        action="store_true",
+        help="start from empty tables and keep nothing (the embedded DynamoDB only)",
+    )
+    serve.add_argument(
         "--log-level",
         type=_log_level,
         default="INFO",
@@ -90,6 +104,13 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     from functions.local.embedded import local_gate
 
     configure_logging(args.log_level)
+    if not args.forget_state:
+        try:
+            args.state_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            print(f"edgegate gate: --state-dir {args.state_dir}: {reason}", file=sys.stderr)
+            return 2
     try:
         with local_gate(
             os.environ,
@@ -97,6 +118,7 @@ def run(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
             port=args.port,
             follow_sim_clock=args.follow_sim_clock,
             schedules=not args.no_schedules,
+            state_dir=None if args.forget_state else args.state_dir,
         ) as running:
             print(
                 f"edgegate gate serving on {running.url} "

@@ -3,6 +3,7 @@ one line the user reads."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -11,11 +12,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from edgegate.cli import main
 from functions.local.embedded import local_gate
-from tests.functional.functions.conftest import SIGNING_SECRET, gate_env
+from gatekeeper.signing import Target, signed_headers
+from tests.functional.functions.conftest import ADMIN_SECRET, SIGNING_SECRET, gate_env
+from tests.support.gate_serve import gate_serve
 from tradier.sim.core import SimConfig
 from tradier.sim.server import RunningSim, run_in_thread
 
@@ -220,10 +224,55 @@ def test_gate_serve_when_constitution_bad_then_exit_2_in_one_line_naming_the_key
     bad = tmp_path / "constitution.toml"
     bad.write_text("[limits]\nmax_notional = 1\n")
     env = gate_env(sim, "edgegate-bad-constitution", EDGEGATE_CONSTITUTION=str(bad))
-    done = _edgegate("gate", "serve", "--port", "0", "--log-level", "ERROR", env=env)
+    done = _edgegate(
+        "gate", "serve", "--port", "0", "--forget-state", "--log-level", "ERROR", env=env
+    )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines() == [
         f"edgegate gate: EDGEGATE_CONSTITUTION {bad}: constitution key 'trading': "
         "is missing [required]"
+    ]
+
+
+def _signed(secret: bytes, method: str, path: str, body: bytes = b"") -> dict[str, str]:
+    now = int(time.time() * 1000)
+    headers = signed_headers(secret, Target(method, path), body, now)
+    return {"content-type": "application/json", **headers}
+
+
+def _status(url: str) -> dict[str, str]:
+    headers = _signed(SIGNING_SECRET, "GET", "/v1/status")
+    body: dict[str, str] = httpx.get(url + "/v1/status", headers=headers, timeout=10).json()
+    return body
+
+
+def test_gate_serve_when_restarted_with_state_dir_then_its_state_remembered(sim, tmp_path):
+    env = gate_env(sim, "edgegate-restart")
+    kept = tmp_path / "gate-state"
+    halt = json.dumps({"state": "HALTED", "reason": "test: before restart"}).encode()
+    with gate_serve(env, state_dir=kept) as first:
+        reply = httpx.post(
+            first.url + "/v1/admin/state",
+            content=halt,
+            headers=_signed(ADMIN_SECRET, "POST", "/v1/admin/state", halt),
+            timeout=10,
+        )
+        assert reply.status_code == 200
+    # A new process, a new embedded DynamoDB: only the state directory carries it over.
+    with gate_serve(env, state_dir=kept) as second:
+        status = _status(second.url)
+    assert (status["state"], status["state_reason"]) == ("HALTED", "test: before restart")
+    with gate_serve(env) as forgetful:
+        assert _status(forgetful.url)["state"] == "ACTIVE"  # --forget-state: as before
+
+
+def test_gate_serve_when_state_dir_unusable_then_exit_2_in_one_line(sim, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    env = gate_env(sim, "edgegate-bad-state-dir")
+    done = _edgegate("gate", "serve", "--port", "0", "--state-dir", str(blocker / "x"), env=env)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"edgegate gate: --state-dir {blocker / 'x'}: Not a directory"
     ]
