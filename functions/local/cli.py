@@ -29,7 +29,9 @@ ENVIRONMENT_HELP = """environment:
   TRADIER_ACCOUNT_ID          the account orders go to
   EDGEGATE_CONSTITUTION       path of the constitution (default: infra/constitution.toml)
   EDGEGATE_DYNAMODB_ENDPOINT  DynamoDB endpoint (unset: an embedded DynamoDB on loopback,
-                              tables created)
+                              tables created, kept in --state-dir)
+  EDGEGATE_WEBHOOK_URL        optional Discord/Slack webhook for state changes, halts,
+                              fills and the end-of-day report (best effort)
 """
 
 
