@@ -71,3 +71,12 @@ def test_gate_when_webhook_unreachable_then_state_change_still_answered_at_once(
         started = time.monotonic()
         assert _set_state(gate, "HALTED").status_code == 200
         assert time.monotonic() - started < 2.0  # the webhook's 3 s timeout was not waited
+
+
+def test_scheduled_job_when_it_notifies_then_the_post_is_sent_before_it_returns(hooked):
+    # Lambda freezes the container after a handler returns: the queue is drained first.
+    from functions.handling import SCHEDULED, handle_scheduled
+
+    _, hook = hooked
+    handle_scheduled({}, lambda gate: gate.end_of_day(force=True), SCHEDULED, "report")
+    assert [p["text"].split("\n", 1)[0][:22] for p in hook.posts] == ["edgegate: end of day 2"]
