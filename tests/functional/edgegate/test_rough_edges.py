@@ -276,3 +276,15 @@ def test_gate_serve_when_state_dir_unusable_then_exit_2_in_one_line(sim, tmp_pat
     assert done.stderr.strip().splitlines() == [
         f"edgegate gate: --state-dir {blocker / 'x'}: Not a directory"
     ]
+
+
+def test_brain_run_when_webhook_url_not_http_then_exit_2_naming_it(monkeypatch, capsys):
+    monkeypatch.setenv("TRADIER_DATA_TOKEN", "test-token")
+    monkeypatch.setenv("EDGEGATE_GATE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("EDGEGATE_SIGNING_SECRET", SIGNING_SECRET.decode())
+    monkeypatch.setenv("EDGEGATE_SYMBOLS", "SPY")
+    monkeypatch.setenv("EDGEGATE_WEBHOOK_URL", "discord.com/api/webhooks/test-not-a-hook")
+    assert main(["brain", "run"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "edgegate brain run: EDGEGATE_WEBHOOK_URL: must be an http(s) URL, got no scheme"
+    )
