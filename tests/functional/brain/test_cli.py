@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from edgegate.cli import main
-from functions.local.embedded import local_gate
 from tests.functional.functions.conftest import SIGNING_SECRET, gate_env
+from tests.support.local_gates import scratch_local_gate
 from tradier.sim.core import SimConfig
 from tradier.sim.server import run_in_thread
 
@@ -88,7 +88,7 @@ def test_brain_run_when_sigterm_then_state_flushed_and_clean_exit(tmp_path):
     # A real gate: the brain asks for its status at start and stops when it cannot.
     with (
         run_in_thread(SimConfig(seed=2, follow_calendar=True)) as sim,
-        local_gate(gate_env(sim, "edgegate-brain-sigterm"), schedules=False) as gate,
+        scratch_local_gate(gate_env(sim, "edgegate-brain-sigterm"), schedules=False) as gate,
     ):
         env = {
             **os.environ,

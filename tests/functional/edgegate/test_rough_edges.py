@@ -16,10 +16,10 @@ import httpx
 import pytest
 
 from edgegate.cli import main
-from functions.local.embedded import local_gate
 from gatekeeper.signing import Target, signed_headers
 from tests.functional.functions.conftest import ADMIN_SECRET, SIGNING_SECRET, gate_env
 from tests.support.gate_serve import gate_serve
+from tests.support.local_gates import scratch_local_gate
 from tradier.sim.core import SimConfig
 from tradier.sim.server import RunningSim, run_in_thread
 
@@ -108,7 +108,7 @@ def sim() -> Iterator[RunningSim]:
 
 @pytest.fixture(scope="module")
 def gate_url(sim: RunningSim) -> Iterator[str]:
-    with local_gate(gate_env(sim, "edgegate-rough-edges"), schedules=False) as running:
+    with scratch_local_gate(gate_env(sim, "edgegate-rough-edges"), schedules=False) as running:
         yield running.url
 
 
@@ -184,15 +184,16 @@ def test_brain_replay_sim_when_gate_on_wall_clock_then_exit_2_before_replaying(g
 
 def test_brain_replay_when_interrupted_then_exit_130_in_one_line():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "edgegate", "brain", "replay", "--sim", "--speed", "60"],
+        [sys.executable, "-m", "edgegate", "brain", "replay", "--sim", "--speed", "120"],
         cwd=REPO,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        time.sleep(5)  # well into the replay: the simulator, feed and engine all running
-        assert proc.poll() is None
+        assert proc.stdout is not None
+        # The first printed event: the simulator, feed and engine are all running.
+        assert proc.stdout.readline(), "the replay printed nothing"
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
     finally:

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from functions.local.embedded import LocalGate, local_gate
+from functions.local.embedded import LocalGate
 from gatekeeper.signing import Target, signed_headers
 from tests.functional.functions.conftest import ADMIN_SECRET, gate_env
 from tests.functional.notify.webhook_server import Receiver, webhook_receiver
+from tests.support.local_gates import scratch_local_gate
 from tradier.sim.core import SimConfig
 from tradier.sim.server import run_in_thread
 
@@ -23,7 +24,7 @@ def hooked() -> Iterator[tuple[LocalGate, Receiver]]:
     with (
         webhook_receiver() as hook,
         run_in_thread(SimConfig(seed=2, follow_calendar=True)) as sim,
-        local_gate(
+        scratch_local_gate(
             gate_env(sim, "edgegate-notify", EDGEGATE_WEBHOOK_URL=hook.url), schedules=False
         ) as gate,
     ):
@@ -62,7 +63,7 @@ def test_gate_when_end_of_day_report_runs_then_webhook_gets_its_figures(hooked):
 def test_gate_when_webhook_unreachable_then_state_change_still_answered_at_once(tmp_path):
     with (
         run_in_thread(SimConfig(seed=2, follow_calendar=True)) as sim,
-        local_gate(
+        scratch_local_gate(
             # 192.0.2.0/24 is reserved for documentation: connecting to it hangs until timeout.
             gate_env(sim, "edgegate-notify-down", EDGEGATE_WEBHOOK_URL="http://192.0.2.1/hook"),
             schedules=False,
