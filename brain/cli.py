@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from datetime import date
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from brain.config import ConfigError, load_config, parse_symbols, signing_secret
 from brain.engine import EngineEvent
+from brain.logsetup import LEVELS, configure_logging, log_level
 from brain.replay import (
     SIM_TOKEN,
     GateFactory,
@@ -35,7 +35,9 @@ def register(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="brain_command", metavar="{run,replay}")
     sub.required = True
     run = sub.add_parser("run", help="stream, decide and propose live (config from env)")
-    run.add_argument("--log-level", default="INFO")
+    run.add_argument(
+        "--log-level", type=log_level, default="INFO", help=f"one of {', '.join(LEVELS)}"
+    )
     replay = sub.add_parser("replay", help="replay recorded frames or a simulated day")
     source = replay.add_mutually_exclusive_group(required=True)
     source.add_argument("file", nargs="?", type=Path, help="newline-delimited Tradier frames")
@@ -61,7 +63,9 @@ def register(parser: argparse.ArgumentParser) -> None:
         "Claude's client against the local fake Messages API; offline: the offline "
         "analyst; env: ANTHROPIC_API_KEY/ANTHROPIC_BASE_URL as set (else offline)",
     )
-    replay.add_argument("--log-level", default="WARNING")
+    replay.add_argument(
+        "--log-level", type=log_level, default="WARNING", help=f"one of {', '.join(LEVELS)}"
+    )
 
 
 def _price(wire: str) -> str:
@@ -143,15 +147,13 @@ def format_analyst(result: ReplayResult) -> list[str]:
 
 def run(args: argparse.Namespace, gate_factory: GateFactory | None = None) -> int:
     """Dispatch `edgegate brain ...`; `gate_factory` gives a replay its in-process gate."""
-    level = getattr(logging, str(args.log_level).upper(), logging.INFO)
-    logging.basicConfig(level=level)
-    # The embedded DynamoDB's HTTP server logs every request at INFO.
-    logging.getLogger("werkzeug").setLevel(max(level, logging.WARNING))
+    configure_logging(args.log_level)
     if args.brain_command == "run":
         try:
             config = load_config(os.environ)
         except ConfigError as exc:
-            print(f"edgegate brain run: {exc}", file=sys.stderr)
+            for line in str(exc).splitlines():
+                print(f"edgegate brain run: {line}", file=sys.stderr)
             return 2
         from brain.runtime import run_live
 
@@ -189,21 +191,26 @@ def run(args: argparse.Namespace, gate_factory: GateFactory | None = None) -> in
         return 2
     if args.gate:
         options.gate_secret = secret
-    if args.sim:
-        try:
-            result = asyncio.run(replay_sim(options, _print))
-        except ConfigError as exc:
-            print(f"edgegate brain replay: {exc}", file=sys.stderr)
-            return 2
-    else:
-        if not args.file.is_file():
-            print(f"edgegate brain replay: no such file: {args.file}", file=sys.stderr)
-            return 2
-        token = os.environ.get("TRADIER_DATA_TOKEN", "").strip() or SIM_TOKEN
-        result = asyncio.run(
-            replay_file(args.file, options, _print, base_url=args.chains, token=token)
-        )
+    if not args.sim and not args.file.is_file():
+        print(f"edgegate brain replay: no such file: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        result = _replay(args, options)
+    except ConfigError as exc:
+        print(f"edgegate brain replay: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        # Ctrl-C is how a user ends a replay early: a line, not every task's traceback.
+        print("edgegate brain replay: interrupted; nothing more was replayed", file=sys.stderr)
+        return 130
     for line in format_analyst(result):
         print(line, flush=True)
     print(format_summary(result), flush=True)
     return 0
+
+
+def _replay(args: argparse.Namespace, options: ReplayOptions) -> ReplayResult:
+    if args.sim:
+        return asyncio.run(replay_sim(options, _print))
+    token = os.environ.get("TRADIER_DATA_TOKEN", "").strip() or SIM_TOKEN
+    return asyncio.run(replay_file(args.file, options, _print, base_url=args.chains, token=token))

@@ -15,19 +15,22 @@ positions found at the broker on start are adopted and sizing uses the real equi
 The analyst's variables (`ANTHROPIC_API_KEY`, `EDGEGATE_ANALYST_*`, `EDGEGATE_REVIEW*`)
 are read by `brain.analyst.config`; `EDGEGATE_SESSIONS_TABLE` names the brain's DynamoDB
 sessions table, where the analyst's daily spend is kept (unset: a file in the state dir).
+`EDGEGATE_WEBHOOK_URL` (a Discord or Slack webhook) is told of the analyst's notices and
+bursts of rejections (`brain.alerts`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlparse
 
 from gatekeeper.signing import secret_problem
+from gatekeeper.webhook import webhook_problem
 from tradier.occ import SYMBOL_PATTERN
 
 if TYPE_CHECKING:
@@ -42,6 +45,7 @@ DEFAULT_EQUITY = Decimal("100000")
 # the market-data API at start (`brain.watchlist`).
 _SYMBOL = re.compile(SYMBOL_PATTERN)
 _MAX_SYMBOLS = 50
+_T = TypeVar("_T")
 
 
 class ConfigError(ValueError):
@@ -69,6 +73,7 @@ class BrainConfig:
     equity: Decimal = DEFAULT_EQUITY
     analyst: AnalystConfig | None = None  # None: the analyst's defaults
     sessions_table: str | None = None
+    webhook_url: str | None = field(default=None, repr=False)  # may carry its own token
 
 
 def _required(env: Mapping[str, str], name: str) -> str:
@@ -115,17 +120,86 @@ def signing_secret(env: Mapping[str, str]) -> bytes:
     return secret
 
 
+class ConfigErrors(ConfigError):
+    """Every problem found in one pass, so that a user fixes them all in one go."""
+
+    def __init__(self, errors: list[ConfigError]) -> None:
+        self.errors = errors
+        ValueError.__init__(self, "\n".join(str(e) for e in errors))
+        self.name = errors[0].name
+
+
 def load_config(env: Mapping[str, str]) -> BrainConfig:
-    """Build the configuration from `env` (pass `os.environ` at the edge)."""
-    data_token = _required(env, "TRADIER_DATA_TOKEN")
-    gate_url = _url(env, "EDGEGATE_GATE_URL", _required(env, "EDGEGATE_GATE_URL"), _HTTP)
-    secret = signing_secret(env)
-    symbols = parse_symbols(_required(env, "EDGEGATE_SYMBOLS"))
+    """Build the configuration from `env` (pass `os.environ` at the edge); every missing or
+    invalid variable is reported at once (`ConfigErrors`)."""
+    errors: list[ConfigError] = []
+
+    def checked(read: Callable[[], _T], fallback: _T) -> _T:
+        try:
+            return read()
+        except ConfigError as exc:
+            errors.append(exc)
+            return fallback
+
+    data_token = checked(lambda: _required(env, "TRADIER_DATA_TOKEN"), "")
+    gate_url = checked(
+        lambda: _url(env, "EDGEGATE_GATE_URL", _required(env, "EDGEGATE_GATE_URL"), _HTTP), ""
+    )
+    secret = checked(lambda: signing_secret(env), b"")
+    no_symbols: tuple[str, ...] = ()
+    symbols = checked(lambda: parse_symbols(_required(env, "EDGEGATE_SYMBOLS")), no_symbols)
     account_token = env.get("TRADIER_ACCOUNT_TOKEN", "").strip() or None
     account_id = env.get("TRADIER_ACCOUNT_ID", "").strip() or None
     if (account_token is None) != (account_id is None):
-        missing = "TRADIER_ACCOUNT_ID" if account_id is None else "TRADIER_ACCOUNT_TOKEN"
-        raise ConfigError(missing, "is required when the other account variable is set")
+        missing, given = (
+            ("TRADIER_ACCOUNT_ID", "TRADIER_ACCOUNT_TOKEN")
+            if account_id is None
+            else ("TRADIER_ACCOUNT_TOKEN", "TRADIER_ACCOUNT_ID")
+        )
+        errors.append(ConfigError(missing, f"is required when {given} is set"))
+    equity = checked(lambda: _equity(env), DEFAULT_EQUITY)
+    analyst = checked(lambda: _analyst(env), None)
+    data_base_url = checked(
+        lambda: _url(env, "TRADIER_DATA_BASE_URL", DEFAULT_DATA_BASE_URL, _HTTP), ""
+    )
+    stream_url = checked(
+        lambda: _url(env, "TRADIER_STREAM_URL", DEFAULT_STREAM_URL, ("ws", "wss")), ""
+    )
+    account_base_url = checked(
+        lambda: _url(env, "TRADIER_ACCOUNT_BASE_URL", DEFAULT_ACCOUNT_BASE_URL, _HTTP), ""
+    )
+    webhook_url = checked(lambda: _webhook(env), None)
+    if errors:
+        raise ConfigErrors(errors)
+    return BrainConfig(
+        data_token=data_token,
+        data_base_url=data_base_url,
+        stream_url=stream_url,
+        gate_url=gate_url,
+        signing_secret=secret,
+        symbols=symbols,
+        account_token=account_token,
+        account_id=account_id,
+        account_base_url=account_base_url,
+        state_dir=Path(env.get("EDGEGATE_STATE_DIR", "").strip() or DEFAULT_STATE_DIR),
+        equity=equity,
+        analyst=analyst,
+        sessions_table=env.get("EDGEGATE_SESSIONS_TABLE", "").strip() or None,
+        webhook_url=webhook_url,
+    )
+
+
+def _webhook(env: Mapping[str, str]) -> str | None:
+    url = env.get("EDGEGATE_WEBHOOK_URL", "").strip()
+    if not url:
+        return None
+    problem = webhook_problem(url)
+    if problem is not None:
+        raise ConfigError("EDGEGATE_WEBHOOK_URL", problem)
+    return url
+
+
+def _equity(env: Mapping[str, str]) -> Decimal:
     equity_raw = env.get("EDGEGATE_EQUITY", "").strip()
     try:
         equity = Decimal(equity_raw) if equity_raw else DEFAULT_EQUITY
@@ -133,29 +207,18 @@ def load_config(env: Mapping[str, str]) -> BrainConfig:
         raise ConfigError("EDGEGATE_EQUITY", f"not a decimal number: {equity_raw!r}") from exc
     if not equity.is_finite() or equity <= 0:
         raise ConfigError("EDGEGATE_EQUITY", "must be a positive number")
+    return equity
+
+
+def _analyst(env: Mapping[str, str]) -> AnalystConfig:
     # Imported here: the analyst package imports the brain's market modules.
     from brain.analyst.config import load_analyst_config
     from brain.analyst.errors import AnalystConfigError
 
     try:
-        analyst = load_analyst_config(env)
+        return load_analyst_config(env)
     except AnalystConfigError as exc:
         raise ConfigError(exc.name, exc.detail) from exc
-    return BrainConfig(
-        data_token=data_token,
-        data_base_url=_url(env, "TRADIER_DATA_BASE_URL", DEFAULT_DATA_BASE_URL, _HTTP),
-        stream_url=_url(env, "TRADIER_STREAM_URL", DEFAULT_STREAM_URL, ("ws", "wss")),
-        gate_url=gate_url,
-        signing_secret=secret,
-        symbols=symbols,
-        account_token=account_token,
-        account_id=account_id,
-        account_base_url=_url(env, "TRADIER_ACCOUNT_BASE_URL", DEFAULT_ACCOUNT_BASE_URL, _HTTP),
-        state_dir=Path(env.get("EDGEGATE_STATE_DIR", "").strip() or DEFAULT_STATE_DIR),
-        equity=equity,
-        analyst=analyst,
-        sessions_table=env.get("EDGEGATE_SESSIONS_TABLE", "").strip() or None,
-    )
 
 
 _HTTP = ("http", "https")

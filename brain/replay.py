@@ -47,7 +47,7 @@ from brain.analyst.calls import percentile
 from brain.bars import Bar
 from brain.config import ConfigError
 from brain.engine import EngineEvent
-from brain.gate_client import GateClient
+from brain.gate_client import GateClient, GateRequestRefused, GateUnavailable
 from brain.market import Signal, SymbolState
 from brain.proposals import seeded_ids
 from brain.runtime import Brain, build_brain, stream_symbols
@@ -57,7 +57,7 @@ from brain.watchlist import unknown_message, unknown_symbols
 from gatekeeper.contract import Proposal
 from tradier.calendar import previous_trading_day, session_bounds_ms, trading_day
 from tradier.client import AsyncTradierClient
-from tradier.clock import NEW_YORK, Clock, ManualClock, from_datetime
+from tradier.clock import NEW_YORK, Clock, ManualClock, from_datetime, to_new_york
 from tradier.rest import Backoff
 from tradier.sim.defaults import DEFAULT_ACCOUNT, DEFAULT_TOKEN
 from tradier.stream import StreamError, decode_frame, event_time_ms
@@ -244,6 +244,27 @@ def _gate(options: ReplayOptions, api_url: str, clock: ManualClock) -> Iterator[
         yield url
 
 
+async def _gate_on_replay_clock(gate: GateClient, url: str, clock: ManualClock) -> None:
+    """Refuse a `--gate` that would refuse every request: the replay signs in simulated
+    time, so a gate on the wall clock answers each one 401 (stale timestamp). One signed
+    status call at the replay's start time tells, before anything is replayed."""
+    at = to_new_york(clock.now_ms()).strftime("%Y-%m-%d %H:%M")
+    try:
+        await gate.status()
+    except GateRequestRefused as exc:
+        await gate.aclose()
+        raise ConfigError(
+            "--gate",
+            f"the gate at {url} refused a request signed at the replay's simulated time "
+            f"({at} New York; HTTP {exc.status} {exc.code or ''}): it is not on the "
+            "replay's clock (or not on this secret); leave out --gate to replay through "
+            "the in-process gate",
+        ) from exc
+    except GateUnavailable as exc:
+        await gate.aclose()
+        raise ConfigError("--gate", f"cannot reach the gate at {url}: {exc}") from exc
+
+
 class _FrameBarrier:
     """Frames the simulator has delivered to the feed, less those lost in drops."""
 
@@ -322,6 +343,8 @@ async def _replay_with(
             result.analyst["min_cacheable_tokens"] = check.minimum
     with _gate(options, sim.api_url, clock) as gate_url:
         gate = GateClient(gate_url, options.gate_secret, clock) if gate_url else None
+        if gate is not None and options.gate_url:
+            await _gate_on_replay_clock(gate, options.gate_url, clock)
         market = AsyncTradierClient(sim.api_url, SIM_TOKEN, SIM_ACCOUNT)
         account = AsyncTradierClient(sim.api_url, SIM_TOKEN, SIM_ACCOUNT)
         if unknown := await unknown_symbols(market, options.symbols):

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from brain.adoption import adopt_positions
+from brain.alerts import BrainAlerts, fan_out
 from brain.analyst import (
     Analyst,
     AnalystConfig,
@@ -46,6 +47,7 @@ from brain.pipeline import Pipeline
 from brain.proposals import IdFactory, Planner, random_ids
 from brain.schedule import MarketSchedule
 from brain.sizing import SizingPolicy
+from brain.startchecks import data_token_accepted, gate_answers, state_dir_writable
 from brain.strategies import OptionStrategy, build_strategies
 from brain.supervisor import Supervisor
 from brain.timing import Pace, clock_sleep
@@ -299,20 +301,6 @@ def stream_symbols(symbols: Sequence[str], vix_symbol: str = "VIX") -> list[str]
     return [*symbols, vix_symbol] if vix_symbol not in symbols else list(symbols)
 
 
-async def data_token_accepted(market: AsyncTradierClient) -> bool:
-    """Whether the market-data token may stream, asked once at start (a session id that is
-    never used simply expires): a sandbox or invalid token stops the brain at once with
-    the reason, not at the next open. A network fault is not a verdict: streaming retries."""
-    try:
-        await market.create_market_session()
-    except StreamAuthError as exc:
-        log.error("%s", exc)
-        return False
-    except TradierError as exc:
-        log.warning("could not check the market-data token yet: %s", exc)
-    return True
-
-
 def spend_store(config: BrainConfig, clock: Clock) -> SpendStore:
     """Where the analyst's spend is kept: the sessions table when one is named, else a
     file in the state directory (both survive a restart)."""
@@ -336,6 +324,14 @@ def live_analyst(config: BrainConfig, clock: Clock) -> Analyst | None:
     return build_analyst(settings, clock, spend=spend_store(config, clock), transcript=transcript)
 
 
+def _alerts(config: BrainConfig) -> BrainAlerts | None:
+    if config.webhook_url is None:
+        return None
+    from gatekeeper.webhook import WebhookPoster
+
+    return BrainAlerts(WebhookPoster(config.webhook_url))
+
+
 async def symbols_listed(market: AsyncTradierClient, symbols: Sequence[str]) -> bool:
     """Whether the market-data API knows every one of `symbols`, asked once at start; an
     unknown one stops the brain naming it. A network fault is not a verdict."""
@@ -352,6 +348,8 @@ async def symbols_listed(market: AsyncTradierClient, symbols: Sequence[str]) -> 
 async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | None = None) -> int:
     """`edgegate brain run`: stream through each trading day until SIGTERM."""
     clock = SystemClock()
+    if not state_dir_writable(config.state_dir):
+        return 2
     try:
         analyst = live_analyst(config, clock)
     except AnalystConfigError as exc:
@@ -395,7 +393,7 @@ async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | 
         equity=config.equity,
         account=account,
         store=StateStore(config.state_dir),
-        report=reported,
+        report=fan_out(reported, _alerts(config)),
         brain_id=f"brain-{os.getpid()}",
         analyst=analyst,
         review_fallback=(config.analyst or AnalystConfig()).fallback,
@@ -403,7 +401,12 @@ async def run_live(config: BrainConfig, report: Callable[[EngineEvent], None] | 
     if analyst is not None:
         log.info("signals are reviewed by the %s analyst", analyst.kind)
         await check_analyst(analyst)
-    if not await data_token_accepted(market) or not await symbols_listed(market, config.symbols):
+    ready = (
+        await data_token_accepted(market)
+        and await symbols_listed(market, config.symbols)
+        and (brain.gate is None or await gate_answers(brain.gate, config.gate_url))
+    )
+    if not ready:
         await brain.aclose()
         return 2
     brain.restore_state()

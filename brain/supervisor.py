@@ -65,6 +65,7 @@ class Supervisor:
     _stop_hooks: list[Callable[[], Awaitable[None] | None]] = field(default_factory=list)
     _stopped: asyncio.Event = field(default_factory=asyncio.Event)
     _stopping: bool = False
+    _signal_stop: asyncio.Future[None] | None = None
 
     def supervise(self, name: str, factory: TaskFactory) -> None:
         """Start `factory()` under supervision as task `name`."""
@@ -142,7 +143,16 @@ class Supervisor:
         """SIGTERM and SIGINT stop the supervisor (flush state, exit cleanly)."""
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(self.stop()))
+            loop.add_signal_handler(sig, self._on_signal, sig)
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        # Said at WARNING: an operator reading the journal must see why the brain ended.
+        log.warning("%s received: flushing state and stopping", sig.name)
+        self._signal_stop = asyncio.ensure_future(self._stop_and_say())
+
+    async def _stop_and_say(self) -> None:
+        await self.stop()
+        log.warning("stopped: state flushed")
 
     def summary(self) -> dict[str, Any]:
         """Restart counts per task, for the heartbeat."""

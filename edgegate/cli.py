@@ -22,6 +22,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "offline": ("edgegate.offline", "the gate under serverless-offline (local stage) on the sim"),
     "status": ("edgegate.status_command", "the gate's status: one signed v2 call"),
     "chat": ("brain.api.cli", "talk strategy with the brain's API; confirm before trading"),
+    "constitution": ("edgegate.constitution_command", "check a risk constitution file"),
 }
 
 

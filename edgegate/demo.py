@@ -57,16 +57,30 @@ Columns: New York time, kind, symbol, strategy, details. Ctrl-C stops it.
 
 def register(parser: argparse.ArgumentParser) -> None:
     """Add the demo's options."""
-    parser.add_argument("--seed", type=int, default=7, help="market seed (same seed, same day)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=7,
+        help="market seed: same seed, same market (default: %(default)s)",
+    )
     parser.add_argument(
         "--symbols",
         default=",".join(DEFAULT_SYMBOLS),
         help="comma-separated watchlist the brain trades and the demo's gate allows "
         f"(default: {','.join(DEFAULT_SYMBOLS)})",
     )
-    parser.add_argument("--minutes", type=int, default=390, help="minutes from the open")
-    parser.add_argument("--step", type=float, default=10.0, help="simulated seconds per step")
-    parser.add_argument("--day", type=date.fromisoformat, default=None, help="YYYY-MM-DD")
+    parser.add_argument(
+        "--minutes", type=int, default=390, help="minutes from the open (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--step", type=float, default=10.0, help="simulated seconds per step (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--day",
+        type=date.fromisoformat,
+        default=None,
+        help=f"YYYY-MM-DD (default: a fixed ordinary trading day, {default_day().isoformat()})",
+    )
     parser.add_argument(
         "--speed", type=float, default=None, help="simulated s per real s (default: flat out)"
     )

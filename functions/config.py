@@ -15,7 +15,7 @@ stops the function at once naming the variable instead of timing out on AWS cred
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,7 @@ class GateConfig:
     secrets: Mapping[Need, Secret]
     dynamodb_endpoint: str | None = None
     alerts_topic_arn: str | None = None
+    webhook_url: str | None = field(default=None, repr=False)  # may carry its own token
     tradier_timeout_s: float = 5.0
 
     def secret(self, need: Need) -> str:
@@ -233,8 +234,21 @@ def load_config(
         secrets=_secrets(env, needs, fetch_parameters, region),
         dynamodb_endpoint=env.get("EDGEGATE_DYNAMODB_ENDPOINT") or None,
         alerts_topic_arn=env.get("EDGEGATE_ALERTS_TOPIC_ARN") or None,
+        webhook_url=_webhook(env),
         tradier_timeout_s=_number(env, "EDGEGATE_TRADIER_TIMEOUT_S", 5.0, 0.5, 25.0),
     )
+
+
+def _webhook(env: Mapping[str, str]) -> str | None:
+    from gatekeeper.webhook import webhook_problem
+
+    url = env.get("EDGEGATE_WEBHOOK_URL", "").strip()
+    if not url:
+        return None
+    problem = webhook_problem(url)
+    if problem is not None:
+        raise ConfigError("EDGEGATE_WEBHOOK_URL", problem)
+    return url
 
 
 def describe(config: GateConfig) -> dict[str, Any]:

@@ -67,7 +67,11 @@ def handle_scheduled(
 ) -> dict[str, Any]:
     """Run one scheduled job; faults propagate so Lambda records the failure and retries."""
     started = time.perf_counter()
-    result = call(runtime.current_gate(needs))
+    gate = runtime.current_gate(needs)
+    result = call(gate)
+    from functions.notify import drain_webhook
+
+    drain_webhook(gate.notifier)
     summary = {"job": name, "result": _plain(result)}
     log.info("scheduled job=%s ms=%.0f", name, (time.perf_counter() - started) * 1000)
     return summary

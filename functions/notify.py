@@ -34,3 +34,15 @@ class SnsNotifier:
             # One line, no traceback: the alert is in the audit trail already, and an
             # unreachable topic (no network, no credentials locally) is not a gate fault.
             log.warning("SNS publish failed (%s): %s", type(exc).__name__, subject)
+
+
+def drain_webhook(notifier: object, timeout_s: float = 2.0) -> None:
+    """Give the webhook's queued posts up to `timeout_s` before the handler returns: Lambda
+    freezes a container between invocations, so a post left queued would wait for the next
+    one. Scheduled jobs only; a proposal never waits on it."""
+    while notifier is not None:
+        poster = getattr(notifier, "poster", None)
+        if poster is not None:
+            poster.drain(timeout_s)
+            return
+        notifier = getattr(notifier, "_inner", None)

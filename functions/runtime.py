@@ -113,10 +113,14 @@ def compose(
 
 
 def _notifier(config: GateConfig, store: Any, clock: Clock, sns: Any) -> Any:
-    """The audit trail and a log line always; SNS too when a topic is configured."""
+    """The audit trail and a log line always; a webhook and SNS when configured."""
     from gatekeeper.watchdog import AuditNotifier
 
-    recorded = AuditNotifier(store, clock)
+    recorded: Any = AuditNotifier(store, clock)
+    if config.webhook_url is not None:
+        from gatekeeper.webhook import WebhookNotifier, WebhookPoster
+
+        recorded = WebhookNotifier(recorded, WebhookPoster(config.webhook_url))
     topic = config.alerts_topic_arn
     if topic is None:
         return recorded  # local runs: nothing to reach, so nothing tried

@@ -212,6 +212,18 @@ class Reconciler:
             if record.order_id in (None, oid) and record.order_state != OrderState.NOT_PLACED:
                 self._store.update_order(record.proposal_id, state, order.exec_quantity, avg, now)
                 report.updated.append(record.proposal_id)
+                filled = order.exec_quantity or 0
+                if filled > record.filled_quantity:
+                    self._notifier.notify(
+                        f"fill {order.symbol or ''} x{filled}",
+                        {
+                            "proposal_id": record.proposal_id,
+                            "order_id": oid,
+                            "status": order.status,
+                            "filled": f"{filled} of {order.quantity or 0}",
+                            "avg_fill_price": avg or "",
+                        },
+                    )
         if changed:
             self._store.put_doc(key, book, ttl_s=now // 1000 + 40 * 86_400)
 

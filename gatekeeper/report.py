@@ -94,5 +94,23 @@ class EndOfDay:
         return report
 
 
+def report_detail(report: DayReport) -> dict[str, str]:
+    """The report as an operator reads it in a notification."""
+    rejected = sum(n for k, n in report.decisions.items() if k.startswith("REJECTED:"))
+    approved = sum(n for k, n in report.decisions.items() if k.startswith("APPROVED:"))
+    reasons = ", ".join(
+        f"{k.split(':', 1)[1]} x{n}"
+        for k, n in sorted(report.decisions.items())
+        if k.startswith("REJECTED:")
+    )
+    return {
+        "day P&L": report.day_pnl or "unknown",
+        "equity": report.equity or "unknown",
+        "approved": str(approved),
+        "rejected": f"{rejected}" + (f" ({reasons})" if reasons else ""),
+        "orders": ", ".join(f"{k} x{n}" for k, n in sorted(report.orders.items())) or "none",
+    }
+
+
 def _wire(value: Decimal | None) -> str | None:
     return None if value is None else to_wire(value)

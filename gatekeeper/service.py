@@ -328,6 +328,9 @@ class Gate:
 
     def end_of_day(self, force: bool = False) -> DayReport:
         """Scheduled after the close: the day's report and the next baseline."""
-        from gatekeeper.report import EndOfDay
+        from gatekeeper.report import EndOfDay, report_detail
 
-        return EndOfDay(self.store, self._broker(), self.clock).run(force)
+        report = EndOfDay(self.store, self._broker(), self.clock).run(force)
+        if report.skipped is None:
+            self.notifier.notify(f"end of day {report.day}", report_detail(report))
+        return report

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Final
@@ -32,6 +33,7 @@ EVENT_TYPES: Final = ("trade", "quote", "summary", "timesale", "tradex")
 # Tradier wants at least one symbol; QuantConnect subscribes this one when it has none.
 EMPTY_SYMBOL: Final = "$empty$"
 PING_INTERVAL_S: Final = 10.0
+log = logging.getLogger(__name__)
 
 
 class _Reconnect(Exception):
@@ -155,7 +157,15 @@ class MarketStream:
                 if self._closed:
                     break
                 self.reconnects += 1
-                await self._sleep(self.backoff.delay(attempt, self._rng))
+                delay = self.backoff.delay(attempt, self._rng)
+                # WARNING: a lost stream is the first thing an operator needs to see.
+                log.warning(
+                    "market stream lost (%s); reconnecting in %.1f s (attempt %d)",
+                    self.last_error,
+                    delay,
+                    attempt + 1,
+                )
+                await self._sleep(delay)
                 attempt += 1
         finally:
             self._ws = None
@@ -177,6 +187,10 @@ class MarketStream:
         ) as ws:
             self._ws, self._session_id = ws, session.sessionid
             self.connects += 1
+            if self.connects == 1:
+                log.info("market stream connected to %s", self.ws_url)
+            else:
+                log.warning("market stream reconnected (connection %d)", self.connects)
             await ws.send(self.subscription(session.sessionid).decode())
             watchdog = asyncio.create_task(self._watchdog(ws))
             try:

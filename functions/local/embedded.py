@@ -10,6 +10,7 @@ import dataclasses
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -93,12 +94,15 @@ def local_gate(
     follow_sim_clock: bool = False,
     clock: Clock | None = None,
     schedules: bool = True,
+    state_dir: Path | None = None,
 ) -> Iterator[LocalGate]:
-    """Compose and serve the gate locally until the block ends."""
+    """Compose and serve the gate locally until the block ends; with `state_dir`, the
+    embedded DynamoDB's tables are restored from it and kept in it (`snapshot`)."""
     config = load_config({**LOCAL_DEFAULTS, **env}, ALL_NEEDS)
     sessions_table = env.get("EDGEGATE_SESSIONS_TABLE") or LOCAL_DEFAULTS["EDGEGATE_SESSIONS_TABLE"]
     with contextlib.ExitStack() as stack:
-        if config.dynamodb_endpoint is None:
+        embedded = config.dynamodb_endpoint is None  # a given endpoint keeps its own data
+        if embedded:
             endpoint = stack.enter_context(embedded_dynamodb())
             config = dataclasses.replace(config, dynamodb_endpoint=endpoint)
         assert config.dynamodb_endpoint is not None
@@ -108,6 +112,12 @@ def local_gate(
         # One connection per concurrent request: the local server runs a thread for each.
         client = runtime.dynamodb_client(config, 128, credentials)
         ensure_tables(client, config.gate_table, sessions_table)
+        if state_dir is not None and embedded:
+            from functions.local.snapshot import kept_tables
+
+            tables = (config.gate_table, sessions_table)
+            restored = stack.enter_context(kept_tables(client, tables, state_dir))
+            log.info("gate state kept in %s (%d items restored)", state_dir, restored)
         if clock is None and follow_sim_clock:
             following = SimFollowingClock(sim_base_url(config.tradier_base_url))
             stack.callback(following.close)

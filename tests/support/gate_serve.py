@@ -83,13 +83,17 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gate_serve(env: Mapping[str, str], *, start_timeout_s: float = 60) -> Iterator[ServedGate]:
+def gate_serve(
+    env: Mapping[str, str], *, start_timeout_s: float = 60, state_dir: Path | None = None
+) -> Iterator[ServedGate]:
     """Run `python -m edgegate gate serve --no-schedules` on a free port until the block
-    ends (then SIGINT, as Ctrl-C would); `env` adds to this process's environment."""
+    ends (then SIGINT, as Ctrl-C would); `env` adds to this process's environment. Its
+    tables are kept in `state_dir` when given, else forgotten."""
     # PYTHONFAULTHANDLER: a gate that will not stop is aborted and shows where it hung.
     child_env = {**os.environ, "PYTHONFAULTHANDLER": "1", "EDGEGATE_GATE_TABLE": GATE_TABLE, **env}
     child_env.pop("EDGEGATE_DYNAMODB_ENDPOINT", None)  # its own embedded store
-    command = [sys.executable, "-m", "edgegate", "gate", "serve"]
+    keep = ["--state-dir", str(state_dir)] if state_dir is not None else ["--forget-state"]
+    command = [sys.executable, "-m", "edgegate", "gate", "serve", *keep]
     command += ["--port", str(_free_port()), "--no-schedules", "--log-level", "WARNING"]
     # stderr goes to a file: a pipe nobody reads while the gate works could fill and
     # block it.

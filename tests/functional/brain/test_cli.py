@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from edgegate.cli import main
+from tests.functional.functions.conftest import SIGNING_SECRET, gate_env
+from tests.support.local_gates import scratch_local_gate
 from tradier.sim.core import SimConfig
 from tradier.sim.server import run_in_thread
 
@@ -83,14 +85,18 @@ def test_brain_replay_when_file_missing_then_exit_2(tmp_path, capsys):
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_brain_run_when_sigterm_then_state_flushed_and_clean_exit(tmp_path):
     state = tmp_path / "state"
-    with run_in_thread(SimConfig(seed=2, follow_calendar=True)) as sim:
+    # A real gate: the brain asks for its status at start and stops when it cannot.
+    with (
+        run_in_thread(SimConfig(seed=2, follow_calendar=True)) as sim,
+        scratch_local_gate(gate_env(sim, "edgegate-brain-sigterm"), schedules=False) as gate,
+    ):
         env = {
             **os.environ,
             "TRADIER_DATA_TOKEN": "sim-token",
             "TRADIER_DATA_BASE_URL": sim.api_url,
             "TRADIER_STREAM_URL": sim.ws_url,
-            "EDGEGATE_GATE_URL": "http://127.0.0.1:9",
-            "EDGEGATE_SIGNING_SECRET": "test-signing-secret-" + "x" * 20,
+            "EDGEGATE_GATE_URL": gate.url,
+            "EDGEGATE_SIGNING_SECRET": SIGNING_SECRET.decode(),
             "EDGEGATE_SYMBOLS": "SPY,QQQ",
             "EDGEGATE_STATE_DIR": str(state),
         }

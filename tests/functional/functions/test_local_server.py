@@ -170,7 +170,17 @@ def test_gate_serve_cli_when_started_then_serves_status_over_http(sim: RunningSi
     env: dict[str, Any] = {**os.environ, **gate_env(sim, "edgegate-local-gate")}
     env.pop("EDGEGATE_DYNAMODB_ENDPOINT", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "edgegate", "gate", "serve", "--port", str(port), "--no-schedules"],
+        [
+            sys.executable,
+            "-m",
+            "edgegate",
+            "gate",
+            "serve",
+            "--port",
+            str(port),
+            "--no-schedules",
+            "--forget-state",
+        ],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

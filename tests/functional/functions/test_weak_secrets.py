@@ -79,7 +79,17 @@ def _gate_serve(sim: RunningSim, **secrets: str) -> subprocess.CompletedProcess[
     env = {**os.environ, **gate_env(sim, "edgegate-weak-secret-gate"), **secrets}
     env.pop("EDGEGATE_DYNAMODB_ENDPOINT", None)
     return subprocess.run(
-        [sys.executable, "-m", "edgegate", "gate", "serve", "--port", "0", "--no-schedules"],
+        [
+            sys.executable,
+            "-m",
+            "edgegate",
+            "gate",
+            "serve",
+            "--port",
+            "0",
+            "--no-schedules",
+            "--forget-state",
+        ],
         cwd=REPO,
         env=env,
         capture_output=True,
