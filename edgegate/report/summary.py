@@ -36,6 +36,13 @@ HELD_BACK = {
     "no_underlying_price": "no price for the underlying yet",
     "exit_signal": "an exit signal opens nothing",
     "no_strategy": "no strategy of that name is running",
+    "group_strategy_cap": "it already holds that strategy in the correlation group",
+    "group_cap": "its ceiling of positions in the correlation group was reached",
+    "gate_group_full": "the gate refused that correlation group as full within 15 minutes",
+    "review_veto": "the analyst vetoed it",
+    "review_held": "the analyst could not review it and the fallback is hold",
+    "reward_risk_below_floor": "its target is below the reward-to-risk floor",
+    "spread_too_wide_for_stop": "the bid/ask at entry would use too much of its stop",
 }
 
 
@@ -57,9 +64,11 @@ def hhmmss(at_ms: int) -> str:
 
 def held_back_reason(code: str) -> str:
     """The brain's reason code in words (the gate's own state for gate_* codes)."""
+    if code in HELD_BACK:
+        return HELD_BACK[code]
     if code.startswith("gate_"):
         return f"the gate is {code.removeprefix('gate_').upper()}"
-    return HELD_BACK.get(code, code)
+    return code
 
 
 def closing(run: RunRecord) -> tuple[Book, Valuation, Reconciliation]:
