@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlparse
 
 from gatekeeper.signing import secret_problem
-from gatekeeper.webhook import webhook_problem
+from gatekeeper.webhook import WEBHOOK_ENV, webhook_setting
 from tradier.occ import SYMBOL_PATTERN
 
 if TYPE_CHECKING:
@@ -190,13 +190,10 @@ def load_config(env: Mapping[str, str]) -> BrainConfig:
 
 
 def _webhook(env: Mapping[str, str]) -> str | None:
-    url = env.get("EDGEGATE_WEBHOOK_URL", "").strip()
-    if not url:
-        return None
-    problem = webhook_problem(url)
-    if problem is not None:
-        raise ConfigError("EDGEGATE_WEBHOOK_URL", problem)
-    return url
+    try:
+        return webhook_setting(env)
+    except ValueError as exc:
+        raise ConfigError(WEBHOOK_ENV, str(exc)) from exc
 
 
 def _equity(env: Mapping[str, str]) -> Decimal:

@@ -240,15 +240,12 @@ def load_config(
 
 
 def _webhook(env: Mapping[str, str]) -> str | None:
-    from gatekeeper.webhook import webhook_problem
+    from gatekeeper.webhook import WEBHOOK_ENV, webhook_setting
 
-    url = env.get("EDGEGATE_WEBHOOK_URL", "").strip()
-    if not url:
-        return None
-    problem = webhook_problem(url)
-    if problem is not None:
-        raise ConfigError("EDGEGATE_WEBHOOK_URL", problem)
-    return url
+    try:
+        return webhook_setting(env)
+    except ValueError as exc:
+        raise ConfigError(WEBHOOK_ENV, str(exc)) from exc
 
 
 def describe(config: GateConfig) -> dict[str, Any]:

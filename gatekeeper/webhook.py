@@ -33,6 +33,21 @@ def webhook_problem(url: str) -> str | None:
     return None
 
 
+WEBHOOK_ENV = "EDGEGATE_WEBHOOK_URL"
+
+
+def webhook_setting(env: Mapping[str, str]) -> str | None:
+    """The optional webhook URL in `env` (None when unset); ValueError saying the rule
+    when it is not one. The gate's and the brain's configs both read it through this."""
+    url = env.get(WEBHOOK_ENV, "").strip()
+    if not url:
+        return None
+    problem = webhook_problem(url)
+    if problem is not None:
+        raise ValueError(problem)
+    return url
+
+
 def message_text(subject: str, detail: Mapping[str, str]) -> str:
     """The human line: subject, then `key: value` lines, cut to Discord's limit."""
     lines = [f"edgegate: {subject}", *(f"{k}: {v}" for k, v in detail.items())]

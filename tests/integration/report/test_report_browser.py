@@ -10,7 +10,6 @@ tests/artifacts/ (gitignored) for a person to look at.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from collections import defaultdict
@@ -19,30 +18,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.chromium import CHROMIUM_FLAGS, chromium
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.timeout(400)]
 
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 MINUTES = 45  # seed 7: two openings filled by 09:36, the gate's group cap met at 09:43
 SYMBOLS = ("SPY", "QQQ", "IWM", "DIA")
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
 PROPOSAL_ID = re.compile(r"^\S+ PROPOSAL .* id=([0-9a-f-]{36}) ", re.M)
-
-
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        pytest.skip("chromium is not installed (make test installs Debian's chromium package)")
-    return found
 
 
 class _Dom(HTMLParser):
@@ -107,11 +91,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
 
 @pytest.fixture(scope="module")
 def dom(demo: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory) -> _Dom:
-    chromium = _chromium()
+    browser = chromium()
     page = (demo[1] / "report.html").as_uri()
     profile = tmp_path_factory.mktemp("chromium-profile")
     dumped = subprocess.run(
-        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,2000",
+        [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--window-size=1280,2000",
          "--virtual-time-budget=10000", "--dump-dom", page],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
@@ -176,12 +160,12 @@ def test_report_when_opened_in_chromium_then_tables_hold_the_runs_proposals(
 def test_report_when_screenshotted_then_a_picture_is_kept_as_an_artefact(
     demo: tuple[str, Path], tmp_path: Path
 ) -> None:
-    chromium = _chromium()
+    browser = chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report.png"
     shot.unlink(missing_ok=True)
     done = subprocess.run(
-        [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path}", "--window-size=1280,4200",
+        [browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path}", "--window-size=1280,4200",
          "--hide-scrollbars", "--virtual-time-budget=10000", f"--screenshot={shot}",
          (demo[1] / "report.html").as_uri()],
         capture_output=True, text=True, timeout=120, check=False,
